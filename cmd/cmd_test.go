@@ -1,0 +1,177 @@
+package cmd
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/idemcheck/idemcheck/examples"
+	"github.com/idemcheck/idemcheck/examples/payments"
+	"github.com/idemcheck/idemcheck/internal/junittest"
+)
+
+// runCLI runs the command line in-process and returns its exit code and output.
+func runCLI(t *testing.T, args ...string) (ExitCode, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+// specFile writes the example API's document to a temporary file.
+func specFile(t *testing.T) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "openapi.yaml")
+	if err := os.WriteFile(p, payments.Spec, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestBadInputExitsTwoWithOneLine(t *testing.T) {
+	spec := specFile(t)
+	garbage := filepath.Join(t.TempDir(), "garbage.yaml")
+	os.WriteFile(garbage, []byte("{{{ not yaml"), 0o644)
+	dead := httptest.NewServer(nil)
+	deadURL := dead.URL
+	dead.Close()
+
+	tests := []struct {
+		name    string
+		args    []string
+		wantErr string
+	}{
+		{"unknown flag", []string{"check", "--bogus"}, "unknown flag: --bogus"},
+		{"missing spec", []string{"check", "--base-url", "http://127.0.0.1:1"}, "--spec is required"},
+		{"missing base url", []string{"check", "--spec", spec}, "--base-url is required"},
+		{"bad fail-on", []string{"check", "--spec", spec, "--base-url", "http://127.0.0.1:1", "--fail-on", "severe"}, `unknown severity "severe"`},
+		{"bad probe", []string{"check", "--spec", spec, "--base-url", "http://127.0.0.1:1", "--probes", "replay,nope"}, "unknown probe nope"},
+		{"relative base url", []string{"check", "--spec", spec, "--base-url", "localhost:8080"}, "not an absolute http(s) URL"},
+		{"bad header", []string{"check", "--spec", spec, "--base-url", "http://127.0.0.1:1", "-H", "NoColon"}, "is not 'Name: value'"},
+		{"bad ignore field", []string{"check", "--spec", spec, "--base-url", "http://127.0.0.1:1", "--ignore-field", "created"}, "is not a JSON pointer"},
+		{"zero concurrency", []string{"check", "--spec", spec, "--base-url", "http://127.0.0.1:1", "--concurrency", "0"}, "--concurrency must be between 1 and 1000"},
+		{"absent spec file", []string{"check", "--spec", "/nonexistent/openapi.yaml", "--base-url", "http://127.0.0.1:1"}, "/nonexistent/openapi.yaml"},
+		{"malformed spec", []string{"plan", "--spec", garbage}, "garbage.yaml"},
+		{"unreachable target", []string{"check", "--spec", spec, "--base-url", deadURL}, "is unreachable"},
+		{"unknown operation", []string{"plan", "--spec", spec, "--operations", "nopeOp"}, "nopeOp"},
+		{"positional argument", []string{"plan", "extra"}, "takes no arguments"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, tt.args...)
+			if code != ExitError {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, ExitError, stderr)
+			}
+			if !strings.Contains(stderr, tt.wantErr) {
+				t.Errorf("stderr %q does not contain %q", stderr, tt.wantErr)
+			}
+			if strings.Contains(stderr, "goroutine ") || strings.Contains(stderr, "panic") {
+				t.Errorf("stderr has a stack trace:\n%s", stderr)
+			}
+		})
+	}
+}
+
+func TestCheckExitCodesFollowTheGate(t *testing.T) {
+	spec := specFile(t)
+	tests := []struct {
+		name   string
+		flaw   payments.Flaw
+		failOn string
+		want   ExitCode
+	}{
+		{"correct API passes", payments.FlawNone, "info", ExitOK},
+		{"race fails the default gate", payments.FlawRace, "major", ExitFindings},
+		{"major finding below a critical gate", payments.FlawOptionalKey, "critical", ExitOK},
+		{"major finding at the major gate", payments.FlawOptionalKey, "major", ExitFindings},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(payments.New(payments.Options{Flaw: tt.flaw}))
+			defer srv.Close()
+			dir := t.TempDir()
+			junit, jsonOut := filepath.Join(dir, "r.xml"), filepath.Join(dir, "r.json")
+			code, stdout, stderr := runCLI(t, "check", "--spec", spec, "--base-url", srv.URL,
+				"-H", "Authorization: Bearer secret-token", "--fail-on", tt.failOn,
+				"--junit", junit, "--json", jsonOut, "--no-color")
+			if code != tt.want {
+				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.want, stdout, stderr)
+			}
+			for _, p := range []string{junit, jsonOut} {
+				b, err := os.ReadFile(p)
+				if err != nil {
+					t.Fatalf("report not written: %v", err)
+				}
+				if bytes.Contains(b, []byte("secret-token")) {
+					t.Errorf("%s leaks the Authorization header", filepath.Base(p))
+				}
+			}
+			var doc struct {
+				SchemaVersion int `json:"schema_version"`
+				Results       []struct{ Verdict string }
+			}
+			b, _ := os.ReadFile(jsonOut)
+			if err := json.Unmarshal(b, &doc); err != nil || doc.SchemaVersion != 1 || len(doc.Results) == 0 {
+				t.Errorf("JSON report: schema_version %d, %d results, err %v", doc.SchemaVersion, len(doc.Results), err)
+			}
+		})
+	}
+}
+
+func TestPlanPrintsKeysAndSendsNothing(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "plan", "--spec", specFile(t))
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"POST /v1/payments", "header Idempotency-Key (required)", "PUT /v1/customers/{id}"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("plan output lacks %q:\n%s", want, stdout)
+		}
+	}
+	code, stdout, _ = runCLI(t, "plan", "--spec", specFile(t), "--json")
+	var plan planJSON
+	if code != ExitOK || json.Unmarshal([]byte(stdout), &plan) != nil || len(plan.Operations) == 0 {
+		t.Errorf("plan --json: exit %d, output:\n%s", code, stdout)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	code, stdout, _ := runCLI(t, "version")
+	if code != ExitOK || !strings.HasPrefix(stdout, "idemcheck ") {
+		t.Errorf("version: exit %d, %q", code, stdout)
+	}
+}
+
+func TestDemoBehavesAsDocumented(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := runCLI(t, "demo", "--quiet", "--out", out)
+	if code != ExitOK {
+		t.Fatalf("demo exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if strings.Contains(stdout, "UNEXPECTED") {
+		t.Errorf("demo output reports an unexpected verdict:\n%s", stdout)
+	}
+	files, _ := filepath.Glob(filepath.Join(out, "*.junit.xml"))
+	if len(files) != len(examples.Variants()) {
+		t.Errorf("demo wrote %d JUnit reports, want one per example (%d)", len(files), len(examples.Variants()))
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := junittest.Check(t, data)
+		if s.Tests == 0 {
+			t.Errorf("%s has no test cases", filepath.Base(f))
+		}
+		// The correct example's report has no failures; a flawed one has some.
+		if correct := strings.HasSuffix(f, "/payments.junit.xml"); correct != (s.Failures == 0) {
+			t.Errorf("%s: %d failures", filepath.Base(f), s.Failures)
+		}
+	}
+}

@@ -1,0 +1,268 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/idemcheck/idemcheck/openapi"
+	"github.com/idemcheck/idemcheck/probes"
+	"github.com/idemcheck/idemcheck/report"
+)
+
+// maxWarnings bounds the load warnings printed; the rest are counted.
+const maxWarnings = 10
+
+// pipeline is a validated check configuration: load → plan → probe → report.
+type pipeline struct {
+	opts   *CheckOptions
+	gate   probes.Severity
+	probes []probes.Probe
+	env    probes.Env
+}
+
+// newPipeline validates the options that do not need the document.
+func newPipeline(opts *CheckOptions) (*pipeline, error) {
+	gate, err := probes.ParseSeverity(opts.FailOn)
+	if err != nil {
+		return nil, usagef("--fail-on: %v", err)
+	}
+	selected, err := probes.Select(opts.Probes)
+	if err != nil {
+		return nil, usagef("--probes: %v", err)
+	}
+	base, err := parseBaseURL(opts.BaseURL)
+	if err != nil {
+		return nil, usagef("--base-url: %v", err)
+	}
+	header, err := parseHeaders(opts.Headers)
+	if err != nil {
+		return nil, usagef("--header: %v", err)
+	}
+	for name, v := range map[string]int{"--concurrency": opts.Concurrency, "--rounds": opts.Rounds, "--parallel": opts.Parallel} {
+		if v < 1 || v > 1000 {
+			return nil, usagef("%s must be between 1 and 1000, got %d", name, v)
+		}
+	}
+	if opts.Timeout <= 0 {
+		return nil, usagef("--timeout must be positive, got %s", opts.Timeout)
+	}
+	for _, p := range opts.IgnoreFields {
+		if p != "" && !strings.HasPrefix(p, "/") {
+			return nil, usagef("--ignore-field %q is not a JSON pointer (it must start with /)", p)
+		}
+	}
+	if opts.KeyHeader != "" && opts.KeyField != "" {
+		return nil, usagef("--key-header and --key-field exclude each other")
+	}
+	return &pipeline{
+		opts:   opts,
+		gate:   gate,
+		probes: selected,
+		env: probes.Env{
+			BaseURL:      base,
+			Header:       header,
+			Timeout:      opts.Timeout,
+			Concurrency:  opts.Concurrency,
+			Rounds:       opts.Rounds,
+			Parallel:     opts.Parallel,
+			IgnoreFields: opts.IgnoreFields,
+		},
+	}, nil
+}
+
+// load reads the document from source, or from data when it is not nil,
+// and prints its warnings.
+func (p *pipeline) load(ctx context.Context, source string, data []byte) (*openapi.Document, error) {
+	var doc *openapi.Document
+	var err error
+	if data != nil {
+		doc, err = openapi.LoadData(ctx, data, source)
+	} else {
+		doc, err = openapi.Load(ctx, source)
+	}
+	if err != nil {
+		return nil, err
+	}
+	printWarnings(p.opts.Stderr, doc.Warnings)
+	return doc, nil
+}
+
+// check plans doc, makes sure the target answers, and runs the probes.
+func (p *pipeline) check(ctx context.Context, doc *openapi.Document) (*report.Run, error) {
+	ops, err := openapi.Plan(ctx, doc, openapi.PlanOptions{
+		Operations: p.opts.Operations,
+		KeyHeader:  p.opts.KeyHeader,
+		KeyField:   p.opts.KeyField,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(ops) == 0 {
+		return nil, fmt.Errorf("%s has no mutating operations to check", doc.Source)
+	}
+	if err := reachable(ctx, p.env.BaseURL, p.opts.Timeout); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	results := probes.Run(ctx, ops, p.probes, p.env)
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("interrupted: %w", err)
+	}
+	return &report.Run{
+		Tool:     "idemcheck " + versionString(),
+		Spec:     doc.Source,
+		BaseURL:  p.env.BaseURL,
+		Gate:     p.gate,
+		Started:  start.UTC(),
+		Duration: time.Since(start),
+		Results:  results,
+	}, nil
+}
+
+// finish writes the reports and turns the verdicts into the exit status.
+func (p *pipeline) finish(run *report.Run) error {
+	useColor := report.ColorWanted(p.opts.Stdout, p.opts.NoColor)
+	if err := report.WriteTerminal(p.opts.Stdout, run, useColor); err != nil {
+		return err
+	}
+	if err := p.writeFiles(run); err != nil {
+		return err
+	}
+	return verdict(run, p.gate)
+}
+
+// writeFiles writes every report format the user asked for.
+func (p *pipeline) writeFiles(run *report.Run) error {
+	formats := []struct {
+		path  string
+		write func(io.Writer, *report.Run) error
+	}{
+		{p.opts.JUnit, report.WriteJUnit},
+		{p.opts.JSON, report.WriteJSON},
+		{p.opts.Markdown, report.WriteMarkdown},
+	}
+	for _, f := range formats {
+		if f.path == "" {
+			continue
+		}
+		if err := writeReport(f.path, run, f.write); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeReport writes one report to path ("-" is stdout).
+func writeReport(path string, run *report.Run, write func(io.Writer, *report.Run) error) error {
+	w, err := report.Create(path)
+	if err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	if err := write(w, run); err != nil {
+		w.Close()
+		return fmt.Errorf("write report %s: %w", path, err)
+	}
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("write report %s: %w", path, err)
+	}
+	return nil
+}
+
+// verdict maps the results to the run's outcome: findings at or above the
+// gate, or an untestable target when every probe that ran errored.
+func verdict(run *report.Run, gate probes.Severity) error {
+	if run.Failed(gate) {
+		return errFindings
+	}
+	ran, errored := 0, 0
+	for _, r := range run.Results {
+		if r.Verdict == probes.Skip {
+			continue
+		}
+		ran++
+		if r.Verdict == probes.Error {
+			errored++
+		}
+	}
+	if ran > 0 && errored == ran {
+		return fmt.Errorf("the target could not be tested: all %d probes that ran ended in an error (first: %s)", ran, firstError(run))
+	}
+	return nil
+}
+
+func firstError(run *report.Run) string {
+	for _, r := range run.Results {
+		if r.Verdict == probes.Error {
+			return r.Operation.Name() + " " + r.Probe + ": " + r.Reason
+		}
+	}
+	return ""
+}
+
+// parseBaseURL accepts an absolute http(s) URL without query or fragment.
+func parseBaseURL(s string) (string, error) {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", err
+	}
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		return "", fmt.Errorf("%q is not an absolute http(s) URL", s)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("%q must not have a query or fragment", s)
+	}
+	return strings.TrimRight(u.String(), "/"), nil
+}
+
+// parseHeaders reads "Name: value" flags.
+func parseHeaders(flags []string) (http.Header, error) {
+	h := http.Header{}
+	for _, f := range flags {
+		name, value, ok := strings.Cut(f, ":")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" || strings.ContainsAny(name, " \t") {
+			return nil, fmt.Errorf("%q is not 'Name: value'", f)
+		}
+		h.Add(name, strings.TrimSpace(value))
+	}
+	return h, nil
+}
+
+// reachable makes sure something answers HTTP at base before any probe runs,
+// so an unreachable target is one clear error instead of a wall of errors.
+func reachable(ctx context.Context, base string, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodHead, base+"/", http.NoBody)
+	if err != nil {
+		return err
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return fmt.Errorf("target %s is unreachable: %v", base, err)
+	}
+	resp.Body.Close()
+	return nil
+}
+
+// printWarnings prints the first warnings of loading a document.
+func printWarnings(w io.Writer, warnings []string) {
+	for i, msg := range warnings {
+		if i == maxWarnings {
+			fmt.Fprintf(w, "warning: … and %d more\n", len(warnings)-maxWarnings)
+			return
+		}
+		fmt.Fprintf(w, "warning: %s\n", msg)
+	}
+}

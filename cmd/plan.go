@@ -1,0 +1,112 @@
+package cmd
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/idemcheck/idemcheck/openapi"
+)
+
+// PlanOptions are the inputs of `idemcheck plan`.
+type PlanOptions struct {
+	Stdout, Stderr io.Writer
+
+	Spec       string
+	Operations []string
+	KeyHeader  string
+	KeyField   string
+	JSON       bool
+}
+
+// NewCmdPlan builds `idemcheck plan`. runF replaces planRun in tests.
+func NewCmdPlan(stdout, stderr io.Writer, runF func(context.Context, *PlanOptions) error) *cobra.Command {
+	opts := &PlanOptions{Stdout: stdout, Stderr: stderr}
+	c := &cobra.Command{
+		Use:   "plan --spec FILE|URL",
+		Short: "Show what check would send, without sending anything",
+		Args:  noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(c.Context(), opts)
+			}
+			return planRun(c.Context(), opts)
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&opts.Spec, "spec", "", "OpenAPI document: a file or an http(s) URL (required)")
+	f.StringSliceVar(&opts.Operations, "operations", nil, "operations to plan: operationIds or 'METHOD /path', comma-separated")
+	f.StringVar(&opts.KeyHeader, "key-header", "", "the idempotency key's header (overrides detection)")
+	f.StringVar(&opts.KeyField, "key-field", "", "the idempotency key's body field (overrides detection)")
+	f.BoolVar(&opts.JSON, "json", false, "print the plan as JSON")
+	return c
+}
+
+// planJSON is the machine-readable plan.
+type planJSON struct {
+	SchemaVersion int                 `json:"schema_version"`
+	Spec          string              `json:"spec"`
+	Version       string              `json:"openapi_version"`
+	Warnings      []string            `json:"warnings"`
+	Operations    []openapi.Operation `json:"operations"`
+}
+
+func planRun(ctx context.Context, opts *PlanOptions) error {
+	if opts.Spec == "" {
+		return usagef("--spec is required")
+	}
+	if opts.KeyHeader != "" && opts.KeyField != "" {
+		return usagef("--key-header and --key-field exclude each other")
+	}
+	doc, err := openapi.Load(ctx, opts.Spec)
+	if err != nil {
+		return err
+	}
+	ops, err := openapi.Plan(ctx, doc, openapi.PlanOptions{Operations: opts.Operations, KeyHeader: opts.KeyHeader, KeyField: opts.KeyField})
+	if err != nil {
+		return err
+	}
+	if opts.JSON {
+		enc := json.NewEncoder(opts.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(planJSON{SchemaVersion: 1, Spec: doc.Source, Version: doc.Version, Warnings: nonNil(doc.Warnings), Operations: ops})
+	}
+	printWarnings(opts.Stderr, doc.Warnings)
+	return writePlanTable(opts.Stdout, doc, ops)
+}
+
+// writePlanTable prints one line per operation and a summary.
+func writePlanTable(w io.Writer, doc *openapi.Document, ops []openapi.Operation) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "OPERATION\tID\tKEY\tREQUEST")
+	keyed, valid := 0, 0
+	for _, op := range ops {
+		req := "valid"
+		if op.Skip != "" {
+			req = "skip: " + op.Skip
+		} else {
+			valid++
+		}
+		if op.Key.In != openapi.KeyNone {
+			keyed++
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", op.Name(), op.ID, op.Key, req)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "\n%s (OpenAPI %s): %d mutating operations, %d with an idempotency key, %d requests proven valid\n",
+		doc.Source, doc.Version, len(ops), keyed, valid)
+	return err
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,103 @@
+package payments
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// serveKeyed runs ep under the idempotency protocol of idempotency.go, with
+// the deviations the server's policy (flaws.go) switches on.
+func (s *server) serveKeyed(w http.ResponseWriter, r *http.Request, body []byte, ep endpoint) {
+	p := s.policy
+	values, present := r.Header[KeyHeader]
+	if p.ignoreKey || (!present && p.keyOptional) {
+		write(w, s.run(r, body, ep))
+		return
+	}
+	if !present {
+		write(w, errorResponse(http.StatusBadRequest, "invalid_request_error", "the Idempotency-Key header is required"))
+		return
+	}
+	key, problem := parseKey(values)
+	if problem != "" {
+		write(w, errorResponse(http.StatusBadRequest, "invalid_request_error", problem))
+		return
+	}
+	fp := fingerprint(r, body)
+	if p.bodyBlind {
+		fp = fingerprint(r, nil)
+	}
+	var e *keyEntry
+	var o outcome
+	if p.raceWindow > 0 {
+		e, o = s.keys.beginCheckThenAct(scopeOf(r, key), fp, p.raceWindow)
+	} else {
+		e, o = s.keys.begin(scopeOf(r, key), fp)
+	}
+	if p.repeatEffect && (o == replay || o == inFlight) {
+		s.run(r, body, ep) // the duplicate's side effect, response discarded
+	}
+	switch o {
+	case fresh:
+		resp := s.run(r, body, ep)
+		s.keys.finish(e, resp)
+		write(w, resp)
+	case replay:
+		s.keys.mu.Lock()
+		resp := e.resp // immutable once done; copied under the lock anyway
+		s.keys.mu.Unlock()
+		w.Header().Set(ReplayedHeader, "true")
+		write(w, resp)
+	case inFlight:
+		w.Header().Set("Retry-After", "1")
+		write(w, errorResponse(http.StatusConflict, "idempotency_error", "a request with this key is in progress"))
+	case mismatch:
+		write(w, errorResponse(http.StatusUnprocessableEntity, "idempotency_error", "key reused with a different request"))
+	}
+}
+
+// parseKey validates the key header: present once, 1..MaxKeyLength bytes.
+// The RFC 8941 string form ("abc") is the same key as abc. It returns the
+// key, or a problem to report with 400.
+func parseKey(values []string) (key, problem string) {
+	if len(values) != 1 {
+		return "", "exactly one Idempotency-Key header is required"
+	}
+	k := values[0]
+	if len(k) >= 2 && k[0] == '"' && k[len(k)-1] == '"' {
+		k = k[1 : len(k)-1]
+	}
+	if k == "" || len(k) > MaxKeyLength {
+		return "", "the Idempotency-Key must be 1 to 255 characters"
+	}
+	return k, ""
+}
+
+// scopeOf names the key's namespace: the caller, the endpoint (the route
+// pattern, e.g. "POST /v1/payments/{id}/refunds") and the key itself.
+func scopeOf(r *http.Request, key string) string {
+	return strconv.Quote(principal(r)) + " " + r.Pattern + " " + strconv.Quote(key)
+}
+
+// fingerprint identifies the request: method, concrete path and canonical
+// JSON body (re-marshalled, so key order and whitespace do not matter).
+func fingerprint(r *http.Request, body []byte) string {
+	return r.Method + " " + r.URL.RequestURI() + "\n" + canonicalJSON(body)
+}
+
+func canonicalJSON(body []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil || dec.More() {
+		return strings.TrimSpace(string(body))
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return string(body)
+	}
+	return string(b)
+}

@@ -1,0 +1,209 @@
+package openapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+)
+
+// KeyIn says where an operation carries its idempotency key.
+type KeyIn string
+
+// The places an idempotency key can live.
+const (
+	KeyNone      KeyIn = ""       // no key found: only static and natural probes apply
+	KeyHeader    KeyIn = "header" // a request header, e.g. Idempotency-Key
+	KeyBodyField KeyIn = "body"   // a top-level field of a JSON body, e.g. idempotency_key
+	KeyFormField KeyIn = "form"   // a field of a form-urlencoded body, e.g. IdempotencyKey
+)
+
+// Key is where an operation's idempotency key lives and how it was found.
+type Key struct {
+	In       KeyIn  `json:"in,omitempty"`
+	Name     string `json:"name,omitempty"`
+	Required bool   `json:"required"`
+	// Source says how the key was found ("header parameter", "body property",
+	// "--key-header flag", …), so a plan explains itself.
+	Source string `json:"source,omitempty"`
+}
+
+// String renders the key location for plans and reports: "header Idempotency-Key (required)".
+func (k Key) String() string {
+	if k.In == KeyNone {
+		return "none"
+	}
+	s := string(k.In) + " " + k.Name
+	if k.Required {
+		s += " (required)"
+	}
+	return s
+}
+
+// Collection names the list operation beside a create, used to count side effects.
+type Collection struct {
+	Path string `json:"path"` // a concrete path, parameters filled: "/v1/payments"
+}
+
+// Operation is one mutating operation, planned: where its key lives and a
+// request proven valid against the document.
+type Operation struct {
+	ID     string `json:"id"`     // operationId, or "METHOD /path" when the document has none
+	Method string `json:"method"` // upper case
+	Path   string `json:"path"`   // the templated path as in the document: "/v1/payments/{id}"
+	Key    Key    `json:"key"`
+
+	// Request is a valid request for the operation, without the key. Nil when
+	// Skip is set.
+	Request *Request `json:"request,omitempty"`
+	// AltBody is a second valid body that differs from Request's in a
+	// meaningful field; nil when none could be proven valid.
+	AltBody *Body `json:"alt_body,omitempty"`
+	// Collection is where created resources can be counted; nil when none.
+	Collection *Collection `json:"collection,omitempty"`
+
+	// Skip is the reason no request could be planned; empty when planned.
+	Skip string `json:"skip,omitempty"`
+	// Notes are non-fatal observations made while planning.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// Name is the human label of an operation: "POST /v1/payments".
+func (o *Operation) Name() string { return o.Method + " " + o.Path }
+
+// Body is a request body: its media type and its decoded value (a JSON value
+// for application/json, a map[string]any of scalars for forms).
+type Body struct {
+	ContentType string `json:"content_type"`
+	Value       any    `json:"value"`
+}
+
+// Request is a concrete, valid request for an operation, without its
+// idempotency key. Build adds the key and produces an *http.Request.
+type Request struct {
+	Method string      `json:"method"`
+	Path   string      `json:"path"` // path parameters substituted, escaped
+	Query  url.Values  `json:"query,omitempty"`
+	Header http.Header `json:"header,omitempty"` // required non-key headers
+	Body   *Body       `json:"body,omitempty"`
+}
+
+// Build makes an HTTP request against baseURL. It places key where k says
+// (no key when key is empty), uses body instead of r.Body when body is not
+// nil, and adds the extra headers last so the user's -H flags win.
+func (r *Request) Build(baseURL string, k Key, key string, body *Body, extra http.Header) (*http.Request, error) {
+	if body == nil {
+		body = r.Body
+	}
+	u := strings.TrimRight(baseURL, "/") + r.Path
+	if len(r.Query) > 0 {
+		u += "?" + r.Query.Encode()
+	}
+	withKey := body
+	if key != "" && (k.In == KeyBodyField || k.In == KeyFormField) {
+		withKey = body.with(k.Name, key)
+	}
+	payload, ctype, err := withKey.encode()
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequest(r.Method, u, bytes.NewReader(payload))
+	if err != nil {
+		return nil, fmt.Errorf("build request %s %s: %w", r.Method, u, err)
+	}
+	if payload == nil {
+		req.Body = http.NoBody
+	}
+	for name, vs := range r.Header {
+		for _, v := range vs {
+			req.Header.Add(name, v)
+		}
+	}
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	req.Header.Set("Accept", "application/json")
+	if key != "" && k.In == KeyHeader {
+		req.Header.Set(k.Name, key)
+	}
+	for name, vs := range extra {
+		req.Header.Del(name)
+		for _, v := range vs {
+			req.Header.Add(name, v)
+		}
+	}
+	return req, nil
+}
+
+// with returns a copy of b whose top-level object has field set to value.
+// Bodies that are not objects are returned unchanged.
+func (b *Body) with(field, value string) *Body {
+	if b == nil {
+		return &Body{ContentType: "application/json", Value: map[string]any{field: value}}
+	}
+	m, ok := b.Value.(map[string]any)
+	if !ok {
+		return b
+	}
+	c := make(map[string]any, len(m)+1)
+	for k, v := range m {
+		c[k] = v
+	}
+	c[field] = value
+	return &Body{ContentType: b.ContentType, Value: c}
+}
+
+// encode serialises the body for its media type.
+func (b *Body) encode() ([]byte, string, error) {
+	if b == nil {
+		return nil, "", nil
+	}
+	switch {
+	case strings.HasPrefix(b.ContentType, "application/x-www-form-urlencoded"):
+		m, _ := b.Value.(map[string]any)
+		return []byte(EncodeForm(m)), b.ContentType, nil
+	default:
+		p, err := json.Marshal(b.Value)
+		if err != nil {
+			return nil, "", fmt.Errorf("encode body: %w", err)
+		}
+		return p, b.ContentType, nil
+	}
+}
+
+// EncodeForm encodes a flat map as application/x-www-form-urlencoded, with
+// nested objects and arrays in the bracket style (a[b]=1, a[0]=x) that form
+// APIs such as Stripe's read. Keys are sorted so requests are deterministic.
+func EncodeForm(m map[string]any) string {
+	v := url.Values{}
+	addForm(v, "", m)
+	return v.Encode()
+}
+
+func addForm(v url.Values, prefix string, x any) {
+	switch t := x.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(t))
+		for k := range t {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			name := k
+			if prefix != "" {
+				name = prefix + "[" + k + "]"
+			}
+			addForm(v, name, t[k])
+		}
+	case []any:
+		for i, e := range t {
+			addForm(v, fmt.Sprintf("%s[%d]", prefix, i), e)
+		}
+	case nil:
+	default:
+		v.Add(prefix, fmt.Sprint(t))
+	}
+}

@@ -1,0 +1,199 @@
+package openapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// PlanOptions selects operations and overrides key detection.
+type PlanOptions struct {
+	// Operations names the operations to plan, by operationId or as
+	// "METHOD /path"; empty plans every mutating operation.
+	Operations []string
+	// KeyHeader names the idempotency key header, overriding detection.
+	KeyHeader string
+	// KeyField names the top-level body field that carries the key,
+	// overriding detection.
+	KeyField string
+}
+
+// mutating are the methods idemcheck plans, in the order it plans them.
+var mutating = []string{http.MethodDelete, http.MethodPatch, http.MethodPost, http.MethodPut}
+
+// Plan selects the mutating operations of doc, in path then method order,
+// and plans each: where its key lives, one request proven valid against the
+// document, a second valid body, and the collection beside a create. An
+// operation that cannot be planned is returned with Skip set; Plan fails
+// only for an unknown name in opts.Operations.
+func Plan(ctx context.Context, doc *Document, opts PlanOptions) ([]Operation, error) {
+	if doc == nil || doc.T == nil {
+		return nil, errors.New("plan: no document")
+	}
+	ops, err := selectOps(doc.T, opts.Operations)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Operation, 0, len(ops))
+	for _, r := range ops {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("plan: %w", err)
+		}
+		out = append(out, planOne(ctx, doc.T, r, opts))
+	}
+	return out, nil
+}
+
+// opRef is one operation of the document with where it sits.
+type opRef struct {
+	path   string // the path key as written
+	method string // upper case
+	item   *openapi3.PathItem
+	op     *openapi3.Operation
+}
+
+// id is operationId, or "METHOD /path".
+func (r opRef) id() string {
+	if r.op.OperationID != "" {
+		return r.op.OperationID
+	}
+	return r.method + " " + r.path
+}
+
+// selectOps returns the requested (or all) mutating operations in order.
+func selectOps(t *openapi3.T, names []string) ([]opRef, error) {
+	var all []opRef
+	if t.Paths != nil {
+		paths := t.Paths.Map()
+		keys := make([]string, 0, len(paths))
+		for k := range paths {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, p := range keys {
+			item := paths[p]
+			if item == nil {
+				continue
+			}
+			for _, m := range mutating {
+				if op := item.GetOperation(m); op != nil {
+					all = append(all, opRef{path: p, method: m, item: item, op: op})
+				}
+			}
+		}
+	}
+	if len(names) == 0 {
+		return all, nil
+	}
+	selected := make([]bool, len(all))
+	var unknown []string
+	for _, n := range names {
+		nn, hit := normName(n), false
+		for i, r := range all {
+			if (r.op.OperationID != "" && r.op.OperationID == nn) || r.method+" "+r.path == nn {
+				selected[i], hit = true, true
+			}
+		}
+		if !hit {
+			unknown = append(unknown, n)
+		}
+	}
+	if len(unknown) > 0 {
+		return nil, fmt.Errorf("plan: unknown or non-mutating operation(s): %s", strings.Join(unknown, ", "))
+	}
+	var sel []opRef
+	for i, r := range all {
+		if selected[i] {
+			sel = append(sel, r)
+		}
+	}
+	return sel, nil
+}
+
+// normName makes "post /v1/x" and "POST  /v1/x" the same name; operationIds
+// are kept as written.
+func normName(n string) string {
+	n = strings.TrimSpace(n)
+	if m, p, ok := strings.Cut(n, " "); ok {
+		for _, meth := range mutating {
+			if strings.EqualFold(m, meth) {
+				return meth + " " + strings.TrimSpace(p)
+			}
+		}
+	}
+	return n
+}
+
+// planOne plans one operation; a panic while planning becomes a Skip.
+func planOne(ctx context.Context, t *openapi3.T, r opRef, opts PlanOptions) (o Operation) {
+	o = Operation{ID: r.id(), Method: r.method, Path: r.path}
+	defer func() {
+		if p := recover(); p != nil {
+			o.Request, o.AltBody, o.Collection = nil, nil, nil
+			o.Skip = oneLine(fmt.Sprintf("internal error while planning: %v", p), 200)
+		}
+	}()
+	if reason := unplannablePath(r.path); reason != "" {
+		o.Skip = reason
+		return o
+	}
+	s := newSynth(ctx, t, r)
+	o.Key = detectKey(t, r, s.params, s.media, opts)
+	s.key = o.Key
+	req, skip := s.request()
+	if skip != "" {
+		o.Skip = skip
+		o.Notes = s.notes
+		return o
+	}
+	o.Request = req
+	o.AltBody = s.altBody(req)
+	o.Collection = collection(t, r, req)
+	o.Notes = s.notes
+	return o
+}
+
+// unplannablePath explains why a path cannot be turned into a URL. Express
+// style ":id" segments are not OpenAPI templates: their value is unknown and
+// the server would receive a literal ":id", so such operations are skipped.
+func unplannablePath(p string) string {
+	p = requestPath(p)
+	for _, seg := range strings.Split(p, "/") {
+		if strings.HasPrefix(seg, ":") {
+			return fmt.Sprintf("path segment %q is Express-style, not an OpenAPI {template}", seg)
+		}
+		if strings.ContainsAny(seg, "<> ") {
+			return fmt.Sprintf("path segment %q is not a URL path", seg)
+		}
+	}
+	return ""
+}
+
+// requestPath strips the URL fragment that some documents (Box) put in path
+// keys to hold several operations on one real path: a client never sends it.
+func requestPath(p string) string {
+	if i := strings.IndexByte(p, '#'); i >= 0 {
+		return p[:i]
+	}
+	return p
+}
+
+// collection finds the list operation beside a create: the GET on the same
+// path as a POST, with the same path parameter values.
+func collection(t *openapi3.T, r opRef, req *Request) *Collection {
+	if r.method != http.MethodPost {
+		return nil
+	}
+	if r.item.Get != nil {
+		return &Collection{Path: req.Path}
+	}
+	if base := t.Paths.Value(requestPath(r.path)); base != nil && base.Get != nil && base != r.item {
+		return &Collection{Path: req.Path}
+	}
+	return nil
+}

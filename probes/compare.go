@@ -1,0 +1,81 @@
+package probes
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// replyView is the part of a response a replay must reproduce: the status,
+// the body (parsed when JSON, volatile fields removed), and the headers that
+// carry meaning for a client.
+type replyView struct {
+	Status      int
+	ContentType string
+	Location    string
+	Body        any
+}
+
+// view reduces a reply to what is compared.
+func view(r *reply, ignore []string) replyView {
+	c := replyView{
+		Status:      r.Status,
+		ContentType: r.Header.Get("Content-Type"),
+		Location:    r.Header.Get("Location"),
+	}
+	var v any
+	if len(r.Body) > 0 && json.Unmarshal(r.Body, &v) == nil {
+		for _, p := range ignore {
+			v = removePointer(v, p)
+		}
+		c.Body = v
+	} else {
+		c.Body = string(r.Body)
+	}
+	return c
+}
+
+// diffReplies returns a go-cmp diff "(-want +got)" of two replies, or "" when
+// they are the same after the ignored fields are removed.
+func diffReplies(want, got *reply, ignore []string) string {
+	return cmp.Diff(view(want, ignore), view(got, ignore))
+}
+
+// removePointer deletes the value at JSON pointer p (RFC 6901) from v and
+// returns v. A pointer that resolves to nothing leaves v unchanged.
+func removePointer(v any, p string) any {
+	if p == "" || p == "/" {
+		return v
+	}
+	parts := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	for i := range parts {
+		parts[i] = strings.ReplaceAll(strings.ReplaceAll(parts[i], "~1", "/"), "~0", "~")
+	}
+	cur := v
+	for i, part := range parts {
+		last := i == len(parts)-1
+		switch t := cur.(type) {
+		case map[string]any:
+			if last {
+				delete(t, part)
+				return v
+			}
+			cur = t[part]
+		case []any:
+			n, err := strconv.Atoi(part)
+			if err != nil || n < 0 || n >= len(t) {
+				return v
+			}
+			if last {
+				t[n] = nil
+				return v
+			}
+			cur = t[n]
+		default:
+			return v
+		}
+	}
+	return v
+}

@@ -1,0 +1,212 @@
+package probes
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/idemcheck/idemcheck/openapi"
+)
+
+// concurrentProbe releases N copies of R with the same key at once, for
+// several rounds with a fresh key each. Control: one request with its own key
+// measures a single request's side effect. Treatment: each round must add
+// exactly that effect, and every response must be the stored result or a 409.
+type concurrentProbe struct{}
+
+func (concurrentProbe) ID() string                           { return "concurrent" }
+func (concurrentProbe) Title() string                        { return "concurrent copies with one key are processed once" }
+func (concurrentProbe) Severity() Severity                   { return Critical }
+func (concurrentProbe) Applies(op *openapi.Operation) string { return needsKey(op) }
+
+func (concurrentProbe) Run(ctx context.Context, x *Experiment, res *Result) {
+	res.Rule = "draft-ietf-httpapi-idempotency-key-header §2.6: a request whose key is in flight gets 409 Conflict (or waits for the stored result); it is never processed twice"
+	res.Fix = "claim the key atomically (insert-if-absent under a lock or a unique constraint) before processing; answer later copies 409 until the result is stored"
+
+	var control *reply
+	one, observed, err := x.Measure(ctx, "control: one request, fresh key", func() error {
+		var err error
+		control, err = x.Send(ctx, "control", x.Key(), nil)
+		return err
+	})
+	if err != nil {
+		errorf(res, "control request: %v", err)
+		return
+	}
+	if !control.is2xx() {
+		errorf(res, "the control request was not processed (status %d); fix the request (-H, --config) first", control.Status)
+		return
+	}
+
+	n, rounds := x.Env.Concurrency, x.Env.Rounds
+	var failed, errored int
+	var summaries []string
+	for round := 1; round <= rounds && ctx.Err() == nil; round++ {
+		o, err := runRound(ctx, x, round, n)
+		if err != nil {
+			errored++
+			summaries = append(summaries, fmt.Sprintf("round %d: %v", round, err))
+			continue
+		}
+		problems := o.problems(x.Env.IgnoreFields)
+		if observed && o.effect != one {
+			problems = append(problems, fmt.Sprintf("the round added %d side effect(s); one request adds %d", o.effect, one))
+		}
+		summaries = append(summaries, fmt.Sprintf("round %d: %s, side effect %+d", round, o.statusCounts(), o.effect))
+		if len(problems) > 0 {
+			failed++
+			res.Diffs = append(res.Diffs, fmt.Sprintf("round %d: %s", round, strings.Join(problems, "; ")))
+			if failed == 1 { // one example diff is enough; the summary lists every round
+				res.Diffs = append(res.Diffs, o.diffs...)
+			}
+		}
+	}
+	res.Diffs = append(res.Diffs, "rounds:\n  "+strings.Join(summaries, "\n  "))
+	switch {
+	case failed > 0:
+		fail(res, fmt.Sprintf("the defect showed in %d of %d rounds of %d concurrent requests: %s", failed, rounds, n, firstLine(res.Diffs[0])))
+	case errored > 0:
+		errorf(res, "%d of %d rounds could not be completed: %s", errored, rounds, summaries[0])
+	default:
+		pass(res, fmt.Sprintf("%d rounds of %d concurrent requests were each processed once%s", rounds, n, roundNote(observed, one)))
+	}
+}
+
+// roundNote says what a passing concurrent verdict rests on.
+func roundNote(observed bool, one int) string {
+	if !observed {
+		return " (no side-effect observer: judged on responses only)"
+	}
+	return fmt.Sprintf(": each round added exactly one request's side effect (%+d)", one)
+}
+
+// roundOutcome is what one round of concurrent copies produced.
+type roundOutcome struct {
+	replies []*reply
+	settle  *reply // a sequential retry after the round: the stored result
+	effect  int
+	diffs   []string
+}
+
+// runRound releases n copies with one fresh key behind a barrier, then
+// retries once to read the stored result, measuring the round's effect.
+func runRound(ctx context.Context, x *Experiment, round, n int) (*roundOutcome, error) {
+	key := x.Key()
+	reqs := make([]*http.Request, n)
+	for i := range reqs {
+		req, err := buildFor(x.Env, x.Op, key, nil)
+		if err != nil {
+			return nil, err
+		}
+		reqs[i] = req
+	}
+	o := &roundOutcome{replies: make([]*reply, n)}
+	exchanges := make([]Exchange, n)
+	errs := make([]error, n)
+	effect, _, err := x.Measure(ctx, fmt.Sprintf("round %d: %d concurrent copies", round, n), func() error {
+		release := make(chan struct{})
+		var ready, done sync.WaitGroup
+		for i := range reqs {
+			ready.Add(1)
+			done.Add(1)
+			go func(i int) {
+				defer done.Done()
+				ready.Done()
+				<-release
+				o.replies[i], exchanges[i], errs[i] = x.exchange(ctx, fmt.Sprintf("round %d copy %d", round, i+1), reqs[i])
+			}(i)
+		}
+		ready.Wait()
+		close(release)
+		done.Wait()
+		var err error
+		o.settle, err = x.Send(ctx, fmt.Sprintf("round %d: retry after the round", round), key, nil)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	o.effect = effect
+	keepDistinct(x, exchanges)
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("copy %d: %w", i+1, err)
+		}
+	}
+	return o, nil
+}
+
+// problems lists how the round's responses break the rules: every 2xx must be
+// the stored result (what the retry after the round returned), everything
+// else must be 409, and the key must have been processed at all.
+func (o *roundOutcome) problems(ignore []string) []string {
+	var out []string
+	if !o.settle.is2xx() {
+		out = append(out, fmt.Sprintf("the retry after the round got %d, not the stored result", o.settle.Status))
+	}
+	differing, others := 0, 0
+	for i, r := range o.replies {
+		switch {
+		case r.is2xx():
+			if d := diffReplies(o.settle, r, ignore); d != "" {
+				differing++
+				if differing == 1 {
+					o.diffs = append(o.diffs, fmt.Sprintf("copy %d vs stored result (-stored +copy):\n%s", i+1, d))
+				}
+			}
+		case r.Status == http.StatusConflict:
+		default:
+			others++
+		}
+	}
+	if differing > 0 {
+		out = append(out, fmt.Sprintf("%d successful responses differ from the stored result (processed more than once)", differing))
+	}
+	if others > 0 {
+		out = append(out, fmt.Sprintf("%d responses were neither the stored result nor 409 (%s)", others, o.statusCounts()))
+	}
+	return out
+}
+
+// statusCounts renders the round's statuses: "201×1 409×9".
+func (o *roundOutcome) statusCounts() string {
+	counts := map[int]int{}
+	var order []int
+	for _, r := range o.replies {
+		if counts[r.Status] == 0 {
+			order = append(order, r.Status)
+		}
+		counts[r.Status]++
+	}
+	parts := make([]string, 0, len(order))
+	for _, s := range order {
+		parts = append(parts, fmt.Sprintf("%d×%d", s, counts[s]))
+	}
+	return strings.Join(parts, " ")
+}
+
+// keepDistinct records one exchange per distinct response (status and body),
+// so the evidence shows every kind of answer without N copies of each.
+func keepDistinct(x *Experiment, exchanges []Exchange) {
+	seen := map[string]bool{}
+	for _, ex := range exchanges {
+		sig := ex.Err
+		if ex.Response != nil {
+			sig = fmt.Sprint(ex.Response.Status, ex.Response.Body)
+		}
+		if !seen[sig] {
+			seen[sig] = true
+			x.record(ex)
+		}
+	}
+}
+
+// firstLine returns s up to its first newline.
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

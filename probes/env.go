@@ -1,0 +1,90 @@
+package probes
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"time"
+
+	"github.com/idemcheck/idemcheck/openapi"
+)
+
+// Defaults for Env, documented here so the CLI flags and the library agree.
+const (
+	// DefaultConcurrency is how many copies the concurrent probe releases at once.
+	DefaultConcurrency = 10
+	// DefaultRounds is how many rounds the concurrent probe repeats.
+	DefaultRounds = 3
+	// DefaultParallel is how many operations are probed at once.
+	DefaultParallel = 4
+	// DefaultTimeout bounds every single request.
+	DefaultTimeout = 10 * time.Second
+	// DefaultReplays is how many times the replay probe repeats the request.
+	DefaultReplays = 2
+	// MaxBody caps how much of a response body is read.
+	MaxBody = 1 << 20
+)
+
+// Env is everything the probes need to know about the target.
+type Env struct {
+	BaseURL string
+	// Header is added to every request (the user's -H flags); its values are
+	// redacted in evidence.
+	Header      http.Header
+	Client      *http.Client
+	Timeout     time.Duration
+	Concurrency int
+	Rounds      int
+	Parallel    int
+	// IgnoreFields are JSON pointers into response bodies whose values are
+	// volatile (timestamps, request ids) and left out of comparisons.
+	IgnoreFields []string
+	// Observer returns the side-effect observer for an operation, or nil.
+	// Nil means the default: the collection list beside the operation.
+	Observer func(op *openapi.Operation) Observer
+	// NewKey makes a fresh idempotency key; nil means random keys.
+	NewKey func() string
+}
+
+// withDefaults returns a copy of e with zero values replaced by defaults.
+func (e Env) withDefaults() *Env {
+	if e.Client == nil {
+		e.Client = &http.Client{
+			// Never follow redirects: a 3xx is a response to judge, and
+			// following it could leave the base URL the user named.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+			Transport:     &http.Transport{MaxIdleConnsPerHost: 64, Proxy: nil},
+		}
+	}
+	if e.Timeout <= 0 {
+		e.Timeout = DefaultTimeout
+	}
+	if e.Concurrency <= 0 {
+		e.Concurrency = DefaultConcurrency
+	}
+	if e.Rounds <= 0 {
+		e.Rounds = DefaultRounds
+	}
+	if e.Parallel <= 0 {
+		e.Parallel = DefaultParallel
+	}
+	if e.Observer == nil {
+		e.Observer = func(op *openapi.Operation) Observer {
+			if op.Collection == nil {
+				return nil
+			}
+			return &CollectionObserver{Path: op.Collection.Path}
+		}
+	}
+	if e.NewKey == nil {
+		e.NewKey = randomKey
+	}
+	return &e
+}
+
+// randomKey returns a fresh key that says where it came from.
+func randomKey() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	return "idemcheck-" + hex.EncodeToString(b[:])
+}

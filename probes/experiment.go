@@ -1,0 +1,111 @@
+package probes
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+
+	"github.com/idemcheck/idemcheck/openapi"
+)
+
+// maxEvidence bounds the exchanges one result keeps, so a concurrent probe's
+// evidence stays readable in a CI log.
+const maxEvidence = 12
+
+// Experiment is one probe's run on one operation: it sends requests, takes
+// snapshots and records everything it did as evidence. Safe for concurrent use.
+type Experiment struct {
+	Env *Env
+	Op  *openapi.Operation
+	// Observer counts the operation's side effects; nil when none is known.
+	Observer Observer
+
+	mu       sync.Mutex
+	evidence []Exchange
+	effects  []Effect
+	dropped  int
+}
+
+// NewExperiment prepares an experiment for op.
+func NewExperiment(env *Env, op *openapi.Operation) *Experiment {
+	return &Experiment{Env: env, Op: op, Observer: env.Observer(op)}
+}
+
+// Send builds and sends op's request with key (no key when empty) and body
+// (the planned one when nil), records the exchange under label, and returns
+// the reply. A transport error is returned and recorded too.
+func (x *Experiment) Send(ctx context.Context, label, key string, body *openapi.Body) (*reply, error) {
+	req, err := buildFor(x.Env, x.Op, key, body)
+	if err != nil {
+		return nil, err
+	}
+	return x.Do(ctx, label, req)
+}
+
+// Do sends a built request and records it.
+func (x *Experiment) Do(ctx context.Context, label string, req *http.Request) (*reply, error) {
+	r, ex, err := x.exchange(ctx, label, req)
+	x.record(ex)
+	return r, err
+}
+
+// exchange sends a built request and returns its evidence without recording
+// it, for experiments that pick which of many exchanges to keep.
+func (x *Experiment) exchange(ctx context.Context, label string, req *http.Request) (*reply, Exchange, error) {
+	payload := requestBody(req)
+	var r *reply
+	var err error
+	elapsed := timed(func() { r, err = send(ctx, x.Env, req) })
+	ex := Exchange{
+		Label:    label,
+		Request:  recordRequest(req, payload, x.Env.Header),
+		Response: recordResponse(r, x.Env.Header),
+		Elapsed:  elapsed,
+	}
+	if err != nil {
+		ex.Err = err.Error()
+	}
+	return r, ex, err
+}
+
+func (x *Experiment) record(ex Exchange) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if len(x.evidence) >= maxEvidence {
+		x.dropped++
+		return
+	}
+	x.evidence = append(x.evidence, ex)
+}
+
+// Evidence returns the recorded exchanges.
+func (x *Experiment) Evidence() []Exchange {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return append([]Exchange(nil), x.evidence...)
+}
+
+// Dropped is how many exchanges were not kept because of maxEvidence.
+func (x *Experiment) Dropped() int {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.dropped
+}
+
+// Key returns a fresh idempotency key.
+func (x *Experiment) Key() string { return x.Env.NewKey() }
+
+// Snapshot counts side effects now. It returns ok=false when there is no
+// observer; an observer failure is an error, which makes the verdict an
+// error rather than a guess.
+func (x *Experiment) Snapshot(ctx context.Context) (n int, ok bool, err error) {
+	if x.Observer == nil {
+		return 0, false, nil
+	}
+	snap, err := x.Observer.Snapshot(ctx, x.Env)
+	if err != nil {
+		return 0, true, fmt.Errorf("observe %s: %w", x.Observer.Name(), err)
+	}
+	return snap.Count, true, nil
+}

@@ -1,0 +1,87 @@
+package probes
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/idemcheck/idemcheck/openapi"
+)
+
+// mismatchBodyProbe reuses a key with a different, valid body. Control: the
+// different body R' is sent first with a fresh key and must be processed, so a
+// later rejection is attributable to the key reuse, not to an invalid body.
+// Treatment: R with K, then R' with K, which must be rejected (4xx), create
+// nothing, and never be answered with R's stored result.
+type mismatchBodyProbe struct{}
+
+func (mismatchBodyProbe) ID() string         { return "mismatch-body" }
+func (mismatchBodyProbe) Title() string      { return "key reused with a different body is rejected" }
+func (mismatchBodyProbe) Severity() Severity { return Major }
+func (mismatchBodyProbe) Applies(op *openapi.Operation) string {
+	if r := needsKey(op); r != "" {
+		return r
+	}
+	if op.AltBody == nil {
+		return "no second valid body could be built for the operation"
+	}
+	return ""
+}
+
+func (mismatchBodyProbe) Run(ctx context.Context, x *Experiment, res *Result) {
+	res.Rule = "draft-ietf-httpapi-idempotency-key-header §2.7: a key reused with a different request payload is rejected with 422 Unprocessable Content"
+	res.Fix = "store a fingerprint of the request (method, path, canonical body) with the key and reject a reuse whose fingerprint differs"
+	alt := x.Op.AltBody
+
+	control, err := x.Send(ctx, "control: different body, fresh key", x.Key(), alt)
+	if err != nil {
+		errorf(res, "control request: %v", err)
+		return
+	}
+	if !control.is2xx() {
+		skip(res, fmt.Sprintf("the different body is not accepted even with a fresh key (status %d), so a rejection would prove nothing", control.Status))
+		return
+	}
+
+	key := x.Key()
+	first, err := x.Send(ctx, "first: original body", key, nil)
+	if err != nil {
+		errorf(res, "first request: %v", err)
+		return
+	}
+	if !first.is2xx() {
+		errorf(res, "the first request was not processed (status %d); fix the request first", first.Status)
+		return
+	}
+
+	var reuse *reply
+	effect, observed, err := x.Measure(ctx, "reuse: different body, same key", func() error {
+		var err error
+		reuse, err = x.Send(ctx, "reuse: different body, same key", key, alt)
+		return err
+	})
+	if err != nil {
+		errorf(res, "reuse request: %v", err)
+		return
+	}
+	switch {
+	case reuse.is2xx() && diffReplies(first, reuse, x.Env.IgnoreFields) == "":
+		fail(res, fmt.Sprintf("the different body was answered with the first request's stored result (status %d): the server ignores the body when matching keys", reuse.Status))
+	case reuse.is2xx():
+		fail(res, fmt.Sprintf("the different body was processed (status %d) under a key already used", reuse.Status))
+		res.Diffs = append(res.Diffs, "first vs reuse (-first +reuse):\n"+diffReplies(first, reuse, x.Env.IgnoreFields))
+	case !reuse.is4xx():
+		fail(res, fmt.Sprintf("the reuse got %d; a key reused with a different body must be rejected with a 4xx (422)", reuse.Status))
+	case observed && effect != 0:
+		fail(res, fmt.Sprintf("the reuse was rejected (%d) but still added %d side effect(s)", reuse.Status, effect))
+	default:
+		pass(res, fmt.Sprintf("the reuse was rejected with %d%s", reuse.Status, rejectNote(observed)))
+	}
+}
+
+// rejectNote says what a rejection verdict rests on.
+func rejectNote(observed bool) string {
+	if !observed {
+		return " (no side-effect observer: judged on the response only)"
+	}
+	return " and added no side effect"
+}

@@ -1,0 +1,62 @@
+package probes
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/idemcheck/idemcheck/openapi"
+)
+
+// missingKeyProbe sends R without its required key. Control: R with a fresh
+// key is processed, so a rejection is attributable to the missing key.
+// Treatment: R without a key must get a 4xx (400) and create nothing.
+type missingKeyProbe struct{}
+
+func (missingKeyProbe) ID() string         { return "missing-key" }
+func (missingKeyProbe) Title() string      { return "request without the required key is rejected" }
+func (missingKeyProbe) Severity() Severity { return Major }
+func (missingKeyProbe) Applies(op *openapi.Operation) string {
+	if r := needsKey(op); r != "" {
+		return r
+	}
+	if !op.Key.Required {
+		return "the document declares the key optional"
+	}
+	return ""
+}
+
+func (missingKeyProbe) Run(ctx context.Context, x *Experiment, res *Result) {
+	res.Rule = "draft-ietf-httpapi-idempotency-key-header §2.7: a request without the key, on a resource that requires one, is rejected with 400 Bad Request"
+	res.Fix = "reject requests that lack the idempotency key with 400 before processing them"
+
+	control, err := x.Send(ctx, "control: with a fresh key", x.Key(), nil)
+	if err != nil {
+		errorf(res, "control request: %v", err)
+		return
+	}
+	if !control.is2xx() {
+		errorf(res, "the request is not processed even with a key (status %d); fix the request first", control.Status)
+		return
+	}
+
+	var bare *reply
+	effect, observed, err := x.Measure(ctx, "request without a key", func() error {
+		var err error
+		bare, err = x.Send(ctx, "without a key", "", nil)
+		return err
+	})
+	if err != nil {
+		errorf(res, "request without a key: %v", err)
+		return
+	}
+	switch {
+	case bare.is2xx():
+		fail(res, fmt.Sprintf("the request without a key was processed (status %d)", bare.Status))
+	case !bare.is4xx():
+		fail(res, fmt.Sprintf("the request without a key got %d; it must be rejected with a 4xx (400)", bare.Status))
+	case observed && effect != 0:
+		fail(res, fmt.Sprintf("the request without a key was rejected (%d) but still added %d side effect(s)", bare.Status, effect))
+	default:
+		pass(res, fmt.Sprintf("the request without a key was rejected with %d%s", bare.Status, rejectNote(observed)))
+	}
+}

@@ -1,0 +1,210 @@
+package probes
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/idemcheck/idemcheck/examples/payments"
+	"github.com/idemcheck/idemcheck/openapi"
+)
+
+// createPayment is the planned POST /v1/payments of the example API, written
+// out so the probes are tested independently of the planner.
+func createPayment() openapi.Operation {
+	return openapi.Operation{
+		ID:     "createPayment",
+		Method: "POST",
+		Path:   "/v1/payments",
+		Key:    openapi.Key{In: openapi.KeyHeader, Name: "Idempotency-Key", Required: true},
+		Request: &openapi.Request{Method: "POST", Path: "/v1/payments",
+			Body: &openapi.Body{ContentType: "application/json", Value: map[string]any{"amount": 1000, "currency": "usd"}}},
+		AltBody:    &openapi.Body{ContentType: "application/json", Value: map[string]any{"amount": 1001, "currency": "usd"}},
+		Collection: &openapi.Collection{Path: "/v1/payments"},
+	}
+}
+
+// startPayments serves the example API with flaw on a loopback socket.
+func startPayments(t *testing.T, flaw payments.Flaw) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(payments.New(payments.Options{Flaw: flaw}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// verdicts runs every probe on op against base and returns probe id → result.
+func verdicts(t *testing.T, base string, op openapi.Operation) map[string]Result {
+	t.Helper()
+	env := Env{BaseURL: base, Header: http.Header{"Authorization": {"Bearer " + t.Name()}}, Concurrency: 8, Rounds: 3, Timeout: 5 * time.Second}
+	got := map[string]Result{}
+	for _, r := range Run(context.Background(), []openapi.Operation{op}, All(), env) {
+		got[r.Probe] = r
+	}
+	return got
+}
+
+func TestProbesOnExampleAPIs(t *testing.T) {
+	tests := []struct {
+		flaw     payments.Flaw
+		wantFail []string
+	}{
+		{payments.FlawNone, nil},
+		{payments.FlawNoIdempotency, []string{"replay", "concurrent", "mismatch-body", "missing-key"}},
+		{payments.FlawRace, []string{"concurrent"}},
+		{payments.FlawKeyOnlyFingerprint, []string{"mismatch-body"}},
+		{payments.FlawOptionalKey, []string{"missing-key"}},
+		{payments.FlawReplayButRepeat, []string{"replay", "concurrent"}},
+	}
+	for _, tt := range tests {
+		name := string(tt.flaw)
+		if name == "" {
+			name = "correct"
+		}
+		t.Run(name, func(t *testing.T) {
+			srv := startPayments(t, tt.flaw)
+			got := verdicts(t, srv.URL, createPayment())
+			want := map[string]bool{}
+			for _, id := range tt.wantFail {
+				want[id] = true
+			}
+			for _, p := range All() {
+				r := got[p.ID()]
+				wantVerdict := Pass
+				if want[p.ID()] {
+					wantVerdict = Fail
+				}
+				if r.Verdict != wantVerdict {
+					t.Errorf("%s: verdict %s, want %s; reason: %s; diffs: %v", p.ID(), r.Verdict, wantVerdict, r.Reason, r.Diffs)
+				}
+				if r.Verdict == Fail && len(r.Evidence) == 0 {
+					t.Errorf("%s: a failure without evidence", p.ID())
+				}
+				if len(r.Effects) == 0 {
+					t.Errorf("%s: no side-effect observation although the collection is known", p.ID())
+				}
+			}
+		})
+	}
+}
+
+// TestReplayRepeatEffectIsCaughtBySnapshotOnly pins the case a response diff
+// cannot see: the replay is right, the side effect repeats.
+func TestReplayRepeatEffectIsCaughtBySnapshotOnly(t *testing.T) {
+	srv := startPayments(t, payments.FlawReplayButRepeat)
+	r := verdicts(t, srv.URL, createPayment())["replay"]
+	if r.Verdict != Fail {
+		t.Fatalf("verdict %s, want fail: %s", r.Verdict, r.Reason)
+	}
+	if !strings.Contains(r.Reason, "side effect") {
+		t.Errorf("reason %q does not name the side effect", r.Reason)
+	}
+	var retries *Effect
+	for i, e := range r.Effects {
+		if e.Step == "retries" {
+			retries = &r.Effects[i]
+		}
+	}
+	if retries == nil || retries.Delta() != DefaultReplays {
+		t.Errorf("effects %+v: want the retries step to add %d", r.Effects, DefaultReplays)
+	}
+}
+
+// TestReplayWithoutObserverSaysSo: no collection, so the verdict must rest
+// on responses and say it.
+func TestReplayWithoutObserverSaysSo(t *testing.T) {
+	srv := startPayments(t, payments.FlawNone)
+	op := createPayment()
+	op.Collection = nil
+	r := verdicts(t, srv.URL, op)["replay"]
+	if r.Verdict != Pass || !strings.Contains(r.Reason, "responses only") {
+		t.Errorf("got %s %q, want a pass that says it is judged on responses only", r.Verdict, r.Reason)
+	}
+}
+
+func TestRejectedFirstRequestIsAnErrorNotAPass(t *testing.T) {
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		http.Error(w, `{"error":"unauthorized"}`, http.StatusUnauthorized)
+	}))
+	defer srv.Close()
+	op := createPayment()
+	op.Collection = nil
+	got := verdicts(t, srv.URL, op)
+	for _, id := range []string{"replay", "concurrent", "missing-key"} {
+		if got[id].Verdict != Error {
+			t.Errorf("%s: verdict %s, want error (the request is never accepted): %s", id, got[id].Verdict, got[id].Reason)
+		}
+	}
+	if got["mismatch-body"].Verdict != Skip {
+		t.Errorf("mismatch-body: verdict %s, want skip (its control is refused)", got["mismatch-body"].Verdict)
+	}
+	if hits.Load() == 0 {
+		t.Fatal("no request reached the server")
+	}
+}
+
+func TestUnreachableTargetIsAnError(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	base := srv.URL
+	srv.Close() // nothing listens there any more
+	op := createPayment()
+	op.Collection = nil
+	for id, r := range verdicts(t, base, op) {
+		if r.Verdict != Error {
+			t.Errorf("%s: verdict %s, want error", id, r.Verdict)
+		}
+	}
+}
+
+func TestEvidenceRedactsCredentials(t *testing.T) {
+	srv := startPayments(t, payments.FlawNoIdempotency)
+	env := Env{BaseURL: srv.URL, Header: http.Header{"Authorization": {"Bearer s3cret"}, "X-Tenant": {"t-secret"}}}
+	for _, r := range Run(context.Background(), []openapi.Operation{createPayment()}, All(), env) {
+		for _, ex := range r.Evidence {
+			for name, vs := range ex.Request.Header {
+				for _, v := range vs {
+					if strings.Contains(v, "s3cret") || strings.Contains(v, "t-secret") {
+						t.Fatalf("%s: header %s leaks %q", r.Probe, name, v)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestRunKeepsOrderAndHonoursCancellation(t *testing.T) {
+	srv := startPayments(t, payments.FlawNone)
+	ops := []openapi.Operation{createPayment(), createPayment(), {ID: "skipped", Method: "POST", Path: "/x", Skip: "no valid request"}}
+	ops[1].ID = "second"
+	ops[1].Collection = &openapi.Collection{Path: "/v1/payments"}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	results := Run(ctx, ops, All(), Env{BaseURL: srv.URL})
+	if len(results) != len(ops)*len(All()) {
+		t.Fatalf("%d results, want %d", len(results), len(ops)*len(All()))
+	}
+	for i, r := range results {
+		op, p := ops[i/len(All())], All()[i%len(All())]
+		if r.Operation.ID != op.ID || r.Probe != p.ID() {
+			t.Errorf("result %d is %s/%s, want %s/%s", i, r.Operation.ID, r.Probe, op.ID, p.ID())
+		}
+		if r.Verdict != Error && r.Verdict != Skip {
+			t.Errorf("result %d: verdict %s after cancellation, want error or skip", i, r.Verdict)
+		}
+	}
+}
+
+func TestSelect(t *testing.T) {
+	ps, err := Select([]string{"missing-key", "replay"})
+	if err != nil || len(ps) != 2 || ps[0].ID() != "replay" {
+		t.Fatalf("Select = %v, %v; want replay, missing-key in catalogue order", ps, err)
+	}
+	if _, err := Select([]string{"nope"}); err == nil || !strings.Contains(err.Error(), "known: replay") {
+		t.Errorf("unknown probe error %v should list the known ones", err)
+	}
+}

@@ -1,0 +1,82 @@
+package probes
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/idemcheck/idemcheck/openapi"
+)
+
+// replayProbe sends R with key K, then R with K again (DefaultReplays times).
+// Control: the first request, which must be processed (2xx) and whose side
+// effect is measured. Treatment: the retries, which must reproduce the first
+// response and add no side effect.
+type replayProbe struct{}
+
+func (replayProbe) ID() string                           { return "replay" }
+func (replayProbe) Title() string                        { return "retry with the same key returns the stored result" }
+func (replayProbe) Severity() Severity                   { return Critical }
+func (replayProbe) Applies(op *openapi.Operation) string { return needsKey(op) }
+
+func (replayProbe) Run(ctx context.Context, x *Experiment, res *Result) {
+	res.Rule = "draft-ietf-httpapi-idempotency-key-header §2.6: a retry with the same key returns the stored result and is not processed again"
+	res.Fix = "store the first response under the key (scoped to the client and endpoint) and return it, unprocessed, for every retry"
+	key := x.Key()
+
+	var first *reply
+	oneEffect, observed, err := x.Measure(ctx, "first request", func() error {
+		var err error
+		first, err = x.Send(ctx, "first", key, nil)
+		return err
+	})
+	if err != nil {
+		errorf(res, "first request: %v", err)
+		return
+	}
+	if !first.is2xx() {
+		errorf(res, "the first request was not processed (status %d), so a retry proves nothing; fix the request (-H, --config) first", first.Status)
+		return
+	}
+
+	var replies []*reply
+	extra, _, err := x.Measure(ctx, "retries", func() error {
+		for i := 1; i <= DefaultReplays; i++ {
+			r, err := x.Send(ctx, fmt.Sprintf("retry %d", i), key, nil)
+			if err != nil {
+				return fmt.Errorf("retry %d: %w", i, err)
+			}
+			replies = append(replies, r)
+		}
+		return nil
+	})
+	if err != nil {
+		errorf(res, "%v", err)
+		return
+	}
+
+	var problems []string
+	for i, r := range replies {
+		if d := diffReplies(first, r, x.Env.IgnoreFields); d != "" {
+			problems = append(problems, fmt.Sprintf("retry %d differs from the first response (status %d → %d)", i+1, first.Status, r.Status))
+			res.Diffs = append(res.Diffs, fmt.Sprintf("retry %d vs first response (-first +retry):\n%s", i+1, d))
+		}
+	}
+	if observed && extra > 0 {
+		problems = append(problems, fmt.Sprintf("the retries added %d side effect(s); the first request alone added %d", extra, oneEffect))
+	}
+	if len(problems) > 0 {
+		fail(res, strings.Join(problems, "; "))
+		return
+	}
+	pass(res, fmt.Sprintf("%d retries returned the stored result%s", len(replies), effectNote(observed, oneEffect, extra)))
+}
+
+// effectNote describes the side-effect measurement of a passing verdict, so a
+// pass states what it rests on.
+func effectNote(observed bool, one, extra int) string {
+	if !observed {
+		return " (no side-effect observer: judged on responses only)"
+	}
+	return fmt.Sprintf(" and added no side effect (first request: %+d, retries: %+d)", one, extra)
+}

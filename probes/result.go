@@ -1,0 +1,128 @@
+package probes
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Verdict is the outcome of one probe on one operation.
+type Verdict string
+
+// The verdicts. Fail means the probe ran and found a defect; Error means the
+// experiment could not be carried out (so nothing is known); Skip means the
+// probe does not apply.
+const (
+	Pass  Verdict = "pass"
+	Fail  Verdict = "fail"
+	Error Verdict = "error"
+	Skip  Verdict = "skip"
+)
+
+// Severity ranks a failure; the --fail-on gate compares against it.
+type Severity int
+
+// The severities, lowest first.
+const (
+	Info Severity = iota
+	Minor
+	Major
+	Critical
+)
+
+var severityNames = [...]string{"info", "minor", "major", "critical"}
+
+func (s Severity) String() string {
+	if s < Info || s > Critical {
+		return fmt.Sprintf("severity(%d)", int(s))
+	}
+	return severityNames[s]
+}
+
+// ParseSeverity reads a severity name as used by --fail-on.
+func ParseSeverity(name string) (Severity, error) {
+	for i, n := range severityNames {
+		if strings.EqualFold(name, n) {
+			return Severity(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown severity %q (want one of %s)", name, strings.Join(severityNames[:], ", "))
+}
+
+// MarshalText makes severities read as names in JSON.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText reads a severity name.
+func (s *Severity) UnmarshalText(b []byte) error {
+	v, err := ParseSeverity(string(b))
+	*s = v
+	return err
+}
+
+// OperationRef identifies the operation a result is about.
+type OperationRef struct {
+	ID     string `json:"id"`
+	Method string `json:"method"`
+	Path   string `json:"path"`
+}
+
+// Name is "METHOD /path".
+func (o OperationRef) Name() string { return o.Method + " " + o.Path }
+
+// Result is the verdict of one probe on one operation, with its evidence.
+// Every report format renders Results; none re-derives a verdict.
+type Result struct {
+	Operation OperationRef `json:"operation"`
+	Probe     string       `json:"probe"`    // stable probe id, e.g. "replay"
+	Title     string       `json:"title"`    // what was tested, one line
+	Verdict   Verdict      `json:"verdict"`  // pass, fail, error, skip
+	Severity  Severity     `json:"severity"` // the probe's severity (meaningful on fail)
+	Reason    string       `json:"reason"`   // one line: why this verdict
+	// Rule is the reference the probe checks (the IETF draft section or a
+	// provider's documented behaviour), and Fix what to change on failure.
+	Rule string `json:"rule,omitempty"`
+	Fix  string `json:"fix,omitempty"`
+	// Evidence are the exchanges the verdict rests on, credentials redacted.
+	Evidence []Exchange `json:"evidence,omitempty"`
+	// Diffs are go-cmp diffs "(-want +got)" and snapshot deltas that justify a failure.
+	Diffs []string `json:"diffs,omitempty"`
+	// Effects are the side-effect observations, when an observer was available.
+	Effects  []Effect      `json:"effects,omitempty"`
+	Duration time.Duration `json:"duration_ns"`
+}
+
+// Exchange is one request and what came back, as recorded evidence.
+type Exchange struct {
+	Label    string        `json:"label"` // the role in the experiment: "first", "replay", "control", …
+	Request  RequestRecord `json:"request"`
+	Response *Response     `json:"response,omitempty"` // nil when the request failed
+	Err      string        `json:"error,omitempty"`
+	Elapsed  time.Duration `json:"elapsed_ns"`
+}
+
+// RequestRecord is a redacted copy of a sent request.
+type RequestRecord struct {
+	Method string              `json:"method"`
+	URL    string              `json:"url"`
+	Header map[string][]string `json:"header,omitempty"`
+	Body   string              `json:"body,omitempty"`
+}
+
+// Response is a received response, its body capped (see MaxBody).
+type Response struct {
+	Status int                 `json:"status"`
+	Header map[string][]string `json:"header,omitempty"`
+	Body   string              `json:"body,omitempty"`
+}
+
+// Effect is a side-effect observation: a snapshot count before and after one
+// step of an experiment.
+type Effect struct {
+	Observer string `json:"observer"` // e.g. "collection GET /v1/payments"
+	Step     string `json:"step"`     // e.g. "first request", "replays"
+	Before   int    `json:"before"`
+	After    int    `json:"after"`
+}
+
+// Delta is how much the step added.
+func (e Effect) Delta() int { return e.After - e.Before }

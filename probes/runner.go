@@ -1,0 +1,125 @@
+package probes
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/idemcheck/idemcheck/openapi"
+)
+
+// Run runs every probe on every operation and returns one Result per
+// (operation, probe), in the order of ops and then of probes, whatever order
+// they finished in. Operations that share a side-effect observer run one
+// after another, so one's requests never show up in another's counts; the
+// groups run env.Parallel at a time. Cancelling ctx stops the run: the
+// probes not yet run come back as errors.
+func Run(ctx context.Context, ops []openapi.Operation, probes []Probe, env Env) []Result {
+	e := env.withDefaults()
+	results := make([]Result, len(ops)*len(probes))
+
+	groups := groupByObserver(ops)
+	jobs := make(chan []int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(e.Parallel, len(groups)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for group := range jobs {
+				for _, i := range group {
+					for j, p := range probes {
+						results[i*len(probes)+j] = runOne(ctx, e, &ops[i], p)
+					}
+				}
+			}
+		}()
+	}
+produce:
+	for _, g := range groups {
+		select {
+		case jobs <- g:
+		case <-ctx.Done():
+			break produce
+		}
+	}
+	close(jobs)
+	wg.Wait()
+
+	// Fill what cancellation left unrun, so every pair has a result.
+	for i := range ops {
+		for j, p := range probes {
+			if r := &results[i*len(probes)+j]; r.Verdict == "" {
+				*r = newResult(&ops[i], p)
+				errorf(r, "not run: %v", context.Cause(ctx))
+			}
+		}
+	}
+	return results
+}
+
+// groupByObserver groups the indexes of ops that share a collection.
+func groupByObserver(ops []openapi.Operation) [][]int {
+	var groups [][]int
+	byPath := map[string]int{}
+	for i, op := range ops {
+		if op.Collection == nil {
+			groups = append(groups, []int{i})
+			continue
+		}
+		g, ok := byPath[op.Collection.Path]
+		if !ok {
+			g = len(groups)
+			byPath[op.Collection.Path] = g
+			groups = append(groups, nil)
+		}
+		groups[g] = append(groups[g], i)
+	}
+	return groups
+}
+
+// newResult starts the result of p on op.
+func newResult(op *openapi.Operation, p Probe) Result {
+	return Result{
+		Operation: OperationRef{ID: op.ID, Method: op.Method, Path: op.Path},
+		Probe:     p.ID(),
+		Title:     p.Title(),
+		Severity:  p.Severity(),
+	}
+}
+
+// runOne runs one probe on one operation. A probe that panics yields an
+// error result rather than taking the whole run down.
+func runOne(ctx context.Context, env *Env, op *openapi.Operation, p Probe) (res Result) {
+	res = newResult(op, p)
+	if op.Skip != "" {
+		skip(&res, "operation not planned: "+op.Skip)
+		return res
+	}
+	if reason := p.Applies(op); reason != "" {
+		skip(&res, reason)
+		return res
+	}
+	if err := ctx.Err(); err != nil {
+		errorf(&res, "not run: %v", err)
+		return res
+	}
+	x := NewExperiment(env, op)
+	start := time.Now()
+	defer func() {
+		if v := recover(); v != nil {
+			errorf(&res, "internal error in probe %s: %v", p.ID(), v)
+		}
+		res.Duration = time.Since(start)
+		res.Evidence = x.Evidence()
+		res.Effects = x.Effects()
+		if n := x.Dropped(); n > 0 {
+			res.Diffs = append(res.Diffs, fmt.Sprintf("(%d more exchanges not kept as evidence)", n))
+		}
+	}()
+	p.Run(ctx, x, &res)
+	if res.Verdict == "" {
+		errorf(&res, "internal error: probe %s set no verdict", p.ID())
+	}
+	return res
+}

@@ -1,0 +1,155 @@
+package report
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/idemcheck/idemcheck/probes"
+)
+
+// This file renders the parts of a result as plain text, shared by the JUnit
+// failure text and the Markdown report. All output is sanitized and bodies
+// and diffs are capped at maxBody.
+
+// formatDuration rounds d for display: milliseconds from 1ms up, microseconds below.
+func formatDuration(d time.Duration) string {
+	if d >= time.Millisecond || d <= -time.Millisecond {
+		return d.Round(time.Millisecond).String()
+	}
+	return d.Round(time.Microsecond).String()
+}
+
+// formatEffect is "observer, step: before → after (+delta)".
+func formatEffect(e probes.Effect) string {
+	return fmt.Sprintf("%s, %s: %d → %d (%+d)", sanitizeLine(e.Observer), sanitizeLine(e.Step), e.Before, e.After, e.Delta())
+}
+
+// formatHeader writes one "Name: value" line per value, names sorted.
+func formatHeader(b *strings.Builder, h map[string][]string) {
+	names := make([]string, 0, len(h))
+	for name := range h {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		for _, v := range h[name] {
+			b.WriteString(sanitizeLine(name) + ": " + sanitizeLine(v) + "\n")
+		}
+	}
+}
+
+// formatBody writes a blank line and the capped body, if there is one.
+func formatBody(b *strings.Builder, body string) {
+	if body == "" {
+		return
+	}
+	b.WriteString("\n")
+	b.WriteString(capBlock(body))
+	b.WriteString("\n")
+}
+
+// capBlock sanitizes a multi-line block and caps it at maxBody.
+func capBlock(s string) string {
+	return strings.TrimRight(truncateMiddle(sanitizeText(s), maxBody), "\n")
+}
+
+// formatRequest renders a request: the request line, headers and body.
+func formatRequest(req probes.RequestRecord) string {
+	var b strings.Builder
+	b.WriteString(sanitizeLine(req.Method) + " " + sanitizeLine(req.URL) + "\n")
+	formatHeader(&b, req.Header)
+	formatBody(&b, req.Body)
+	return b.String()
+}
+
+// formatResponse renders a response: the status line, headers and body; or,
+// when there was none, why.
+func formatResponse(x probes.Exchange) string {
+	if x.Response == nil {
+		reason := sanitizeLine(x.Err)
+		if reason == "" {
+			reason = "no error recorded"
+		}
+		return "(no response: " + reason + ")\n"
+	}
+	var b strings.Builder
+	b.WriteString("HTTP " + strconv.Itoa(x.Response.Status))
+	if text := http.StatusText(x.Response.Status); text != "" {
+		b.WriteString(" " + text)
+	}
+	b.WriteString("\n")
+	formatHeader(&b, x.Response.Header)
+	formatBody(&b, x.Response.Body)
+	if x.Err != "" {
+		b.WriteString("(error: " + sanitizeLine(x.Err) + ")\n")
+	}
+	return b.String()
+}
+
+// exchangeTitle is "label (elapsed)".
+func exchangeTitle(i int, x probes.Exchange) string {
+	label := sanitizeLine(x.Label)
+	if label == "" {
+		label = "exchange " + strconv.Itoa(i+1)
+	}
+	return label + " (" + formatDuration(x.Elapsed) + ")"
+}
+
+// formatDetail is the full plain-text account of a result, for a CI log:
+// reason, rule, fix, diffs, effects and the evidence exchanges.
+func formatDetail(r probes.Result) string {
+	var b strings.Builder
+	b.WriteString(resultReason(r) + "\n")
+	if r.Rule != "" || r.Fix != "" {
+		b.WriteString("\n")
+	}
+	if r.Rule != "" {
+		b.WriteString("Rule: " + sanitizeLine(r.Rule) + "\n")
+	}
+	if r.Fix != "" {
+		b.WriteString("Fix: " + sanitizeLine(r.Fix) + "\n")
+	}
+	for _, d := range r.Diffs {
+		b.WriteString("\nDiff:\n" + capBlock(d) + "\n")
+	}
+	if len(r.Effects) > 0 {
+		b.WriteString("\nEffects:\n")
+		for _, e := range r.Effects {
+			b.WriteString("  " + formatEffect(e) + "\n")
+		}
+	}
+	if len(r.Evidence) > 0 {
+		b.WriteString("\nEvidence:\n")
+		for i, x := range r.Evidence {
+			b.WriteString("\n--- " + exchangeTitle(i, x) + "\n")
+			b.WriteString(formatRequest(x.Request))
+			b.WriteString("\n")
+			b.WriteString(formatResponse(x))
+		}
+	}
+	return truncateEnd(b.String(), maxDetail)
+}
+
+// resultReason is the one-line reason, or the verdict when there is none.
+func resultReason(r probes.Result) string {
+	if reason := sanitizeLine(r.Reason); reason != "" {
+		return reason
+	}
+	return "verdict: " + sanitizeLine(string(r.Verdict))
+}
+
+// testName is "<probe id>: <title>", the name of a result in reports.
+func testName(r probes.Result) string {
+	probe := sanitizeLine(r.Probe)
+	if probe == "" {
+		probe = "unnamed probe"
+	}
+	if title := sanitizeLine(r.Title); title != "" {
+		return probe + ": " + title
+	}
+	return probe
+}

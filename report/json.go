@@ -1,0 +1,121 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/idemcheck/idemcheck/probes"
+)
+
+// JSONSchemaVersion is the version of the JSON report's shape. It changes
+// only when a field is removed or changes meaning; new fields may appear.
+const JSONSchemaVersion = 1
+
+// The JSON report. It mirrors probes.Result, with durations in milliseconds
+// and each effect's delta spelled out.
+type (
+	jsonRun struct {
+		SchemaVersion int          `json:"schema_version"`
+		Tool          string       `json:"tool"`
+		Spec          string       `json:"spec"`
+		BaseURL       string       `json:"base_url"`
+		Started       string       `json:"started,omitempty"`
+		DurationMS    float64      `json:"duration_ms"`
+		FailOn        string       `json:"fail_on"`
+		GateFailed    bool         `json:"gate_failed"`
+		Summary       Counts       `json:"summary"`
+		Results       []jsonResult `json:"results"`
+	}
+	jsonResult struct {
+		Operation  probes.OperationRef `json:"operation"`
+		Probe      string              `json:"probe"`
+		Title      string              `json:"title"`
+		Verdict    probes.Verdict      `json:"verdict"`
+		Severity   probes.Severity     `json:"severity"`
+		Reason     string              `json:"reason"`
+		Rule       string              `json:"rule,omitempty"`
+		Fix        string              `json:"fix,omitempty"`
+		Evidence   []jsonExchange      `json:"evidence,omitempty"`
+		Diffs      []string            `json:"diffs,omitempty"`
+		Effects    []jsonEffect        `json:"effects,omitempty"`
+		DurationMS float64             `json:"duration_ms"`
+	}
+	jsonExchange struct {
+		Label     string               `json:"label"`
+		Request   probes.RequestRecord `json:"request"`
+		Response  *probes.Response     `json:"response,omitempty"`
+		Err       string               `json:"error,omitempty"`
+		ElapsedMS float64              `json:"elapsed_ms"`
+	}
+	jsonEffect struct {
+		probes.Effect
+		Delta int `json:"delta"`
+	}
+)
+
+// WriteJSON writes the run as one indented JSON document:
+// {"schema_version": 1, "tool", "spec", "base_url", "started", "duration_ms",
+// "fail_on", "gate_failed", "summary": {pass, fail, error, skip}, "results"}.
+// Bodies are written in full (probes cap them when recording); invalid UTF-8
+// becomes U+FFFD and control characters are escaped, as encoding/json does.
+func WriteJSON(w io.Writer, run *Run) error {
+	doc := jsonRun{
+		SchemaVersion: JSONSchemaVersion,
+		Tool:          run.Tool,
+		Spec:          run.Spec,
+		BaseURL:       run.displayBaseURL(),
+		DurationMS:    milliseconds(run.Duration),
+		FailOn:        run.Gate.String(),
+		GateFailed:    run.Failed(run.Gate),
+		Summary:       run.Counts(),
+		Results:       make([]jsonResult, 0, len(run.Results)),
+	}
+	if !run.Started.IsZero() {
+		doc.Started = run.Started.UTC().Format(time.RFC3339Nano)
+	}
+	for _, r := range run.Results {
+		doc.Results = append(doc.Results, jsonResultOf(r))
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("write json: %w", err)
+	}
+	return nil
+}
+
+func jsonResultOf(r probes.Result) jsonResult {
+	jr := jsonResult{
+		Operation:  r.Operation,
+		Probe:      r.Probe,
+		Title:      r.Title,
+		Verdict:    r.Verdict,
+		Severity:   r.Severity,
+		Reason:     r.Reason,
+		Rule:       r.Rule,
+		Fix:        r.Fix,
+		Diffs:      r.Diffs,
+		DurationMS: milliseconds(r.Duration),
+	}
+	for _, x := range r.Evidence {
+		jr.Evidence = append(jr.Evidence, jsonExchange{
+			Label:     x.Label,
+			Request:   x.Request,
+			Response:  x.Response,
+			Err:       x.Err,
+			ElapsedMS: milliseconds(x.Elapsed),
+		})
+	}
+	for _, e := range r.Effects {
+		jr.Effects = append(jr.Effects, jsonEffect{Effect: e, Delta: e.Delta()})
+	}
+	return jr
+}
+
+// milliseconds is d in milliseconds, to the microsecond.
+func milliseconds(d time.Duration) float64 {
+	return float64(d.Microseconds()) / 1000
+}

@@ -1,0 +1,237 @@
+package report
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/idemcheck/idemcheck/probes"
+)
+
+// The JUnit XML document, in the shape of shared/junit/README.md: one flat
+// <testsuite> per operation, one <testcase> per probe. <testsuites> carries no
+// skipped or timestamp attribute, so the report also validates against the
+// Jenkins xUnit schema.
+type (
+	junitTestsuites struct {
+		XMLName  xml.Name         `xml:"testsuites"`
+		Name     string           `xml:"name,attr,omitempty"`
+		Tests    int              `xml:"tests,attr"`
+		Failures int              `xml:"failures,attr"`
+		Errors   int              `xml:"errors,attr"`
+		Time     string           `xml:"time,attr"`
+		Suites   []junitTestsuite `xml:"testsuite"`
+	}
+	junitTestsuite struct {
+		Name       string           `xml:"name,attr"`
+		Tests      int              `xml:"tests,attr"`
+		Failures   int              `xml:"failures,attr"`
+		Errors     int              `xml:"errors,attr"`
+		Skipped    int              `xml:"skipped,attr"`
+		Time       string           `xml:"time,attr"`
+		Timestamp  string           `xml:"timestamp,attr,omitempty"`
+		Properties *junitProperties `xml:"properties"`
+		Cases      []junitTestcase  `xml:"testcase"`
+	}
+	junitProperties struct {
+		Property []junitProperty `xml:"property"`
+	}
+	junitProperty struct {
+		Name  string `xml:"name,attr"`
+		Value string `xml:"value,attr"`
+	}
+	junitTestcase struct {
+		Name      string        `xml:"name,attr"`
+		Classname string        `xml:"classname,attr"`
+		Time      string        `xml:"time,attr"`
+		Skipped   *junitSkipped `xml:"skipped"`
+		Failure   *junitResult  `xml:"failure"`
+		Error     *junitResult  `xml:"error"`
+		SystemOut *junitOut     `xml:"system-out"`
+	}
+	junitSkipped struct {
+		Message string `xml:"message,attr"`
+	}
+	junitResult struct {
+		Message string    `xml:"message,attr"`
+		Type    string    `xml:"type,attr"`
+		Text    junitText `xml:",chardata"`
+	}
+	// junitText is element text. It is ",chardata", but written with
+	// literal newlines instead of "&#xA;" so the raw file reads well too.
+	junitText string
+	junitOut  struct {
+		Text junitText `xml:",chardata"`
+	}
+)
+
+// MarshalXML writes r like the struct tags say, but its text through
+// Encoder.EncodeToken(xml.CharData), which escapes like ",chardata"
+// (& < > " ' and invalid characters) except that it leaves newlines literal.
+func (r junitResult) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
+	start.Attr = append(start.Attr,
+		xml.Attr{Name: xml.Name{Local: "message"}, Value: r.Message},
+		xml.Attr{Name: xml.Name{Local: "type"}, Value: r.Type})
+	return encodeText(e, start, string(r.Text))
+}
+
+// MarshalXML writes o's text with literal newlines; see junitResult.MarshalXML.
+func (o junitOut) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
+	return encodeText(e, start, string(o.Text))
+}
+
+func encodeText(e *xml.Encoder, start xml.StartElement, text string) error {
+	if err := e.EncodeToken(start); err != nil {
+		return err
+	}
+	if err := e.EncodeToken(xml.CharData(text)); err != nil {
+		return err
+	}
+	return e.EncodeToken(start.End())
+}
+
+// WriteJUnit writes the run as JUnit XML, valid against
+// shared/junit/junit-ci.xsd. A Fail verdict becomes <failure type=severity>,
+// Error becomes <error type="error">, both with the reason as message and the
+// detail (rule, fix, diffs, effects, evidence) as text; Skip becomes
+// <skipped>; a pass carries its reason in <system-out>. All text is sanitized
+// for XML 1.0 and capped in size. A run without results is written as one
+// skipped test case, because several CI systems fail on an empty report.
+func WriteJUnit(w io.Writer, run *Run) error {
+	doc := junitDocument(run)
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return fmt.Errorf("write junit: %w", err)
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("write junit: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return fmt.Errorf("write junit: %w", err)
+	}
+	if _, err := io.WriteString(w, "\n"); err != nil {
+		return fmt.Errorf("write junit: %w", err)
+	}
+	return nil
+}
+
+func junitDocument(run *Run) junitTestsuites {
+	timestamp := junitTimestamp(run.Started)
+	doc := junitTestsuites{
+		Name: sanitizeLine(run.Tool),
+		Time: junitTime(run.Duration),
+	}
+	props := junitRunProperties(run)
+	groups := run.Groups()
+	if len(groups) == 0 {
+		doc.Suites = []junitTestsuite{emptyRunSuite(timestamp, props)}
+	}
+	for _, g := range groups {
+		c := g.Counts()
+		suite := junitTestsuite{
+			Name:       nonEmpty(sanitizeLine(operationName(g.Operation)), "unknown operation"),
+			Tests:      c.Total(),
+			Failures:   c.Fail,
+			Errors:     c.Error,
+			Skipped:    c.Skip,
+			Time:       junitTime(g.Duration()),
+			Timestamp:  timestamp,
+			Properties: props,
+		}
+		classname := nonEmpty(sanitizeLine(operationID(g.Operation)), "unknown operation")
+		seen := make(map[string]int)
+		for _, r := range g.Results {
+			name := testName(r)
+			// Keep (classname, name) unique: GitLab keeps only the first of
+			// duplicates, and retry detection keys on it.
+			if seen[name]++; seen[name] > 1 {
+				name += " #" + strconv.Itoa(seen[name])
+			}
+			suite.Cases = append(suite.Cases, junitCase(classname, name, r))
+		}
+		doc.Suites = append(doc.Suites, suite)
+	}
+	for _, s := range doc.Suites {
+		doc.Tests += s.Tests
+		doc.Failures += s.Failures
+		doc.Errors += s.Errors
+	}
+	return doc
+}
+
+func junitCase(classname, name string, r probes.Result) junitTestcase {
+	tc := junitTestcase{Name: name, Classname: classname, Time: junitTime(r.Duration)}
+	switch r.Verdict {
+	case probes.Pass:
+		if reason := sanitizeLine(r.Reason); reason != "" {
+			tc.SystemOut = &junitOut{Text: junitText(reason)}
+		}
+	case probes.Skip:
+		tc.Skipped = &junitSkipped{Message: sanitizeLine(r.Reason)}
+	case probes.Fail:
+		tc.Failure = &junitResult{Message: resultReason(r), Type: r.Severity.String(), Text: junitText(formatDetail(r))}
+	default: // probes.Error and unknown verdicts; Counts treats them the same way
+		tc.Error = &junitResult{Message: resultReason(r), Type: "error", Text: junitText(formatDetail(r))}
+	}
+	return tc
+}
+
+// emptyRunSuite stands in for a run that produced no results.
+func emptyRunSuite(timestamp string, props *junitProperties) junitTestsuite {
+	return junitTestsuite{
+		Name: "idemcheck", Tests: 1, Skipped: 1, Time: junitTime(0), Timestamp: timestamp,
+		Properties: props,
+		Cases: []junitTestcase{{
+			Name: "no probes ran", Classname: "idemcheck", Time: junitTime(0),
+			Skipped: &junitSkipped{Message: "the run produced no results"},
+		}},
+	}
+}
+
+// junitRunProperties are the run's metadata, as suite properties.
+func junitRunProperties(run *Run) *junitProperties {
+	var p junitProperties
+	add := func(name, value string) {
+		if value = sanitizeLine(value); value != "" {
+			p.Property = append(p.Property, junitProperty{Name: name, Value: value})
+		}
+	}
+	add("idemcheck.tool", run.Tool)
+	add("idemcheck.spec", run.Spec)
+	add("idemcheck.base_url", run.displayBaseURL())
+	add("idemcheck.fail_on", run.Gate.String())
+	if len(p.Property) == 0 {
+		return nil
+	}
+	return &p
+}
+
+// junitTime is seconds with exactly 3 decimals ("0.125"), never negative and
+// never in exponent form, as junit-ci.xsd requires.
+func junitTime(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	ms := (d + time.Millisecond/2) / time.Millisecond
+	return fmt.Sprintf("%d.%03d", ms/1000, ms%1000)
+}
+
+// junitTimestamp is t in UTC, whole seconds, RFC 3339 ("2006-01-02T15:04:05Z");
+// empty for the zero time.
+func junitTimestamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Truncate(time.Second).Format(time.RFC3339)
+}
+
+func nonEmpty(s, fallback string) string {
+	if strings.TrimSpace(s) == "" {
+		return fallback
+	}
+	return s
+}

@@ -1,0 +1,209 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/idemcheck/idemcheck/probes"
+)
+
+// WriteMarkdown writes a review report for people: run metadata, a summary
+// table (operation × probe → verdict), then for each failure and error a
+// section with the reason, rule, fix, diffs, effects and the evidence
+// exchanges, and finally why probes were skipped. Bodies and diffs are capped
+// as in the JUnit report.
+func WriteMarkdown(w io.Writer, run *Run) error {
+	ew := &errWriter{w: w}
+	ew.printf("# idemcheck report\n\n")
+	writeMarkdownMeta(ew, run)
+	groups := run.Groups()
+	writeMarkdownSummary(ew, run, groups)
+
+	var findings, skipped []probes.Result
+	for _, r := range run.Results {
+		switch r.Verdict {
+		case probes.Pass:
+		case probes.Skip:
+			skipped = append(skipped, r)
+		default:
+			findings = append(findings, r)
+		}
+	}
+	ew.printf("## Findings\n\n")
+	if len(findings) == 0 {
+		ew.printf("No failures or errors.\n\n")
+	}
+	for _, r := range findings {
+		writeMarkdownFinding(ew, r)
+	}
+	if len(skipped) > 0 {
+		ew.printf("## Skipped\n\n")
+		for _, r := range skipped {
+			ew.printf("- %s · %s: %s\n", mdCode(operationName(r.Operation)), mdText(testName(r)), mdText(resultReason(r)))
+		}
+		ew.printf("\n")
+	}
+	if ew.err != nil {
+		return fmt.Errorf("write markdown: %w", ew.err)
+	}
+	return nil
+}
+
+func writeMarkdownMeta(ew *errWriter, run *Run) {
+	item := func(name, value string) {
+		if value != "" {
+			ew.printf("- **%s:** %s\n", name, value)
+		}
+	}
+	item("Tool", mdText(run.Tool))
+	if run.Spec != "" {
+		item("Spec", mdCode(run.Spec))
+	}
+	if run.BaseURL != "" {
+		item("Base URL", mdCode(run.displayBaseURL()))
+	}
+	if !run.Started.IsZero() {
+		item("Started", run.Started.UTC().Truncate(time.Second).Format(time.RFC3339))
+	}
+	item("Duration", formatDuration(run.Duration))
+	gate := "passed"
+	if run.Failed(run.Gate) {
+		gate = "**failed**"
+	}
+	item("Gate", mdCode("--fail-on "+run.Gate.String())+": "+gate)
+	ew.printf("\n")
+}
+
+func writeMarkdownSummary(ew *errWriter, run *Run, groups []Group) {
+	c := run.Counts()
+	ew.printf("## Summary\n\n%d passed, %d failed, %s, %d skipped.\n\n", c.Pass, c.Fail, plural(c.Error, "error"), c.Skip)
+	if len(groups) == 0 {
+		return
+	}
+	// Columns: probes in the order first seen.
+	var cols []string
+	seen := make(map[string]bool)
+	for _, r := range run.Results {
+		if !seen[r.Probe] {
+			seen[r.Probe] = true
+			cols = append(cols, r.Probe)
+		}
+	}
+	ew.printf("| Operation |")
+	for _, p := range cols {
+		ew.printf(" %s |", mdCell(mdText(nonEmpty(sanitizeLine(p), "unnamed probe"))))
+	}
+	ew.printf("\n| --- |%s\n", strings.Repeat(" --- |", len(cols)))
+	for _, g := range groups {
+		cells := make(map[string][]string)
+		for _, r := range g.Results {
+			cells[r.Probe] = append(cells[r.Probe], mdVerdict(r))
+		}
+		ew.printf("| %s |", mdCell(mdCode(operationName(g.Operation))))
+		for _, p := range cols {
+			cell := "–"
+			if v := cells[p]; len(v) > 0 {
+				cell = strings.Join(v, ", ")
+			}
+			ew.printf(" %s |", cell)
+		}
+		ew.printf("\n")
+	}
+	ew.printf("\n")
+}
+
+// mdVerdict is a summary table cell.
+func mdVerdict(r probes.Result) string {
+	switch r.Verdict {
+	case probes.Pass:
+		return "pass"
+	case probes.Skip:
+		return "skip"
+	case probes.Fail:
+		return "**FAIL** (" + r.Severity.String() + ")"
+	default:
+		return "**ERROR**"
+	}
+}
+
+func writeMarkdownFinding(ew *errWriter, r probes.Result) {
+	word := "ERROR"
+	if r.Verdict == probes.Fail {
+		word = "FAIL"
+	}
+	ew.printf("### %s %s · %s\n\n", word, mdCode(operationName(r.Operation)), mdText(testName(r)))
+	if r.Operation.ID != "" {
+		ew.printf("- **Operation:** %s\n", mdCode(r.Operation.ID))
+	}
+	if r.Verdict == probes.Fail {
+		ew.printf("- **Severity:** %s\n", r.Severity)
+	}
+	ew.printf("- **Reason:** %s\n", mdText(resultReason(r)))
+	if r.Rule != "" {
+		ew.printf("- **Rule:** %s\n", mdText(sanitizeLine(r.Rule)))
+	}
+	if r.Fix != "" {
+		ew.printf("- **Fix:** %s\n", mdText(sanitizeLine(r.Fix)))
+	}
+	ew.printf("\n")
+	for _, d := range r.Diffs {
+		ew.printf("%s", mdFence("diff", capBlock(d)))
+	}
+	if len(r.Effects) > 0 {
+		ew.printf("| Observer | Step | Before | After | Delta |\n| --- | --- | ---: | ---: | ---: |\n")
+		for _, e := range r.Effects {
+			ew.printf("| %s | %s | %d | %d | %+d |\n", mdCell(mdText(sanitizeLine(e.Observer))), mdCell(mdText(sanitizeLine(e.Step))), e.Before, e.After, e.Delta())
+		}
+		ew.printf("\n")
+	}
+	for i, x := range r.Evidence {
+		ew.printf("**%s**\n\n", mdText(exchangeTitle(i, x)))
+		ew.printf("%s", mdFence("http", formatRequest(x.Request)))
+		ew.printf("%s", mdFence("http", formatResponse(x)))
+	}
+}
+
+// mdFence puts text in a fenced code block whose fence is longer than any
+// backtick run inside.
+func mdFence(lang, text string) string {
+	fence := strings.Repeat("`", max(3, longestRun(text, '`')+1))
+	return fence + lang + "\n" + strings.TrimRight(text, "\n") + "\n" + fence + "\n\n"
+}
+
+// mdCode is an inline code span of one sanitized line.
+func mdCode(s string) string {
+	s = sanitizeLine(s)
+	delim := strings.Repeat("`", longestRun(s, '`')+1)
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		s = " " + s + " "
+	}
+	return delim + s + delim
+}
+
+// mdText escapes one sanitized line so Markdown shows it literally.
+func mdText(s string) string {
+	return mdEscaper.Replace(sanitizeLine(s))
+}
+
+var mdEscaper = strings.NewReplacer(
+	`\`, `\\`, "`", "\\`", `*`, `\*`, `_`, `\_`, `[`, `\[`, `]`, `\]`,
+	`<`, `\<`, `>`, `\>`, `~`, `\~`, `#`, `\#`, `&`, `\&`,
+)
+
+// mdCell makes inline Markdown safe in a table cell.
+func mdCell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+
+func longestRun(s string, c byte) int {
+	best, n := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			n++
+			best = max(best, n)
+		} else {
+			n = 0
+		}
+	}
+	return best
+}

@@ -1,0 +1,139 @@
+// Package report renders the results of an idemcheck run as JUnit XML, JSON,
+// Markdown and a coloured terminal summary. Every format renders the same
+// Run; none of them re-derives a verdict.
+package report
+
+import (
+	"net/url"
+	"time"
+
+	"github.com/idemcheck/idemcheck/probes"
+)
+
+// Run is one idemcheck run: where it pointed, when, and what it found.
+type Run struct {
+	Tool     string // name and version, e.g. "idemcheck 0.1.0"
+	Spec     string // the OpenAPI document, as given on the command line
+	BaseURL  string // the server under test
+	Started  time.Time
+	Duration time.Duration
+	// Gate is the --fail-on severity the run is judged by; it is only
+	// displayed (the terminal total line, JSON, Markdown). The zero value,
+	// probes.Info, means any failure fails the run.
+	Gate    probes.Severity
+	Results []probes.Result
+}
+
+// Counts are the number of results per verdict.
+type Counts struct {
+	Pass  int `json:"pass"`
+	Fail  int `json:"fail"`
+	Error int `json:"error"`
+	Skip  int `json:"skip"`
+}
+
+// Total is the number of results counted.
+func (c Counts) Total() int { return c.Pass + c.Fail + c.Error + c.Skip }
+
+func (c *Counts) add(r probes.Result) {
+	switch r.Verdict {
+	case probes.Pass:
+		c.Pass++
+	case probes.Fail:
+		c.Fail++
+	case probes.Skip:
+		c.Skip++
+	default: // probes.Error, and any verdict the model does not know: nothing is known
+		c.Error++
+	}
+}
+
+func countResults(results []probes.Result) Counts {
+	var c Counts
+	for _, r := range results {
+		c.add(r)
+	}
+	return c
+}
+
+// Counts totals the results by verdict. A verdict other than the four known
+// ones is counted as an error: nothing is known about it, and it must not
+// pass silently.
+func (r *Run) Counts() Counts { return countResults(r.Results) }
+
+// Failed reports whether any result failed with a severity at or above gate.
+// Errors and skips never fail the gate; the caller decides what an error means.
+func (r *Run) Failed(gate probes.Severity) bool {
+	for _, res := range r.Results {
+		if res.Verdict == probes.Fail && res.Severity >= gate {
+			return true
+		}
+	}
+	return false
+}
+
+// Group is the results of one operation, in the order they were given.
+type Group struct {
+	Operation probes.OperationRef
+	Results   []probes.Result
+}
+
+// Counts totals the group's results by verdict.
+func (g Group) Counts() Counts { return countResults(g.Results) }
+
+// Duration is the sum of the group's result durations.
+func (g Group) Duration() time.Duration {
+	var d time.Duration
+	for _, r := range g.Results {
+		d += r.Duration
+	}
+	return d
+}
+
+// Groups groups the results by operation: operations in the order they are
+// first seen, results within an operation in the order given.
+func (r *Run) Groups() []Group {
+	var groups []Group
+	index := make(map[probes.OperationRef]int)
+	for _, res := range r.Results {
+		i, ok := index[res.Operation]
+		if !ok {
+			i = len(groups)
+			index[res.Operation] = i
+			groups = append(groups, Group{Operation: res.Operation})
+		}
+		groups[i].Results = append(groups[i].Results, res)
+	}
+	return groups
+}
+
+// displayBaseURL is BaseURL with any user:password part redacted, so a
+// credential given in the URL never reaches a report.
+func (r *Run) displayBaseURL() string {
+	u, err := url.Parse(r.BaseURL)
+	if err != nil || u.User == nil {
+		return r.BaseURL
+	}
+	u.User = url.User("REDACTED")
+	return u.String()
+}
+
+// operationName is "METHOD /path", falling back to the operation ID.
+func operationName(op probes.OperationRef) string {
+	switch {
+	case op.Method != "" || op.Path != "":
+		return op.Name()
+	case op.ID != "":
+		return op.ID
+	default:
+		return "unknown operation"
+	}
+}
+
+// operationID is the operation ID, falling back to "METHOD /path".
+func operationID(op probes.OperationRef) string {
+	if op.ID != "" {
+		return op.ID
+	}
+	return operationName(op)
+}

@@ -1,0 +1,168 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/fatih/color"
+	"github.com/mattn/go-isatty"
+
+	"github.com/idemcheck/idemcheck/probes"
+)
+
+// maxTerminalDiffLines caps the diff shown under a failure in the terminal;
+// the full diff is in the JUnit, JSON and Markdown reports.
+const maxTerminalDiffLines = 20
+
+// palette holds the terminal colours, enabled or disabled as a whole so that
+// the output never depends on the global color.NoColor.
+type palette struct {
+	pass, fail, errorC, skip, header, faint, severity, del, ins *color.Color
+}
+
+func newPalette(useColor bool) palette {
+	p := palette{
+		pass:     color.New(color.FgGreen),
+		fail:     color.New(color.FgRed, color.Bold),
+		errorC:   color.New(color.FgYellow),
+		skip:     color.New(color.Faint),
+		header:   color.New(color.Bold),
+		faint:    color.New(color.Faint),
+		severity: color.New(color.FgMagenta),
+		del:      color.New(color.FgRed),
+		ins:      color.New(color.FgGreen),
+	}
+	for _, c := range []*color.Color{p.pass, p.fail, p.errorC, p.skip, p.header, p.faint, p.severity, p.del, p.ins} {
+		if useColor {
+			c.EnableColor()
+		} else {
+			c.DisableColor()
+		}
+	}
+	return p
+}
+
+// verdictWord is the fixed-width word and colour for a verdict.
+func (p palette) verdictWord(v probes.Verdict) string {
+	switch v {
+	case probes.Pass:
+		return p.pass.Sprint("PASS ")
+	case probes.Fail:
+		return p.fail.Sprint("FAIL ")
+	case probes.Skip:
+		return p.skip.Sprint("SKIP ")
+	default:
+		return p.errorC.Sprint("ERROR")
+	}
+}
+
+// WriteTerminal writes a compact summary for a person at a terminal: per
+// operation a header line and one line per probe, the first diff under each
+// failure, and a total line with the gate. Colour is used only if useColor
+// (see ColorWanted). Server-supplied text is sanitized, so a response cannot
+// send escape sequences to the terminal.
+func WriteTerminal(w io.Writer, run *Run, useColor bool) error {
+	p := newPalette(useColor)
+	ew := &errWriter{w: w}
+	width := 0
+	for _, r := range run.Results {
+		width = max(width, utf8.RuneCountInString(sanitizeLine(r.Probe)))
+	}
+	for _, g := range run.Groups() {
+		header := p.header.Sprint(sanitizeLine(operationName(g.Operation)))
+		if id := sanitizeLine(g.Operation.ID); id != "" && id != sanitizeLine(operationName(g.Operation)) {
+			header += "  " + p.faint.Sprint(id)
+		}
+		ew.printf("%s\n", header)
+		for _, r := range g.Results {
+			probe := sanitizeLine(r.Probe)
+			pad := strings.Repeat(" ", width-utf8.RuneCountInString(probe))
+			line := "  " + p.verdictWord(r.Verdict) + "  " + probe + pad + "  "
+			if r.Verdict == probes.Fail {
+				line += p.severity.Sprint(r.Severity.String()) + "  "
+			}
+			ew.printf("%s%s\n", line, resultReason(r))
+			if r.Verdict == probes.Fail && len(r.Diffs) > 0 {
+				p.writeDiff(ew, r.Diffs[0])
+			}
+		}
+	}
+	c := run.Counts()
+	total := fmt.Sprintf("%d passed, %d failed, %s, %d skipped", c.Pass, c.Fail, plural(c.Error, "error"), c.Skip)
+	gate := "--fail-on " + run.Gate.String() + ": "
+	if run.Failed(run.Gate) {
+		gate += p.fail.Sprint("FAILED")
+	} else {
+		gate += p.pass.Sprint("passed")
+	}
+	if len(run.Results) > 0 {
+		ew.printf("\n")
+	}
+	ew.printf("%s; %s\n", total, gate)
+	if ew.err != nil {
+		return fmt.Errorf("write terminal report: %w", ew.err)
+	}
+	return nil
+}
+
+// writeDiff writes a diff indented under its result, "-" lines red and "+"
+// lines green, capped at maxTerminalDiffLines.
+func (p palette) writeDiff(ew *errWriter, diff string) {
+	lines := strings.Split(strings.TrimRight(sanitizeText(diff), "\n"), "\n")
+	more := 0
+	if len(lines) > maxTerminalDiffLines {
+		more = len(lines) - maxTerminalDiffLines
+		lines = lines[:maxTerminalDiffLines]
+	}
+	const indent = "         "
+	for _, l := range lines {
+		switch {
+		case strings.HasPrefix(l, "-"):
+			l = p.del.Sprint(l)
+		case strings.HasPrefix(l, "+"):
+			l = p.ins.Sprint(l)
+		}
+		ew.printf("%s%s\n", indent, l)
+	}
+	if more > 0 {
+		ew.printf("%s%s\n", indent, p.faint.Sprintf("... %s more (see the JUnit, JSON or Markdown report)", plural(more, "line")))
+	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// ColorWanted reports whether output to w should be coloured: not if
+// noColorFlag is set, NO_COLOR is non-empty, TERM is "dumb", or w is not a
+// terminal. Decide once, and pass the answer to WriteTerminal.
+func ColorWanted(w io.Writer, noColorFlag bool) bool {
+	if noColorFlag || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
+		return false
+	}
+	f, ok := w.(interface{ Fd() uintptr })
+	if !ok {
+		return false
+	}
+	return isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())
+}
+
+// errWriter remembers the first write error, so a sequence of writes needs
+// one check at the end.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (ew *errWriter) printf(format string, args ...any) {
+	if ew.err != nil {
+		return
+	}
+	_, ew.err = fmt.Fprintf(ew.w, format, args...)
+}
