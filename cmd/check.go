@@ -29,6 +29,7 @@ type CheckOptions struct {
 	JUnit        string
 	JSON         string
 	Markdown     string
+	HTML         string
 	FailOn       string
 	NoColor      bool
 }
@@ -65,6 +66,7 @@ func NewCmdCheck(stdout, stderr io.Writer, runF func(context.Context, *CheckOpti
 	f.StringVar(&opts.JUnit, "junit", "", "write a JUnit XML report to FILE ('-' for stdout)")
 	f.StringVar(&opts.JSON, "json", "", "write a JSON report to FILE ('-' for stdout)")
 	f.StringVar(&opts.Markdown, "markdown", "", "write a Markdown review report to FILE ('-' for stdout)")
+	f.StringVar(&opts.HTML, "html", "", "write a self-contained HTML review report to FILE ('-' for stdout)")
 	f.StringVar(&opts.FailOn, "fail-on", "major", "lowest severity that fails the run: info, minor, major, critical")
 	f.BoolVar(&opts.NoColor, "no-color", false, "disable colour (also NO_COLOR, or when output is not a terminal)")
 	return c

@@ -115,6 +115,7 @@ func demoVariant(ctx context.Context, opts *DemoOptions, v examples.Variant) ([]
 		JUnit:       base + ".junit.xml",
 		JSON:        base + ".json",
 		Markdown:    base + ".md",
+		HTML:        base + ".html",
 	}
 	if opts.Quiet {
 		check.Stdout = io.Discard

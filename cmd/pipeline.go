@@ -146,6 +146,7 @@ func (p *pipeline) writeFiles(run *report.Run) error {
 		{p.opts.JUnit, report.WriteJUnit},
 		{p.opts.JSON, report.WriteJSON},
 		{p.opts.Markdown, report.WriteMarkdown},
+		{p.opts.HTML, report.WriteHTML},
 	}
 	for _, f := range formats {
 		if f.path == "" {

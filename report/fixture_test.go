@@ -13,7 +13,10 @@ import (
 	"github.com/idemcheck/idemcheck/probes"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
+var (
+	update     = flag.Bool("update", false, "rewrite golden files")
+	screenshot = flag.String("screenshot", "", "also save a PNG of the HTML report, rendered by Chromium, to this path")
+)
 
 // golden compares got with testdata/name, or rewrites it under -update.
 func golden(t *testing.T, name string, got []byte) {
