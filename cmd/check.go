@@ -17,12 +17,15 @@ type CheckOptions struct {
 	Spec         string
 	BaseURL      string
 	Headers      []string // "Name: value"
+	OtherHeaders []string // "Name: value" of a second principal, for cross-principal
+	Profile      string   // provider profile: ietf, stripe, adyen, paypal, square
 	Operations   []string
 	Probes       []string
 	KeyHeader    string
 	KeyField     string
 	IgnoreFields []string
 	Concurrency  int
+	RaceMode     string // --race-mode: auto, last-byte, h2, naive
 	Rounds       int
 	Parallel     int
 	Timeout      time.Duration
@@ -32,6 +35,10 @@ type CheckOptions struct {
 	HTML         string
 	FailOn       string
 	NoColor      bool
+	// Config is the configuration file (--config); configData, when set,
+	// is its content (the demo's embedded files), Config then its name.
+	Config     string
+	configData []byte
 }
 
 // NewCmdCheck builds `idemcheck check`. runF replaces checkRun in tests.
@@ -54,6 +61,8 @@ func NewCmdCheck(stdout, stderr io.Writer, runF func(context.Context, *CheckOpti
 	f.StringVar(&opts.Spec, "spec", "", "OpenAPI document: a file or an http(s) URL (required)")
 	f.StringVar(&opts.BaseURL, "base-url", "", "base URL of the running API; requests go nowhere else (required)")
 	f.StringArrayVarP(&opts.Headers, "header", "H", nil, "header sent with every request, 'Name: value' (repeatable; redacted in reports)")
+	f.StringArrayVar(&opts.OtherHeaders, "other-header", nil, "header naming a second principal for cross-principal, 'Name: value' (repeatable; replaces the same-named -H; redacted)")
+	f.StringVar(&opts.Profile, "profile", probes.DefaultProfile, "expectations that differ between providers: ietf, stripe, adyen, paypal, square")
 	f.StringSliceVar(&opts.Operations, "operations", nil, "operations to check: operationIds or 'METHOD /path', comma-separated (default all mutating)")
 	f.StringSliceVar(&opts.Probes, "probes", nil, "probe ids to run, comma-separated (default all)")
 	f.StringVar(&opts.KeyHeader, "key-header", "", "send the idempotency key in this header (overrides detection)")
@@ -61,6 +70,7 @@ func NewCmdCheck(stdout, stderr io.Writer, runF func(context.Context, *CheckOpti
 	f.StringArrayVar(&opts.IgnoreFields, "ignore-field", nil, "JSON pointer of a volatile response field left out of comparisons (repeatable)")
 	f.IntVar(&opts.Concurrency, "concurrency", probes.DefaultConcurrency, "copies released at once by the concurrent probe")
 	f.IntVar(&opts.Rounds, "rounds", probes.DefaultRounds, "rounds of the concurrent probe, each with a fresh key")
+	f.StringVar(&opts.RaceMode, "race-mode", string(probes.DefaultRaceMode), "how concurrent releases its copies: auto (h2 when the target speaks HTTP/2, else last-byte), last-byte, h2, naive")
 	f.IntVar(&opts.Parallel, "parallel", probes.DefaultParallel, "operations probed at once")
 	f.DurationVar(&opts.Timeout, "timeout", probes.DefaultTimeout, "timeout of every single request")
 	f.StringVar(&opts.JUnit, "junit", "", "write a JUnit XML report to FILE ('-' for stdout)")
@@ -69,6 +79,7 @@ func NewCmdCheck(stdout, stderr io.Writer, runF func(context.Context, *CheckOpti
 	f.StringVar(&opts.HTML, "html", "", "write a self-contained HTML review report to FILE ('-' for stdout)")
 	f.StringVar(&opts.FailOn, "fail-on", "major", "lowest severity that fails the run: info, minor, major, critical")
 	f.BoolVar(&opts.NoColor, "no-color", false, "disable colour (also NO_COLOR, or when output is not a terminal)")
+	f.StringVar(&opts.Config, "config", "", "configuration file (idemcheck.yaml): request bodies, path parameters, keys and side-effect observers per operation")
 	return c
 }
 

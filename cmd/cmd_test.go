@@ -55,6 +55,7 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"bad header", []string{"check", "--spec", spec, "--base-url", "http://127.0.0.1:1", "-H", "NoColon"}, "is not 'Name: value'"},
 		{"bad ignore field", []string{"check", "--spec", spec, "--base-url", "http://127.0.0.1:1", "--ignore-field", "created"}, "is not a JSON pointer"},
 		{"zero concurrency", []string{"check", "--spec", spec, "--base-url", "http://127.0.0.1:1", "--concurrency", "0"}, "--concurrency must be between 1 and 1000"},
+		{"bad race mode", []string{"check", "--spec", spec, "--base-url", "http://127.0.0.1:1", "--race-mode", "fast"}, `--race-mode: unknown race mode "fast" (want one of auto, last-byte, h2, naive)`},
 		{"absent spec file", []string{"check", "--spec", "/nonexistent/openapi.yaml", "--base-url", "http://127.0.0.1:1"}, "/nonexistent/openapi.yaml"},
 		{"malformed spec", []string{"plan", "--spec", garbage}, "garbage.yaml"},
 		{"unreachable target", []string{"check", "--spec", spec, "--base-url", deadURL}, "is unreachable"},
@@ -156,22 +157,18 @@ func TestDemoBehavesAsDocumented(t *testing.T) {
 	if strings.Contains(stdout, "UNEXPECTED") {
 		t.Errorf("demo output reports an unexpected verdict:\n%s", stdout)
 	}
-	files, _ := filepath.Glob(filepath.Join(out, "*.junit.xml"))
-	if len(files) != len(examples.Variants()) {
-		t.Errorf("demo wrote %d JUnit reports, want one per example (%d)", len(files), len(examples.Variants()))
-	}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
+	for _, v := range examples.Variants() {
+		data, err := os.ReadFile(filepath.Join(out, v.Name+".junit.xml"))
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("demo wrote no JUnit report for %s: %v", v.Name, err)
 		}
 		s := junittest.Check(t, data)
-		if s.Tests == 0 {
-			t.Errorf("%s has no test cases", filepath.Base(f))
+		if s.Tests == 0 || s.Errors != 0 {
+			t.Errorf("%s: %d test cases, %d errors", v.Name, s.Tests, s.Errors)
 		}
-		// The correct example's report has no failures; a flawed one has some.
-		if correct := strings.HasSuffix(f, "/payments.junit.xml"); correct != (s.Failures == 0) {
-			t.Errorf("%s: %d failures", filepath.Base(f), s.Failures)
+		// A correct example's report has no failures; a flawed one has some.
+		if correct := len(v.ExpectFail) == 0; correct != (s.Failures == 0) {
+			t.Errorf("%s: %d failures, but %d probes are expected to fail", v.Name, s.Failures, len(v.ExpectFail))
 		}
 	}
 }

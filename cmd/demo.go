@@ -111,14 +111,20 @@ func demoVariant(ctx context.Context, opts *DemoOptions, v examples.Variant) ([]
 		Parallel:    probes.DefaultParallel,
 		Timeout:     probes.DefaultTimeout,
 		FailOn:      "info",
-		NoColor:     opts.NoColor,
-		JUnit:       base + ".junit.xml",
-		JSON:        base + ".json",
-		Markdown:    base + ".md",
-		HTML:        base + ".html",
+		// A second principal, so cross-principal runs: the examples scope
+		// keys by the Authorization header.
+		OtherHeaders: []string{"Authorization: Bearer idemcheck-demo-principal-b"},
+		NoColor:      opts.NoColor,
+		JUnit:        base + ".junit.xml",
+		JSON:         base + ".json",
+		Markdown:     base + ".md",
+		HTML:         base + ".html",
 	}
 	if opts.Quiet {
 		check.Stdout = io.Discard
+	}
+	if v.Config != nil { // the example's observers: config.go
+		check.Config, check.configData = "examples/"+v.Name+"/idemcheck.yaml", v.Config
 	}
 	p, err := newPipeline(check)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/idemcheck/idemcheck/config"
 	"github.com/idemcheck/idemcheck/openapi"
 	"github.com/idemcheck/idemcheck/probes"
 	"github.com/idemcheck/idemcheck/report"
@@ -24,6 +25,7 @@ type pipeline struct {
 	gate   probes.Severity
 	probes []probes.Probe
 	env    probes.Env
+	cfg    *config.Config // --config; nil when none (config.go)
 }
 
 // newPipeline validates the options that do not need the document.
@@ -44,6 +46,14 @@ func newPipeline(opts *CheckOptions) (*pipeline, error) {
 	if err != nil {
 		return nil, usagef("--header: %v", err)
 	}
+	other, err := parseHeaders(opts.OtherHeaders)
+	if err != nil {
+		return nil, usagef("--other-header: %v", err)
+	}
+	profile, err := probes.LookupProfile(opts.Profile)
+	if err != nil {
+		return nil, usagef("--profile: %v", err)
+	}
 	for name, v := range map[string]int{"--concurrency": opts.Concurrency, "--rounds": opts.Rounds, "--parallel": opts.Parallel} {
 		if v < 1 || v > 1000 {
 			return nil, usagef("%s must be between 1 and 1000, got %d", name, v)
@@ -60,7 +70,22 @@ func newPipeline(opts *CheckOptions) (*pipeline, error) {
 	if opts.KeyHeader != "" && opts.KeyField != "" {
 		return nil, usagef("--key-header and --key-field exclude each other")
 	}
+	raceMode := probes.DefaultRaceMode // options built in code (demo) may leave it empty
+	if opts.RaceMode != "" {
+		if raceMode, err = probes.ParseRaceMode(opts.RaceMode); err != nil {
+			return nil, usagef("--race-mode: %v", err)
+		}
+	}
+	cfg, err := loadConfig(opts.Config, opts.configData)
+	if err != nil {
+		return nil, err
+	}
+	profileFor, err := profileFunc(cfg, profile)
+	if err != nil {
+		return nil, err
+	}
 	return &pipeline{
+		cfg:    cfg,
 		opts:   opts,
 		gate:   gate,
 		probes: selected,
@@ -70,8 +95,12 @@ func newPipeline(opts *CheckOptions) (*pipeline, error) {
 			Timeout:      opts.Timeout,
 			Concurrency:  opts.Concurrency,
 			Rounds:       opts.Rounds,
+			RaceMode:     raceMode,
 			Parallel:     opts.Parallel,
 			IgnoreFields: opts.IgnoreFields,
+			OtherHeader:  other,
+			Profile:      profile,
+			ProfileFor:   profileFor,
 		},
 	}, nil
 }
@@ -95,10 +124,15 @@ func (p *pipeline) load(ctx context.Context, source string, data []byte) (*opena
 
 // check plans doc, makes sure the target answers, and runs the probes.
 func (p *pipeline) check(ctx context.Context, doc *openapi.Document) (*report.Run, error) {
+	if err := checkConfigNames(p.cfg, doc); err != nil {
+		return nil, err
+	}
+	p.env.Observer = observerFunc(p.cfg)
 	ops, err := openapi.Plan(ctx, doc, openapi.PlanOptions{
 		Operations: p.opts.Operations,
 		KeyHeader:  p.opts.KeyHeader,
 		KeyField:   p.opts.KeyField,
+		Overrides:  overrides(p.cfg),
 	})
 	if err != nil {
 		return nil, err
@@ -107,6 +141,9 @@ func (p *pipeline) check(ctx context.Context, doc *openapi.Document) (*report.Ru
 		return nil, fmt.Errorf("%s has no mutating operations to check", doc.Source)
 	}
 	if err := reachable(ctx, p.env.BaseURL, p.opts.Timeout); err != nil {
+		return nil, err
+	}
+	if err := preflightObservers(ctx, p.cfg, p.env, ops); err != nil {
 		return nil, err
 	}
 	start := time.Now()

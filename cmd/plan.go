@@ -21,6 +21,7 @@ type PlanOptions struct {
 	KeyHeader  string
 	KeyField   string
 	JSON       bool
+	Config     string // --config (config.go)
 }
 
 // NewCmdPlan builds `idemcheck plan`. runF replaces planRun in tests.
@@ -43,6 +44,7 @@ func NewCmdPlan(stdout, stderr io.Writer, runF func(context.Context, *PlanOption
 	f.StringVar(&opts.KeyHeader, "key-header", "", "the idempotency key's header (overrides detection)")
 	f.StringVar(&opts.KeyField, "key-field", "", "the idempotency key's body field (overrides detection)")
 	f.BoolVar(&opts.JSON, "json", false, "print the plan as JSON")
+	f.StringVar(&opts.Config, "config", "", "configuration file (idemcheck.yaml): request bodies, path parameters and keys per operation")
 	return c
 }
 
@@ -62,11 +64,18 @@ func planRun(ctx context.Context, opts *PlanOptions) error {
 	if opts.KeyHeader != "" && opts.KeyField != "" {
 		return usagef("--key-header and --key-field exclude each other")
 	}
+	cfg, err := loadConfig(opts.Config, nil)
+	if err != nil {
+		return err
+	}
 	doc, err := openapi.Load(ctx, opts.Spec)
 	if err != nil {
 		return err
 	}
-	ops, err := openapi.Plan(ctx, doc, openapi.PlanOptions{Operations: opts.Operations, KeyHeader: opts.KeyHeader, KeyField: opts.KeyField})
+	if err := checkConfigNames(cfg, doc); err != nil {
+		return err
+	}
+	ops, err := openapi.Plan(ctx, doc, openapi.PlanOptions{Operations: opts.Operations, KeyHeader: opts.KeyHeader, KeyField: opts.KeyField, Overrides: overrides(cfg)})
 	if err != nil {
 		return err
 	}

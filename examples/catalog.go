@@ -22,6 +22,9 @@ type Variant struct {
 	// probe in neither list passes; a tool comparing verdicts should expect
 	// ExpectFail and AlsoFail, restricted to the probes it ran.
 	AlsoFail []string
+	// Config is the variant's idemcheck configuration (idemcheck.yaml),
+	// nil when it needs none: the observers its document cannot declare.
+	Config []byte
 }
 
 // Variants returns every example API: "payments" (correct) first, then one
@@ -32,16 +35,26 @@ func Variants() []Variant {
 		Description: "payments API implementing idempotency keys correctly",
 		Spec:        payments.Spec,
 		Handler:     func() http.Handler { return payments.New(payments.Options{}) },
+	}, {
+		// Correct too: an in-flight duplicate waits for the stored result
+		// instead of getting 409, which the draft allows.
+		Name:        "payments-waiting",
+		Description: "payments API that makes an in-flight duplicate wait for the stored result instead of answering 409",
+		Spec:        payments.Spec,
+		Handler:     func() http.Handler { return payments.New(payments.Options{InFlight: payments.InFlightWait}) },
 	}}
 	for _, f := range payments.Flaws() {
 		vs = append(vs, Variant{
 			Name:        "payments-" + string(f),
 			Description: flawDescriptions[f],
-			Spec:        payments.Spec,
+			Spec:        payments.SpecFor(f),
 			Handler:     func() http.Handler { return payments.New(payments.Options{Flaw: f}) },
 			ExpectFail:  expectFail[f],
 			AlsoFail:    alsoFail[f],
 		})
+	}
+	for i := range vs {
+		vs[i].Config = payments.Config // every variant serves the email counter
 	}
 	return vs
 }
@@ -57,11 +70,20 @@ func Lookup(name string) (Variant, bool) {
 }
 
 var flawDescriptions = map[payments.Flaw]string{
-	payments.FlawNoIdempotency:      "ignores the Idempotency-Key: every request is processed",
-	payments.FlawRace:               "checks the key, then acts later: concurrent duplicates all create",
-	payments.FlawKeyOnlyFingerprint: "leaves the body out of the fingerprint: a reused key with another body gets the first result",
-	payments.FlawOptionalKey:        "processes requests without a key instead of rejecting them",
-	payments.FlawReplayButRepeat:    "replays the stored response but repeats the side effect",
+	payments.FlawNoIdempotency:         "ignores the Idempotency-Key: every request is processed",
+	payments.FlawRace:                  "checks the key, then acts later: concurrent duplicates all create",
+	payments.FlawKeyOnlyFingerprint:    "leaves the body out of the fingerprint: a reused key with another body gets the first result",
+	payments.FlawOptionalKey:           "processes requests without a key instead of rejecting them",
+	payments.FlawReplayButRepeat:       "replays the stored response but repeats the side effect",
+	payments.FlawDisconnectReleasesKey: "releases the key when the client hangs up after the payment was written: the retry charges again",
+	payments.FlawPutBumpsVersion:       "bumps the customer's version on every PUT, even an identical one",
+	payments.FlawDeleteGone500:         "answers a DELETE of an already deleted customer with 500",
+	payments.FlawUndocumentedKey:       "correct API whose document declares the payments key optional and documents no retention",
+	payments.FlawPathBlindFingerprint:  "leaves the path out of the fingerprint: a key reused on another payment's refunds gets the first refund",
+	payments.FlawKeysNotScopedToCaller: "shares one key namespace between callers: another caller's same key gets the first caller's payment",
+	payments.FlawUnvalidatedKey:        "uses the key unvalidated: an empty key is accepted, a key over 1 KiB is a 500",
+	payments.FlawNoReplayHeader:        "replays correctly but never marks the replay (no Idempotent-Replayed)",
+	payments.FlawErrorsNotStored:       "does not store declines, and a soft-declined payment retried with the same key is charged",
 }
 
 // expectFail and alsoFail follow the flaw comments in payments/flaws.go.
@@ -69,11 +91,20 @@ var flawDescriptions = map[payments.Flaw]string{
 // retry-after-drop on check-then-act, when the retry lands in the race
 // window) are in neither.
 var expectFail = map[payments.Flaw][]string{
-	payments.FlawNoIdempotency:      {"replay", "concurrent", "mismatch-body", "missing-key"},
-	payments.FlawRace:               {"concurrent"},
-	payments.FlawKeyOnlyFingerprint: {"mismatch-body"},
-	payments.FlawOptionalKey:        {"missing-key"},
-	payments.FlawReplayButRepeat:    {"replay", "concurrent"},
+	payments.FlawNoIdempotency:         {"replay", "concurrent", "mismatch-body", "missing-key"},
+	payments.FlawRace:                  {"concurrent"},
+	payments.FlawKeyOnlyFingerprint:    {"mismatch-body"},
+	payments.FlawOptionalKey:           {"missing-key"},
+	payments.FlawReplayButRepeat:       {"replay", "concurrent"},
+	payments.FlawDisconnectReleasesKey: {"retry-after-drop"},
+	payments.FlawPutBumpsVersion:       {"natural-put"},
+	payments.FlawDeleteGone500:         {"natural-delete"},
+	payments.FlawUndocumentedKey:       {"spec"},
+	payments.FlawPathBlindFingerprint:  {"mismatch-target"},
+	payments.FlawKeysNotScopedToCaller: {"cross-principal"},
+	payments.FlawUnvalidatedKey:        {"key-format"},
+	payments.FlawNoReplayHeader:        {"replay-marker"},
+	payments.FlawErrorsNotStored:       {"error-replay"},
 }
 
 var alsoFail = map[payments.Flaw][]string{

@@ -186,8 +186,14 @@ func retryAfterDropProbe(base string) (string, error) {
 			break // dropped before processing: the retry must create it
 		}
 	}
-	if _, err := c.do("POST", "/v1/payments", k, payment); err != nil {
-		return "", err
+	for deadline := time.Now().Add(2 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		r, err := c.do("POST", "/v1/payments", k, payment)
+		if err != nil {
+			return "", err
+		}
+		if r.status != 409 || time.Now().After(deadline) {
+			break // 409: the dropped request is still in flight
+		}
 	}
 	if n, err := c.count(); err != nil || n != 1 {
 		return fmt.Sprintf("%d payments", n), err

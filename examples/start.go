@@ -35,7 +35,7 @@ func Start(v Variant) (*Server, error) {
 		return nil, fmt.Errorf("start %s: %w", v.Name, err)
 	}
 	s := &Server{URL: "http://" + ln.Addr().String(), done: make(chan error, 1), fresh: map[net.Conn]bool{}}
-	s.srv = &http.Server{Handler: v.Handler(), ReadHeaderTimeout: 10 * time.Second, ConnState: s.track}
+	s.srv = &http.Server{Handler: v.Handler(), ReadHeaderTimeout: 10 * time.Second, ConnState: s.track, Protocols: Protocols()}
 	s.srv.RegisterOnShutdown(s.closeFresh)
 	go func() { s.done <- s.srv.Serve(ln) }()
 	return s, nil

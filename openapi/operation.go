@@ -62,8 +62,30 @@ type Operation struct {
 	// AltBody is a second valid body that differs from Request's in a
 	// meaningful field; nil when none could be proven valid.
 	AltBody *Body `json:"alt_body,omitempty"`
+	// ErrorBody is a valid body that fails with a business error (a declined
+	// card), for error-replay; nil when none is known. See errorbody.go.
+	ErrorBody *Body `json:"error_body,omitempty"`
 	// Collection is where created resources can be counted; nil when none.
 	Collection *Collection `json:"collection,omitempty"`
+	// CreatedPath is where one resource a POST creates can be read back: the
+	// request's concrete path plus the GET-by-id segment
+	// ("/v1/payments/{id}"); "" when none. See created.go.
+	CreatedPath string `json:"created_path,omitempty"`
+	// Canary is the JSON pointer of a free-form string field of the body
+	// (e.g. "/description") where probes put a value unique to one
+	// experiment, so side effects can be attributed on a shared server; ""
+	// when the body has no such field. See canary.go.
+	Canary string `json:"canary,omitempty"`
+	// IgnoreFields are this operation's volatile response fields (JSON
+	// pointers), from the configuration file; see override.go.
+	IgnoreFields []string `json:"ignore_fields,omitempty"`
+	// Resource is the state a PUT, PATCH or DELETE acts on (its GET, the
+	// list beside it, the PUT that creates it); nil when none is known.
+	// See resource.go.
+	Resource *Resource `json:"resource,omitempty"`
+	// Docs is what the document says about the operation's idempotency, for
+	// the static spec probe; nil when the path could not be planned. See docs.go.
+	Docs *Docs `json:"docs,omitempty"`
 
 	// Skip is the reason no request could be planned; empty when planned.
 	Skip string `json:"skip,omitempty"`

@@ -21,6 +21,9 @@ type PlanOptions struct {
 	// KeyField names the top-level body field that carries the key,
 	// overriding detection.
 	KeyField string
+	// Overrides are the configuration file's settings per operation, keyed
+	// by operationId or "METHOD /path"; see override.go.
+	Overrides map[string]*Override
 }
 
 // mutating are the methods idemcheck plans, in the order it plans them.
@@ -143,17 +146,22 @@ func planOne(ctx context.Context, t *openapi3.T, r opRef, opts PlanOptions) (o O
 		return o
 	}
 	s := newSynth(ctx, t, r)
-	o.Key = detectKey(t, r, s.params, s.media, opts)
+	s.ov = opts.override(r)
+	o.Key = s.configuredKey(detectKey(t, r, s.params, s.media, opts))
 	s.key = o.Key
+	o.Docs = describe(t, r, s.params, s.media, o.Key)
 	req, skip := s.request()
 	if skip != "" {
-		o.Skip = skip
+		o.Skip = s.ov.explain(skip)
 		o.Notes = s.notes
 		return o
 	}
 	o.Request = req
 	o.AltBody = s.altBody(req)
+	o.ErrorBody = s.errorBody(req) // errorbody.go
 	o.Collection = collection(t, r, req)
+	o.Resource = resource(ctx, t, r, req, opts)
+	s.observability(&o)
 	o.Notes = s.notes
 	return o
 }

@@ -24,6 +24,7 @@ type synth struct {
 	media  *mediaChoice          // the body to send; nil when there is none
 	key    Key
 	notes  []string
+	ov     *Override // the configuration's settings; nil when none (override.go)
 
 	pathParams map[string]string // raw values, for the validator
 }
@@ -201,7 +202,7 @@ func (s *synth) bodyCandidates() []any {
 		raw = append(raw, mt.Example)
 	}
 	for _, name := range sortedKeys(mt.Examples) {
-		if e := mt.Examples[name]; e != nil && e.Value != nil && e.Value.Value != nil {
+		if e := mt.Examples[name]; e != nil && e.Value != nil && e.Value.Value != nil && !s.isErrorExample(name) { // errorbody.go
 			raw = append(raw, e.Value.Value)
 		}
 	}
@@ -211,6 +212,9 @@ func (s *synth) bodyCandidates() []any {
 	g := newGen(s.t)
 	if v, ok := g.top(mt.Schema, s.keyField()); ok {
 		raw = append(raw, v)
+	}
+	if b, ok := s.ov.body(); ok {
+		raw = []any{b} // the configured body replaces every candidate
 	}
 	var out []any
 	for _, v := range raw {
@@ -241,6 +245,9 @@ func (s *synth) keyField() string {
 // paramValue finds a value for a parameter: its example, then its schema's
 // example, then a generated one.
 func (s *synth) paramValue(p *openapi3.Parameter) (string, bool) {
+	if v, ok := s.ov.pathParam(p); ok {
+		return v, true
+	}
 	var cands []any
 	if p.Example != nil {
 		cands = append(cands, p.Example)

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
+	"time"
 
 	"github.com/idemcheck/idemcheck/openapi"
 )
@@ -41,20 +41,22 @@ func (concurrentProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	}
 
 	n, rounds := x.Env.Concurrency, x.Env.Rounds
+	rel, why := releaserFor(ctx, x)
+	mode := rel.mode()
 	var failed, errored int
 	var summaries []string
 	for round := 1; round <= rounds && ctx.Err() == nil; round++ {
-		o, err := runRound(ctx, x, round, n)
+		o, err := runRound(ctx, x, rel, round, n)
 		if err != nil {
 			errored++
-			summaries = append(summaries, fmt.Sprintf("round %d: %v", round, err))
+			summaries = append(summaries, fmt.Sprintf("round %d (%s): %v", round, mode, err))
 			continue
 		}
-		problems := o.problems(x.Env.IgnoreFields)
+		problems := o.problems(x.Env.IgnoreFields, x.Profile())
 		if observed && o.effect != one {
 			problems = append(problems, fmt.Sprintf("the round added %d side effect(s); one request adds %d", o.effect, one))
 		}
-		summaries = append(summaries, fmt.Sprintf("round %d: %s, side effect %+d", round, o.statusCounts(), o.effect))
+		summaries = append(summaries, o.summary(round))
 		if len(problems) > 0 {
 			failed++
 			res.Diffs = append(res.Diffs, fmt.Sprintf("round %d: %s", round, strings.Join(problems, "; ")))
@@ -63,14 +65,17 @@ func (concurrentProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 			}
 		}
 	}
+	if why != "" {
+		summaries = append([]string{"release: " + why}, summaries...)
+	}
 	res.Diffs = append(res.Diffs, "rounds:\n  "+strings.Join(summaries, "\n  "))
 	switch {
 	case failed > 0:
-		fail(res, fmt.Sprintf("the defect showed in %d of %d rounds of %d concurrent requests: %s", failed, rounds, n, firstLine(res.Diffs[0])))
+		fail(res, fmt.Sprintf("the defect showed in %d of %d rounds of %d concurrent requests (%s release): %s", failed, rounds, n, mode, firstLine(res.Diffs[0])))
 	case errored > 0:
-		errorf(res, "%d of %d rounds could not be completed: %s", errored, rounds, summaries[0])
+		errorf(res, "%d of %d rounds could not be completed: %s", errored, rounds, firstRoundError(summaries))
 	default:
-		pass(res, fmt.Sprintf("%d rounds of %d concurrent requests were each processed once%s", rounds, n, roundNote(observed, one)))
+		pass(res, fmt.Sprintf("%d rounds of %d concurrent requests (%s release) were each processed once%s", rounds, n, mode, roundNote(observed, one)))
 	}
 }
 
@@ -88,11 +93,14 @@ type roundOutcome struct {
 	settle  *reply // a sequential retry after the round: the stored result
 	effect  int
 	diffs   []string
+	mode    RaceMode
+	spread  time.Duration // client-side send spread of the copies
+	note    string        // how the release departed from the plan
 }
 
-// runRound releases n copies with one fresh key behind a barrier, then
-// retries once to read the stored result, measuring the round's effect.
-func runRound(ctx context.Context, x *Experiment, round, n int) (*roundOutcome, error) {
+// runRound releases n copies with one fresh key through rel, then retries
+// once to read the stored result, measuring the round's effect.
+func runRound(ctx context.Context, x *Experiment, rel releaser, round, n int) (*roundOutcome, error) {
 	key := x.Key()
 	reqs := make([]*http.Request, n)
 	for i := range reqs {
@@ -102,25 +110,11 @@ func runRound(ctx context.Context, x *Experiment, round, n int) (*roundOutcome, 
 		}
 		reqs[i] = req
 	}
-	o := &roundOutcome{replies: make([]*reply, n)}
-	exchanges := make([]Exchange, n)
-	errs := make([]error, n)
-	effect, _, err := x.Measure(ctx, fmt.Sprintf("round %d: %d concurrent copies", round, n), func() error {
-		release := make(chan struct{})
-		var ready, done sync.WaitGroup
-		for i := range reqs {
-			ready.Add(1)
-			done.Add(1)
-			go func(i int) {
-				defer done.Done()
-				ready.Done()
-				<-release
-				o.replies[i], exchanges[i], errs[i] = x.exchange(ctx, fmt.Sprintf("round %d copy %d", round, i+1), reqs[i])
-			}(i)
-		}
-		ready.Wait()
-		close(release)
-		done.Wait()
+	o := &roundOutcome{mode: rel.mode()}
+	var v *volley
+	effect, _, err := x.Measure(ctx, fmt.Sprintf("round %d: %d concurrent copies (%s)", round, n, rel.mode()), func() error {
+		v = rel.release(ctx, x, fmt.Sprintf("round %d", round), reqs)
+		o.replies, o.spread, o.note = v.replies, v.spread(), v.note
 		var err error
 		o.settle, err = x.Send(ctx, fmt.Sprintf("round %d: retry after the round", round), key, nil)
 		return err
@@ -129,8 +123,8 @@ func runRound(ctx context.Context, x *Experiment, round, n int) (*roundOutcome, 
 		return nil, err
 	}
 	o.effect = effect
-	keepDistinct(x, exchanges)
-	for i, err := range errs {
+	keepDistinct(x, v.exchanges)
+	for i, err := range v.errs {
 		if err != nil {
 			return nil, fmt.Errorf("copy %d: %w", i+1, err)
 		}
@@ -141,7 +135,7 @@ func runRound(ctx context.Context, x *Experiment, round, n int) (*roundOutcome, 
 // problems lists how the round's responses break the rules: every 2xx must be
 // the stored result (what the retry after the round returned), everything
 // else must be 409, and the key must have been processed at all.
-func (o *roundOutcome) problems(ignore []string) []string {
+func (o *roundOutcome) problems(ignore []string, prof *Profile) []string {
 	var out []string
 	if !o.settle.is2xx() {
 		out = append(out, fmt.Sprintf("the retry after the round got %d, not the stored result", o.settle.Status))
@@ -156,7 +150,7 @@ func (o *roundOutcome) problems(ignore []string) []string {
 					o.diffs = append(o.diffs, fmt.Sprintf("copy %d vs stored result (-stored +copy):\n%s", i+1, d))
 				}
 			}
-		case r.Status == http.StatusConflict:
+		case prof.acceptsInFlight(r.Status): // 409, or the profile's in-flight statuses (profile.go)
 		default:
 			others++
 		}
@@ -165,9 +159,29 @@ func (o *roundOutcome) problems(ignore []string) []string {
 		out = append(out, fmt.Sprintf("%d successful responses differ from the stored result (processed more than once)", differing))
 	}
 	if others > 0 {
-		out = append(out, fmt.Sprintf("%d responses were neither the stored result nor 409 (%s)", others, o.statusCounts()))
+		out = append(out, fmt.Sprintf("%d responses were neither the stored result nor %s (%s)", others, statusList(prof.InFlightStatuses), o.statusCounts()))
 	}
 	return out
+}
+
+// summary is the round's line in the evidence: mode, send spread, statuses
+// and side effect, e.g. "round 2 (h2, send spread 0s): 201×1 409×9, side effect +1".
+func (o *roundOutcome) summary(round int) string {
+	s := fmt.Sprintf("round %d (%s, send spread %s): %s, side effect %+d", round, o.mode, formatSpread(o.spread), o.statusCounts(), o.effect)
+	if o.note != "" {
+		s += "; " + o.note
+	}
+	return s
+}
+
+// firstRoundError is the first summary that is not the release line.
+func firstRoundError(summaries []string) string {
+	for _, s := range summaries {
+		if !strings.HasPrefix(s, "release: ") {
+			return s
+		}
+	}
+	return ""
 }
 
 // statusCounts renders the round's statuses: "201×1 409×9".

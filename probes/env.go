@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/idemcheck/idemcheck/openapi"
@@ -44,6 +45,32 @@ type Env struct {
 	Observer func(op *openapi.Operation) Observer
 	// NewKey makes a fresh idempotency key; nil means random keys.
 	NewKey func() string
+
+	// canary is the value unique to one experiment that its requests carry
+	// at op.Canary: NewExperiment gives each experiment a copy of the Env
+	// with its own (observe.go).
+	canary string
+	// RaceMode is how the concurrent probe releases its copies
+	// (DefaultRaceMode when empty); see release.go.
+	RaceMode RaceMode
+
+	autoModes *autoModes // RaceAuto's decision per base URL, for one run
+
+	// OtherHeader names a second principal (--other-header): its headers
+	// replace the same-named ones of Header in cross-principal's requests
+	// as principal B. Empty means the probe is skipped.
+	OtherHeader http.Header
+	// Profile sets the expectations that differ between providers
+	// (profile.go); nil means DefaultProfile.
+	Profile *Profile
+	// ProfileFor, when set, returns one operation's expectations (the
+	// configuration file's per-operation overrides); nil falls back to Profile.
+	ProfileFor func(op *openapi.Operation) *Profile
+
+	// ops are every planned operation (set by Run), for the probes that
+	// need another target; exclusive lets such probes run alone (exclusive.go).
+	ops       []openapi.Operation
+	exclusive *sync.RWMutex
 }
 
 // withDefaults returns a copy of e with zero values replaced by defaults.
@@ -69,16 +96,16 @@ func (e Env) withDefaults() *Env {
 		e.Parallel = DefaultParallel
 	}
 	if e.Observer == nil {
-		e.Observer = func(op *openapi.Operation) Observer {
-			if op.Collection == nil {
-				return nil
-			}
-			return &CollectionObserver{Path: op.Collection.Path}
-		}
+		e.Observer = DefaultObserver
 	}
 	if e.NewKey == nil {
 		e.NewKey = randomKey
 	}
+	if e.RaceMode == "" {
+		e.RaceMode = DefaultRaceMode
+	}
+	e.autoModes = &autoModes{}    // a fresh decision per run
+	e.exclusive = &sync.RWMutex{} // one per run, like autoModes
 	return &e
 }
 

@@ -2,7 +2,6 @@ package probes
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"sync"
 
@@ -25,10 +24,14 @@ type Experiment struct {
 	evidence []Exchange
 	effects  []Effect
 	dropped  int
+	// canarySeen is set once a snapshot showed an item carrying the
+	// experiment's canary: counts are then attributed (observe.go).
+	canarySeen bool
 }
 
 // NewExperiment prepares an experiment for op.
 func NewExperiment(env *Env, op *openapi.Operation) *Experiment {
+	env = experimentEnv(env, op) // observe.go: the experiment's own canary
 	return &Experiment{Env: env, Op: op, Observer: env.Observer(op)}
 }
 
@@ -57,6 +60,7 @@ func (x *Experiment) exchange(ctx context.Context, label string, req *http.Reque
 	var r *reply
 	var err error
 	elapsed := timed(func() { r, err = send(ctx, x.Env, req) })
+	x.saw(r) // observe.go: the resource observer learns what was created
 	ex := Exchange{
 		Label:    label,
 		Request:  recordRequest(req, payload, x.Env.Header),
@@ -103,9 +107,10 @@ func (x *Experiment) Snapshot(ctx context.Context) (n int, ok bool, err error) {
 	if x.Observer == nil {
 		return 0, false, nil
 	}
-	snap, err := x.Observer.Snapshot(ctx, x.Env)
+	snap, err := x.observe(ctx)
 	if err != nil {
-		return 0, true, fmt.Errorf("observe %s: %w", x.Observer.Name(), err)
+		return 0, true, err
 	}
-	return snap.Count, true, nil
+	n, err = x.count(snap) // observe.go: attributed by the canary when it can be
+	return n, true, err
 }

@@ -69,8 +69,8 @@ func (mismatchBodyProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	case reuse.is2xx():
 		fail(res, fmt.Sprintf("the different body was processed (status %d) under a key already used", reuse.Status))
 		res.Diffs = append(res.Diffs, "first vs reuse (-first +reuse):\n"+diffReplies(first, reuse, x.Env.IgnoreFields))
-	case !reuse.is4xx():
-		fail(res, fmt.Sprintf("the reuse got %d; a key reused with a different body must be rejected with a 4xx (422)", reuse.Status))
+	case !x.Profile().acceptsReuse(reuse.Status): // profile.go: 422, 400 or 409 by provider
+		fail(res, fmt.Sprintf("the reuse got %d; a key reused with a different body must be rejected with %s (profile %s)", reuse.Status, statusList(x.Profile().ReuseStatuses), x.Profile().Name))
 	case observed && effect != 0:
 		fail(res, fmt.Sprintf("the reuse was rejected (%d) but still added %d side effect(s)", reuse.Status, effect))
 	default:

@@ -2,98 +2,189 @@ package probes
 
 import (
 	"context"
-	"encoding/json"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
-	"net/http"
 	"strings"
+
+	"github.com/idemcheck/idemcheck/openapi"
 )
+
+// Side effects are observed, never assumed (DESIGN.md): an observer takes a
+// snapshot of the server's state before and after each step of an
+// experiment, and the diff of the two is the step's effect. One file per
+// kind of observer: observe_collection.go (the list beside a create),
+// observe_resource.go (the created resource, read back), observe_http.go (a
+// user-declared GET and JSON pointer), observe_command.go (a user-declared
+// shell command); observe_diff.go turns two snapshots into an Effect.
+//
+// On a shared server other clients change the same lists. Each experiment
+// therefore puts a canary (a value unique to it) into a free-form field of
+// its requests (openapi.Operation.Canary), and, once the observer is seen to
+// show that field, only items carrying the canary are counted.
 
 // Snapshot is what an observer saw at one moment.
 type Snapshot struct {
+	// Count is the observer's number: the items of a list, a counter's value.
 	Count int
+	// Items are the observed items, when the observer sees items (lists,
+	// resources); nil for counters. They let a diff say which items
+	// appeared and let the canary attribute them.
+	Items []Item
+	// Truncated is set when a list had more pages than were read: Count is
+	// then only what was read.
+	Truncated bool
+	// Attributed is set when the observer counted only this experiment's
+	// effects itself (a command that filters by $IDEMCHECK_CANARY).
+	Attributed bool
+}
+
+// Item is one observed item: its id (or, without one, a short summary) and
+// its JSON, in which the canary is looked for.
+type Item struct {
+	ID   string
+	JSON string
 }
 
 // Observer takes snapshots of a server's state so an experiment can measure
-// its side effects instead of assuming them.
+// its side effects instead of assuming them. env is the experiment's own
+// Env: requests go to env.BaseURL with env.Header. An error makes the
+// verdict an error, never a guess.
 type Observer interface {
 	// Name says what is observed, e.g. "collection GET /v1/payments".
 	Name() string
 	Snapshot(ctx context.Context, env *Env) (Snapshot, error)
 }
 
-// CollectionObserver counts the items of a list endpoint: the GET beside a POST.
-type CollectionObserver struct {
-	Path string // concrete path, e.g. "/v1/payments"
+// responseWatcher is an observer that learns from the experiment's
+// successful responses (the resource observer learns what was created).
+type responseWatcher interface {
+	saw(env *Env, r *reply)
 }
 
-// Name implements Observer.
-func (c *CollectionObserver) Name() string { return "collection GET " + c.Path }
-
-// Snapshot implements Observer: it GETs the list and counts its items.
-func (c *CollectionObserver) Snapshot(ctx context.Context, env *Env) (Snapshot, error) {
-	req, err := http.NewRequest(http.MethodGet, strings.TrimRight(env.BaseURL, "/")+c.Path, http.NoBody)
-	if err != nil {
-		return Snapshot{}, err
+// DefaultObserver is the observer of op when the user declared none: the
+// collection list beside a create, else the created resource read back by
+// id, else nil (verdicts then rest on the responses alone, and say so).
+func DefaultObserver(op *openapi.Operation) Observer {
+	switch {
+	case op.Collection != nil:
+		return &CollectionObserver{Path: op.Collection.Path}
+	case op.CreatedPath != "":
+		return NewResourceObserver(op.CreatedPath)
 	}
-	req.Header.Set("Accept", "application/json")
-	for name, vs := range env.Header {
-		req.Header[name] = vs
-	}
-	r, err := send(ctx, env, req)
-	if err != nil {
-		return Snapshot{}, err
-	}
-	if !r.is2xx() {
-		return Snapshot{}, fmt.Errorf("GET %s answered %d", c.Path, r.Status)
-	}
-	items, err := listItems(r.Body)
-	if err != nil {
-		return Snapshot{}, fmt.Errorf("GET %s: %w", c.Path, err)
-	}
-	return Snapshot{Count: len(items)}, nil
+	return nil
 }
 
-// listItems finds the array in a list response: the top level, or the
-// conventional envelope fields.
-func listItems(body []byte) ([]any, error) {
-	var v any
-	if err := json.Unmarshal(body, &v); err != nil {
-		return nil, fmt.Errorf("list is not JSON: %w", err)
+// experimentEnv returns the Env of one experiment on op: a copy of env with
+// a fresh canary when op has a canary field.
+func experimentEnv(env *Env, op *openapi.Operation) *Env {
+	if op.Canary == "" {
+		return env
 	}
-	if a, ok := v.([]any); ok {
-		return a, nil
+	e := *env
+	e.canary = newCanary()
+	return &e
+}
+
+// newCanary returns a value of openapi.CanaryLength that says where it
+// came from: "idemcheck-" and 10 hex digits.
+func newCanary() string {
+	var b [5]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	return "idemcheck-" + hex.EncodeToString(b[:])
+}
+
+// withCanary puts the experiment's canary into a request body (op's own when
+// body is nil) at op.Canary.
+func withCanary(env *Env, op *openapi.Operation, body *openapi.Body) *openapi.Body {
+	if env.canary == "" || op.Canary == "" || op.Request == nil {
+		return body
 	}
-	if m, ok := v.(map[string]any); ok {
-		for _, f := range []string{"data", "items", "results"} {
-			if a, ok := m[f].([]any); ok {
-				return a, nil
-			}
+	if body == nil {
+		body = op.Request.Body
+	}
+	return body.WithPointer(op.Canary, env.canary)
+}
+
+// saw passes a successful response to an observer that learns from them.
+func (x *Experiment) saw(r *reply) {
+	if w, ok := x.Observer.(responseWatcher); ok && r.is2xx() {
+		w.saw(x.Env, r)
+	}
+}
+
+// observe takes one snapshot, wrapping a failure with the observer's name.
+func (x *Experiment) observe(ctx context.Context) (Snapshot, error) {
+	snap, err := x.Observer.Snapshot(ctx, x.Env)
+	if err != nil {
+		return Snapshot{}, fmt.Errorf("observe %s: %w", x.Observer.Name(), err)
+	}
+	x.noteCanary(snap)
+	return snap, nil
+}
+
+// noteCanary remembers that the observer shows the canary: from then on
+// only items carrying it are counted.
+func (x *Experiment) noteCanary(s Snapshot) {
+	if x.Env.canary == "" {
+		return
+	}
+	for _, it := range s.Items {
+		if strings.Contains(it.JSON, x.Env.canary) {
+			x.mu.Lock()
+			x.canarySeen = true
+			x.mu.Unlock()
+			return
 		}
 	}
-	return nil, fmt.Errorf("no array at the top level or in data, items or results")
+}
+
+// attributed reports whether counts are of this experiment's items only.
+func (x *Experiment) attributed() bool {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.canarySeen
+}
+
+// count is the number a snapshot stands for in this experiment: its items
+// carrying the canary once the observer is known to show it, else the raw
+// count (an error when that count is incomplete).
+func (x *Experiment) count(s Snapshot) (int, error) {
+	if x.attributed() {
+		return len(canaryItems(s.Items, x.Env.canary)), nil
+	}
+	if s.Truncated && !s.Attributed {
+		return 0, fmt.Errorf("observe %s: the list has more pages than idemcheck reads (%d) and its items do not carry this experiment's canary, so it cannot be counted; declare an observer in --config", x.Observer.Name(), DefaultMaxPages)
+	}
+	return s.Count, nil
 }
 
 // Measure runs step between two snapshots and records the effect under
-// label. observed is false when the operation has no observer.
+// label. observed is false when the operation has no observer; an observer
+// failure is an error, which makes the verdict an error rather than a guess.
 func (x *Experiment) Measure(ctx context.Context, label string, step func() error) (delta int, observed bool, err error) {
-	before, observed, err := x.Snapshot(ctx)
+	if x.Observer == nil {
+		return 0, false, step()
+	}
+	before, err := x.observe(ctx)
 	if err != nil {
-		return 0, observed, err
+		return 0, true, err
 	}
 	if err := step(); err != nil {
-		return 0, observed, err
+		return 0, true, err
 	}
-	if !observed {
-		return 0, false, nil
+	after, err := x.observe(ctx)
+	if err != nil {
+		return 0, true, err
 	}
-	after, _, err := x.Snapshot(ctx)
+	e, err := x.effect(label, before, after)
 	if err != nil {
 		return 0, true, err
 	}
 	x.mu.Lock()
-	x.effects = append(x.effects, Effect{Observer: x.Observer.Name(), Step: label, Before: before, After: after})
+	x.effects = append(x.effects, e)
 	x.mu.Unlock()
-	return after - before, true, nil
+	return e.Delta(), true, nil
 }
 
 // Effects returns the recorded side-effect observations.
@@ -101,4 +192,12 @@ func (x *Experiment) Effects() []Effect {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	return append([]Effect(nil), x.effects...)
+}
+
+// CheckObserver takes one snapshot with o against env, so that a broken
+// observer (a pointer that resolves to nothing, a failing command) is one
+// clear error before any probe runs rather than an error in every verdict.
+func CheckObserver(ctx context.Context, env Env, o Observer) error {
+	_, err := o.Snapshot(ctx, env.withDefaults())
+	return err
 }

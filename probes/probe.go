@@ -32,7 +32,16 @@ func All() []Probe {
 		replayProbe{},
 		concurrentProbe{},
 		mismatchBodyProbe{},
+		mismatchTargetProbe{},
 		missingKeyProbe{},
+		keyFormatProbe{},
+		crossPrincipalProbe{},
+		replayMarkerProbe{},
+		errorReplayProbe{},
+		retryAfterDropProbe{},
+		naturalPutProbe{},
+		naturalDeleteProbe{},
+		specProbe{},
 	}
 }
 

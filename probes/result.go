@@ -122,6 +122,16 @@ type Effect struct {
 	Step     string `json:"step"`     // e.g. "first request", "replays"
 	Before   int    `json:"before"`
 	After    int    `json:"after"`
+	// Added and Removed are the items that appeared and disappeared during
+	// the step, by id, each with the response that named it ("returned to
+	// first") or "in no recorded response"; empty for counters.
+	Added   []string `json:"added,omitempty"`
+	Removed []string `json:"removed,omitempty"`
+	// Diff is the go-cmp diff of the step's snapshots "(-before +after)".
+	Diff string `json:"diff,omitempty"`
+	// Note says when the counts are not attributed to this experiment by
+	// its canary, and why (other traffic on the server would be counted).
+	Note string `json:"note,omitempty"`
 }
 
 // Delta is how much the step added.

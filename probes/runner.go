@@ -17,9 +17,12 @@ import (
 // probes not yet run come back as errors.
 func Run(ctx context.Context, ops []openapi.Operation, probes []Probe, env Env) []Result {
 	e := env.withDefaults()
+	if e.ops == nil {
+		e.ops = ops // for the probes that need another target (mismatch-target)
+	}
 	results := make([]Result, len(ops)*len(probes))
 
-	groups := groupByObserver(ops)
+	groups := groupByObserver(ops, e.Observer)
 	jobs := make(chan []int)
 	var wg sync.WaitGroup
 	for w := 0; w < min(e.Parallel, len(groups)); w++ {
@@ -58,19 +61,21 @@ produce:
 	return results
 }
 
-// groupByObserver groups the indexes of ops that share a collection.
-func groupByObserver(ops []openapi.Operation) [][]int {
+// groupByObserver groups the indexes of ops that share an observer (the
+// same collection, or a configured observer declared for several).
+func groupByObserver(ops []openapi.Operation, observer func(*openapi.Operation) Observer) [][]int {
 	var groups [][]int
 	byPath := map[string]int{}
-	for i, op := range ops {
-		if op.Collection == nil {
+	for i := range ops {
+		o := observer(&ops[i])
+		if o == nil {
 			groups = append(groups, []int{i})
 			continue
 		}
-		g, ok := byPath[op.Collection.Path]
+		g, ok := byPath[o.Name()]
 		if !ok {
 			g = len(groups)
-			byPath[op.Collection.Path] = g
+			byPath[o.Name()] = g
 			groups = append(groups, nil)
 		}
 		groups[g] = append(groups[g], i)
@@ -92,7 +97,7 @@ func newResult(op *openapi.Operation, p Probe) Result {
 // error result rather than taking the whole run down.
 func runOne(ctx context.Context, env *Env, op *openapi.Operation, p Probe) (res Result) {
 	res = newResult(op, p)
-	if op.Skip != "" {
+	if op.Skip != "" && !isStatic(p) { // spec.go: static probes read only the document
 		skip(&res, "operation not planned: "+op.Skip)
 		return res
 	}
@@ -104,6 +109,7 @@ func runOne(ctx context.Context, env *Env, op *openapi.Operation, p Probe) (res 
 		errorf(&res, "not run: %v", err)
 		return res
 	}
+	defer hold(env, p)() // exclusive.go: probes touching other operations run alone
 	x := NewExperiment(env, op)
 	start := time.Now()
 	defer func() {
@@ -113,6 +119,7 @@ func runOne(ctx context.Context, env *Env, op *openapi.Operation, p Probe) (res 
 		res.Duration = time.Since(start)
 		res.Evidence = x.Evidence()
 		res.Effects = x.Effects()
+		res.Diffs = append(res.Diffs, attributionNote(res.Effects)...) // observe_diff.go
 		if n := x.Dropped(); n > 0 {
 			res.Diffs = append(res.Diffs, fmt.Sprintf("(%d more exchanges not kept as evidence)", n))
 		}

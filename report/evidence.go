@@ -23,9 +23,38 @@ func formatDuration(d time.Duration) string {
 	return d.Round(time.Microsecond).String()
 }
 
-// formatEffect is "observer, step: before → after (+delta)".
+// formatEffect is "observer, step: before → after (+delta)", then which
+// items appeared and disappeared: "; added: pay_2 (in no recorded response)".
 func formatEffect(e probes.Effect) string {
-	return fmt.Sprintf("%s, %s: %d → %d (%+d)", sanitizeLine(e.Observer), sanitizeLine(e.Step), e.Before, e.After, e.Delta())
+	s := fmt.Sprintf("%s, %s: %d → %d (%+d)", sanitizeLine(e.Observer), sanitizeLine(e.Step), e.Before, e.After, e.Delta())
+	return s + formatItems(e)
+}
+
+// formatItems is the "; added: …; removed: …" tail of an effect, "" when
+// the observer saw no items come or go.
+func formatItems(e probes.Effect) string {
+	var s string
+	if len(e.Added) > 0 {
+		s += "; added: " + sanitizeLine(strings.Join(e.Added, ", "))
+	}
+	if len(e.Removed) > 0 {
+		s += "; removed: " + sanitizeLine(strings.Join(e.Removed, ", "))
+	}
+	return s
+}
+
+// formatEffectDiff is an effect's snapshot diff "(-before +after)",
+// indented under its effect line; "" when there is none.
+func formatEffectDiff(e probes.Effect) string {
+	if e.Diff == "" {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("    snapshots (-before +after):\n")
+	for _, line := range strings.Split(capBlock(e.Diff), "\n") {
+		b.WriteString("    " + line + "\n")
+	}
+	return b.String()
 }
 
 // formatHeader writes one "Name: value" line per value, names sorted.
@@ -120,6 +149,9 @@ func formatDetail(r probes.Result) string {
 		b.WriteString("\nEffects:\n")
 		for _, e := range r.Effects {
 			b.WriteString("  " + formatEffect(e) + "\n")
+			if r.Verdict == probes.Fail {
+				b.WriteString(formatEffectDiff(e)) // what the failure rests on
+			}
 		}
 	}
 	if len(r.Evidence) > 0 {

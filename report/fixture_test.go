@@ -82,7 +82,9 @@ func fixtureRun() *Run {
 				},
 				Effects: []probes.Effect{
 					{Observer: "collection GET /v1/payments", Step: "first request", Before: 3, After: 4},
-					{Observer: "collection GET /v1/payments", Step: "concurrent retries", Before: 4, After: 5},
+					{Observer: "collection GET /v1/payments", Step: "concurrent retries", Before: 4, After: 5,
+						Added: []string{"pay_2 (in no recorded response)"},
+						Diff:  "  map[string]string{\n  \t\"pay_1\": `{\"id\":\"pay_1\"}`,\n+ \t\"pay_2\": `{\"id\":\"pay_2\"}`,\n  }\n"},
 				},
 				Evidence: []probes.Exchange{
 					{

@@ -154,9 +154,14 @@ func writeMarkdownFinding(ew *errWriter, r probes.Result) {
 	if len(r.Effects) > 0 {
 		ew.printf("| Observer | Step | Before | After | Delta |\n| --- | --- | ---: | ---: | ---: |\n")
 		for _, e := range r.Effects {
-			ew.printf("| %s | %s | %d | %d | %+d |\n", mdCell(mdText(sanitizeLine(e.Observer))), mdCell(mdText(sanitizeLine(e.Step))), e.Before, e.After, e.Delta())
+			ew.printf("| %s | %s | %d | %d | %+d |\n", mdCell(mdText(sanitizeLine(e.Observer))), mdCell(mdText(sanitizeLine(e.Step)+formatItems(e))), e.Before, e.After, e.Delta())
 		}
 		ew.printf("\n")
+		for _, e := range r.Effects {
+			if r.Verdict == probes.Fail && e.Diff != "" {
+				ew.printf("%s", mdFence("diff", "snapshots of "+sanitizeLine(e.Step)+" (-before +after):\n"+capBlock(e.Diff)))
+			}
+		}
 	}
 	for i, x := range r.Evidence {
 		ew.printf("**%s**\n\n", mdText(exchangeTitle(i, x)))

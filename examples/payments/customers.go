@@ -14,6 +14,8 @@ type Customer struct {
 	Object string `json:"object"`
 	Name   string `json:"name"`
 	Email  string `json:"email,omitempty"`
+	// Version counts the PUTs; only FlawPutBumpsVersion sets it.
+	Version int `json:"version,omitempty"`
 }
 
 // customerKey scopes customers to the caller, like payments.
@@ -45,6 +47,9 @@ func (s *server) upsertCustomer(r *http.Request, body []byte) response {
 	s.data.mu.Lock()
 	defer s.data.mu.Unlock()
 	k := customerKey(r)
+	if s.policy.bumpVersion { // the flaw: an identical PUT still changes state
+		c.Version = s.data.customers[k].Version + 1
+	}
 	if _, exists := s.data.customers[k]; !exists {
 		if s.data.objects >= MaxObjects {
 			return full()
@@ -70,6 +75,9 @@ func (s *server) deleteCustomer(r *http.Request, _ []byte) response {
 	defer s.data.mu.Unlock()
 	k := customerKey(r)
 	if _, ok := s.data.customers[k]; !ok {
+		if s.policy.deleteGone != 0 { // FlawDeleteGone500
+			return errorResponse(s.policy.deleteGone, "api_error", "internal error")
+		}
 		return notFound("customer")
 	}
 	delete(s.data.customers, k)

@@ -42,6 +42,53 @@ const (
 	// effects (GET /v1/payments grows) give it away. Trips replay and
 	// concurrent (and retry-after-drop, whose retry is such a duplicate).
 	FlawReplayButRepeat Flaw = "replay-repeats-effect"
+
+	// FlawDisconnectReleasesKey writes the payment, then waits for the card
+	// network's confirmation with the request's context: a client that
+	// disconnects cancels the wait, the server answers 503 to nobody and
+	// releases the key — but the payment stays. The retry charges again.
+	// Trips retry-after-drop only (see disconnect.go).
+	FlawDisconnectReleasesKey Flaw = "disconnect-releases-key"
+
+	// FlawPutBumpsVersion gives customers a version that every PUT
+	// increments, even an identical one. Trips natural-put only.
+	FlawPutBumpsVersion Flaw = "put-bumps-version"
+
+	// FlawDeleteGone500 fails with 500 when a DELETE finds the customer
+	// already gone, instead of answering 404. Trips natural-delete only.
+	FlawDeleteGone500 Flaw = "delete-gone-500"
+
+	// FlawUndocumentedKey serves a correct API whose document declares the
+	// payments key optional and says nothing of how long keys are kept
+	// (SpecFor). Trips spec only.
+	FlawUndocumentedKey Flaw = "undocumented-key"
+
+	// FlawPathBlindFingerprint leaves the concrete path out of the request
+	// fingerprint (keys are still scoped per route), so a key reused on
+	// another payment's refunds gets the first refund, marked replayed, and
+	// no refund is made there. Trips mismatch-target only (flaws_keys.go).
+	FlawPathBlindFingerprint Flaw = "path-blind-fingerprint"
+
+	// FlawKeysNotScopedToCaller keys the store by route and key only: a
+	// second caller who sends the same key and request gets the first
+	// caller's stored payment. Trips cross-principal only.
+	FlawKeysNotScopedToCaller Flaw = "keys-not-scoped-to-caller"
+
+	// FlawUnvalidatedKey uses the key header as it comes: an empty key is a
+	// key like any other, and a key longer than the store's 1 KiB index
+	// column is a 500 (a database error). Trips key-format only.
+	FlawUnvalidatedKey Flaw = "unvalidated-key"
+
+	// FlawNoReplayHeader replays correctly but never sets
+	// Idempotent-Replayed. Trips replay-marker only.
+	FlawNoReplayHeader Flaw = "no-replay-header"
+
+	// FlawErrorsNotStored releases the key after any 4xx instead of storing
+	// the business error, and the card network approves an authorization it
+	// soft-declined once when it is retried (with the same key, which the
+	// server forwards as the retry reference): the declined payment's
+	// unchanged retry is charged. Trips error-replay only.
+	FlawErrorsNotStored Flaw = "errors-not-stored"
 )
 
 // DefaultRaceWindow is FlawRace's gap between check and act when
@@ -50,7 +97,9 @@ const DefaultRaceWindow = 2 * time.Millisecond
 
 // Flaws lists every flaw, FlawNone excluded, in a stable order.
 func Flaws() []Flaw {
-	return []Flaw{FlawNoIdempotency, FlawRace, FlawKeyOnlyFingerprint, FlawOptionalKey, FlawReplayButRepeat}
+	return []Flaw{FlawNoIdempotency, FlawRace, FlawKeyOnlyFingerprint, FlawOptionalKey, FlawReplayButRepeat,
+		FlawDisconnectReleasesKey, FlawPutBumpsVersion, FlawDeleteGone500, FlawUndocumentedKey,
+		FlawPathBlindFingerprint, FlawKeysNotScopedToCaller, FlawUnvalidatedKey, FlawNoReplayHeader, FlawErrorsNotStored}
 }
 
 // ParseFlaw returns the flaw named s ("" is FlawNone).
@@ -74,6 +123,14 @@ type policy struct {
 	bodyBlind    bool          // FlawKeyOnlyFingerprint
 	keyOptional  bool          // FlawOptionalKey
 	repeatEffect bool          // FlawReplayButRepeat
+	confirmWait  time.Duration // FlawDisconnectReleasesKey: >0 waits, on the request's context, after processing
+	bumpVersion  bool          // FlawPutBumpsVersion
+	deleteGone   int           // FlawDeleteGone500: the status of a DELETE of a missing customer (0: 404)
+	pathBlind    bool          // FlawPathBlindFingerprint
+	callerBlind  bool          // FlawKeysNotScopedToCaller
+	rawKey       bool          // FlawUnvalidatedKey
+	noReplayMark bool          // FlawNoReplayHeader
+	forgetErrors bool          // FlawErrorsNotStored
 }
 
 func policyFor(opts Options) (policy, error) {
@@ -94,6 +151,24 @@ func policyFor(opts Options) (policy, error) {
 		return policy{keyOptional: true}, nil
 	case FlawReplayButRepeat:
 		return policy{repeatEffect: true}, nil
+	case FlawDisconnectReleasesKey:
+		return policy{confirmWait: DefaultConfirmWait}, nil
+	case FlawPutBumpsVersion:
+		return policy{bumpVersion: true}, nil
+	case FlawDeleteGone500:
+		return policy{deleteGone: 500}, nil
+	case FlawUndocumentedKey:
+		return policy{}, nil // the flaw is in the document: SpecFor
+	case FlawPathBlindFingerprint:
+		return policy{pathBlind: true}, nil
+	case FlawKeysNotScopedToCaller:
+		return policy{callerBlind: true}, nil
+	case FlawUnvalidatedKey:
+		return policy{rawKey: true}, nil
+	case FlawNoReplayHeader:
+		return policy{noReplayMark: true}, nil
+	case FlawErrorsNotStored:
+		return policy{forgetErrors: true}, nil
 	}
 	return policy{}, fmt.Errorf("payments: unknown flaw %q", opts.Flaw)
 }
@@ -109,7 +184,7 @@ func (s *keyStore) beginCheckThenAct(scope, fingerprint string, window time.Dura
 	if seen {
 		return s.begin(scope, fingerprint)
 	}
-	time.Sleep(window) // the "act" comes later than the "check"
+	hold(window) // the "act" comes later than the "check", by window exactly
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.reserve(scope, fingerprint), fresh

@@ -21,35 +21,41 @@ func (s *server) serveKeyed(w http.ResponseWriter, r *http.Request, body []byte,
 		write(w, errorResponse(http.StatusBadRequest, "invalid_request_error", "the Idempotency-Key header is required"))
 		return
 	}
-	key, problem := parseKey(values)
+	key, problem, status := s.checkKey(values) // flaws_keys.go
 	if problem != "" {
-		write(w, errorResponse(http.StatusBadRequest, "invalid_request_error", problem))
+		write(w, errorResponse(status, "invalid_request_error", problem))
 		return
 	}
 	fp := fingerprint(r, body)
 	if p.bodyBlind {
 		fp = fingerprint(r, nil)
 	}
+	if p.pathBlind {
+		fp = pathBlindFingerprint(r, body)
+	}
 	var e *keyEntry
 	var o outcome
 	if p.raceWindow > 0 {
-		e, o = s.keys.beginCheckThenAct(scopeOf(r, key), fp, p.raceWindow)
+		e, o = s.keys.beginCheckThenAct(s.keyScope(r, key), fp, p.raceWindow)
 	} else {
-		e, o = s.keys.begin(scopeOf(r, key), fp)
+		e, o = s.keys.begin(s.keyScope(r, key), fp)
+	}
+	if o == inFlight && s.opts.InFlight == InFlightWait {
+		e, o = s.keys.await(r.Context(), s.keyScope(r, key), fp, MaxInFlightWait)
 	}
 	if p.repeatEffect && (o == replay || o == inFlight) {
 		s.run(r, body, ep) // the duplicate's side effect, response discarded
 	}
 	switch o {
 	case fresh:
-		resp := s.run(r, body, ep)
-		s.keys.finish(e, resp)
+		resp := s.confirm(r, s.run(r, body, ep)) // disconnect.go
+		s.finishKey(e, resp)
 		write(w, resp)
 	case replay:
 		s.keys.mu.Lock()
 		resp := e.resp // immutable once done; copied under the lock anyway
 		s.keys.mu.Unlock()
-		w.Header().Set(ReplayedHeader, "true")
+		s.markReplay(w)
 		write(w, resp)
 	case inFlight:
 		w.Header().Set("Retry-After", "1")

@@ -81,7 +81,7 @@ func (s *server) createPayment(r *http.Request, body []byte) response {
 		return invalid("currency must be one of usd, eur, gbp")
 	case in.Description != nil && utf8.RuneCountInString(*in.Description) > 500:
 		return invalid("description must be at most 500 characters")
-	case *in.Amount == DeclinedAmount:
+	case *in.Amount == DeclinedAmount && !s.approveRetry(r): // flaws_keys.go
 		return errorCode(http.StatusPaymentRequired, "card_error", "card_declined", "your card was declined")
 	}
 	p := &Payment{ID: newID("pay_"), Object: "payment", Amount: *in.Amount, Currency: in.Currency,

@@ -27,6 +27,10 @@ type Options struct {
 	// Latency is added before processing each request, plus up to 20% jitter,
 	// so that concurrent duplicates really overlap.
 	Latency time.Duration
+	// InFlight is how a duplicate of an in-flight request is answered:
+	// 409 (InFlightConflict, the default) or the stored result after
+	// waiting (InFlightWait).
+	InFlight InFlight
 }
 
 // MaxObjects bounds the stored payments, refunds and customers; a create
@@ -44,6 +48,8 @@ type server struct {
 	policy policy
 	keys   *keyStore
 	data   *store
+	mail   mailbox      // emails.go
+	soft   softDeclines // FlawErrorsNotStored (flaws_keys.go)
 }
 
 // New returns the API as a handler. It panics on an unknown flaw, which is
@@ -63,6 +69,8 @@ func New(opts Options) http.Handler {
 	mux.Handle("PUT /v1/customers/{id}", s.plain(s.upsertCustomer))
 	mux.Handle("GET /v1/customers/{id}", s.plain(s.getCustomer))
 	mux.Handle("DELETE /v1/customers/{id}", s.plain(s.deleteCustomer))
+	mux.Handle("POST /v1/emails", s.keyed(s.sendEmail))
+	mux.Handle("GET /v1/emails/sent", s.plain(s.emailsSent))
 	return mux
 }
 

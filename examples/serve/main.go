@@ -59,7 +59,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, Protocols: examples.Protocols()}
 	go func() {
 		<-ctx.Done()
 		shutdownCtx, cancel := context.WithTimeout(context.Background(), examples.ShutdownTimeout)
@@ -79,6 +79,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 func handler(name string, opts payments.Options) (http.Handler, error) {
 	if _, ok := examples.Lookup(name); !ok {
 		return nil, fmt.Errorf("unknown API %q (-list shows them)", name)
+	}
+	if name == "payments-waiting" { // correct, with the other in-flight behaviour
+		opts.InFlight = payments.InFlightWait
+		return payments.New(opts), nil
 	}
 	f, err := payments.ParseFlaw(strings.TrimPrefix(strings.TrimPrefix(name, "payments"), "-"))
 	if err != nil {

@@ -1,0 +1,203 @@
+// Package config reads idemcheck.yaml: everything a user must tell
+// idemcheck about one API that the OpenAPI document does not say — the
+// request to send for an operation, its volatile response fields, where its
+// key goes, and how to observe side effects no list endpoint shows.
+//
+// A configuration is strict: an unknown key, an unknown operation or a
+// malformed value is an error that names the file and line, never silently
+// ignored, because a misspelt setting that is ignored makes idemcheck test
+// something other than what the user meant.
+package config
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+)
+
+// DefaultFile is the conventional name of the configuration file.
+const DefaultFile = "idemcheck.yaml"
+
+// Config is a parsed configuration file.
+type Config struct {
+	// File is the name used in messages ("idemcheck.yaml").
+	File string
+	// Operations are the per-operation settings, in file order.
+	Operations []Operation
+	// Observers are the user-declared side-effect observers, in file order.
+	Observers []Observer
+}
+
+// Operation is the configuration of one operation.
+type Operation struct {
+	// Name is the operation as written: an operationId or "METHOD /path".
+	Name string
+	Line int
+	// Body replaces the synthesized request body when HasBody is set. It is
+	// a JSON-like value: map[string]any, []any, string, int64, float64,
+	// bool or nil.
+	Body    any
+	HasBody bool
+	// PathParams are path parameter values by name.
+	PathParams map[string]string
+	// IgnoreFields are JSON pointers of volatile response fields.
+	IgnoreFields []string
+	// Key says where the idempotency key goes; nil keeps detection.
+	Key *Key
+	// ErrorBody is a request body that fails with a 4xx business error
+	// (error-replay), when HasErrorBody is set.
+	ErrorBody    any
+	HasErrorBody bool
+	// Expect overrides single expectations of the --profile for this
+	// operation, by the profile's field names (reuse_statuses: [422], …).
+	Expect []Expectation
+}
+
+// Expectation is one profile field set for one operation.
+type Expectation struct {
+	Name  string
+	Value any // JSON-like, as Body
+	Line  int
+}
+
+// Key is where an operation's idempotency key goes: a header or a
+// top-level body field (exactly one is set).
+type Key struct {
+	Header   string
+	Field    string
+	Required bool
+}
+
+// Observer is a user-declared side-effect observer. Exactly one of Get
+// (with Pointer), Collection or Command is set.
+type Observer struct {
+	Name string
+	Line int
+	// Operations are the operations whose side effects it observes, as
+	// written (operationIds or "METHOD /path"), with their lines.
+	Operations     []string
+	OperationLines []int
+	// Get and Pointer: a GET path relative to the base URL and the JSON
+	// pointer to a number (a counter) or an array in its response.
+	Get     string
+	Pointer string
+	// Collection is a list endpoint, paginated like the planned ones.
+	Collection *Collection
+	// Command is a shell command printing a number or JSON (Pointer then
+	// selects in it); Timeout bounds one run (0: the default).
+	Command string
+	Timeout time.Duration
+}
+
+// Collection is a list endpoint: its GET path and, optionally, the JSON
+// pointer to the array.
+type Collection struct {
+	Get     string
+	Pointer string
+}
+
+// Load reads and parses the configuration file at path.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Where is "file:line", for messages that point at a setting.
+func (c *Config) Where(line int) string {
+	return fmt.Sprintf("%s:%d", c.File, line)
+}
+
+// Operation returns the configuration of the operation named by an
+// operationId or "METHOD /path" as the document has them, or nil.
+func (c *Config) Operation(id, method, path string) *Operation {
+	for i := range c.Operations {
+		if matches(c.Operations[i].Name, id, method, path) {
+			return &c.Operations[i]
+		}
+	}
+	return nil
+}
+
+// ObserverFor returns the observer declared for the operation, or nil.
+func (c *Config) ObserverFor(id, method, path string) *Observer {
+	for i := range c.Observers {
+		for _, name := range c.Observers[i].Operations {
+			if matches(name, id, method, path) {
+				return &c.Observers[i]
+			}
+		}
+	}
+	return nil
+}
+
+// CheckOperations makes sure every operation the configuration names is
+// one of known (the document's mutating operations, as operationIds and
+// "METHOD /path"), and that no operation has two observers. The error
+// names the line.
+func (c *Config) CheckOperations(known []string) error {
+	find := func(name string) bool {
+		for _, k := range known {
+			if k == name || (isMethodPath(name) && normalize(k) == normalize(name)) {
+				return true
+			}
+		}
+		return false
+	}
+	hint := knownList(known)
+	for _, op := range c.Operations {
+		if !find(op.Name) {
+			return fmt.Errorf("%s: unknown operation %q in operations (known: %s)", c.Where(op.Line), op.Name, hint)
+		}
+	}
+	claimed := map[string]string{}
+	for _, ob := range c.Observers {
+		for i, name := range ob.Operations {
+			if !find(name) {
+				return fmt.Errorf("%s: unknown operation %q in observer %q (known: %s)", c.Where(ob.OperationLines[i]), name, ob.Name, hint)
+			}
+			if other, ok := claimed[normalize(name)]; ok && other != ob.Name {
+				return fmt.Errorf("%s: operation %q already has observer %q; one observer per operation", c.Where(ob.OperationLines[i]), name, other)
+			}
+			claimed[normalize(name)] = ob.Name
+		}
+	}
+	return nil
+}
+
+// knownList renders the known names for a hint, bounded.
+func knownList(known []string) string {
+	if len(known) == 0 {
+		return "none: the document has no mutating operations"
+	}
+	if len(known) > 12 {
+		return strings.Join(known[:12], ", ") + ", …"
+	}
+	return strings.Join(known, ", ")
+}
+
+// matches reports whether a configured name designates the operation.
+func matches(name, id, method, path string) bool {
+	if id != "" && name == id {
+		return true
+	}
+	return isMethodPath(name) && normalize(name) == normalize(method+" "+path)
+}
+
+// isMethodPath reports whether name is written "METHOD /path".
+func isMethodPath(name string) bool {
+	_, p, ok := strings.Cut(strings.TrimSpace(name), " ")
+	return ok && strings.HasPrefix(strings.TrimSpace(p), "/")
+}
+
+// normalize makes "post  /v1/x" and "POST /v1/x" the same.
+func normalize(name string) string {
+	m, p, ok := strings.Cut(strings.TrimSpace(name), " ")
+	if !ok {
+		return name
+	}
+	return strings.ToUpper(m) + " " + strings.TrimSpace(p)
+}

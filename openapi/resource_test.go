@@ -1,0 +1,130 @@
+package openapi
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// planDoc loads and plans a document given as YAML or JSON text.
+func planDoc(t *testing.T, data []byte) []Operation {
+	t.Helper()
+	doc, err := LoadData(context.Background(), data, "test.yaml")
+	if err != nil {
+		t.Fatalf("LoadData: %v", err)
+	}
+	ops, err := Plan(context.Background(), doc, PlanOptions{})
+	if err != nil {
+		t.Fatalf("Plan: %v", err)
+	}
+	return ops
+}
+
+// resources maps operation ids to their planned Resource.
+func resources(ops []Operation) map[string]*Resource {
+	out := map[string]*Resource{}
+	for _, op := range ops {
+		out[op.ID] = op.Resource
+	}
+	return out
+}
+
+func TestResourceOfExamplePayments(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "examples", "payments", "openapi.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	put := &Request{Method: "PUT", Path: "/v1/customers/cus_demo",
+		Body: &Body{ContentType: "application/json", Value: map[string]any{"name": "Ada Lovelace", "email": "ada@example.com"}}}
+	want := map[string]*Resource{
+		"createPayment":  nil, // a POST: its list is the Collection
+		"createRefund":   nil,
+		"sendEmail":      nil,
+		"upsertCustomer": {Get: "/v1/customers/cus_demo"},           // no GET /v1/customers
+		"deleteCustomer": {Get: "/v1/customers/cus_demo", Put: put}, // the PUT creates what the DELETE removes
+	}
+	got := resources(planDoc(t, data))
+	for id := range got {
+		if _, ok := want[id]; !ok {
+			delete(got, id) // operations added to the example later
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Resource (-want +got):\n%s", diff)
+	}
+}
+
+func TestResource(t *testing.T) {
+	tests := []struct {
+		name string
+		doc  string
+		want map[string]*Resource
+	}{
+		{
+			name: "list one level up, PUT without GET, DELETE with a query",
+			doc:  "v30.yaml",
+			want: map[string]*Resource{
+				"createPayment": nil,
+				"deletePayment": {List: "/payments", Put: &Request{Method: "PUT", Path: "/payments/pay_aaaa",
+					Body: jsonBody(obj{"amount": int64(1), "currency": "USD", "description": "idemcheck test"})}},
+				"PUT /payments/{id}": {List: "/payments"},
+			},
+		},
+		{
+			name: "fragment path keys are resolved to the real path",
+			doc:  "paths.yaml",
+			want: map[string]*Resource{
+				"put_files_id#add_shared_link":    {Get: "/files/12345"},
+				"POST /folders/{folder_id}/items": nil,
+				"DELETE /profiles/:id":            nil, // not planned
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, ops := planFixture(t, tt.doc, PlanOptions{})
+			if diff := cmp.Diff(tt.want, resources(ops)); diff != "" {
+				t.Errorf("Resource (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestResourcePutOnAnotherPathIsNotUsed pins that a DELETE is only prepared
+// with a PUT that targets the very resource it deletes.
+func TestResourcePutOnAnotherPathIsNotUsed(t *testing.T) {
+	doc := []byte(`openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /things/{id}:
+    delete:
+      operationId: deleteThing
+      parameters: [{name: id, in: path, required: true, schema: {type: string}, example: a}]
+      responses: {"204": {description: gone}}
+    put:
+      operationId: putThing
+      parameters: [{name: id, in: path, required: true, schema: {type: string}, example: b}]
+      responses: {"200": {description: ok}}
+`)
+	got := resources(planDoc(t, doc))
+	if got["deleteThing"] != nil {
+		t.Errorf("deleteThing Resource = %+v, want nil: the PUT targets /things/b, not /things/a", got["deleteThing"])
+	}
+}
+
+func TestParentPath(t *testing.T) {
+	for in, want := range map[string]string{
+		"/v1/customers/x":  "/v1/customers",
+		"/v1/customers/x/": "/v1/customers",
+		"/things":          "",
+		"/":                "",
+		"":                 "",
+	} {
+		if got := parentPath(in); got != want {
+			t.Errorf("parentPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,121 @@
+package probes
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/idemcheck/idemcheck/openapi"
+)
+
+// crossPrincipalProbe checks that keys are scoped to the client: principal B
+// sending R with the key principal A used must never receive A's stored
+// response. B is named by --other-header (Env.OtherHeader). Control: B sends
+// R with a fresh key and is processed, so B is a principal that can perform
+// R at all. Treatment: A sends R with K; B sends R with K. B's response must
+// not be A's: not identical, and not about the same resource.
+type crossPrincipalProbe struct{}
+
+func (crossPrincipalProbe) ID() string { return "cross-principal" }
+func (crossPrincipalProbe) Title() string {
+	return "another principal never receives the stored response"
+}
+func (crossPrincipalProbe) Severity() Severity                   { return Critical }
+func (crossPrincipalProbe) Applies(op *openapi.Operation) string { return needsKey(op) }
+
+func (crossPrincipalProbe) Run(ctx context.Context, x *Experiment, res *Result) {
+	res.Rule = "draft-ietf-httpapi-idempotency-key-header §2 and §4 (security considerations): keys are unique per client; Stripe and Adyen scope keys to the account, so another principal's key never yields a stored response"
+	res.Fix = "scope the key store by the authenticated principal (the key's lookup key is principal + endpoint + key), never by the key alone"
+	if len(x.Env.OtherHeader) == 0 {
+		skip(res, "no second principal: name one with --other-header 'Authorization: Bearer …' (repeatable)")
+		return
+	}
+
+	control, err := sendAs(ctx, x, "control: principal B, fresh key", x.Key())
+	if err != nil {
+		errorf(res, "control request as principal B: %v", err)
+		return
+	}
+	if !control.is2xx() {
+		skip(res, fmt.Sprintf("principal B cannot perform the request even with a fresh key (status %d), so B receiving nothing proves nothing; name a principal with access (--other-header)", control.Status))
+		return
+	}
+
+	key := x.Key()
+	a, err := x.Send(ctx, "principal A, key K", key, nil)
+	if err != nil {
+		errorf(res, "request as principal A: %v", err)
+		return
+	}
+	if !a.is2xx() {
+		errorf(res, "principal A's request was not processed (status %d); fix the request (-H, --config) first", a.Status)
+		return
+	}
+	var b *reply
+	// Evidence only: A's observer may or may not see B's resources.
+	_, _, err = x.Measure(ctx, "principal B, same key K (seen by principal A)", func() error {
+		var err error
+		b, err = sendAs(ctx, x, "principal B, same key K", key)
+		return err
+	})
+	if err != nil {
+		errorf(res, "request as principal B: %v", err)
+		return
+	}
+
+	d := diffReplies(a, b, x.Env.IgnoreFields)
+	aID, bID := resourceID(a), resourceID(b)
+	switch {
+	case b.is2xx() && d == "":
+		fail(res, fmt.Sprintf("principal B received principal A's stored response (status %d, identical body): keys are not scoped to the principal — a data leak", b.Status))
+	case b.is2xx() && aID != "" && aID == bID && resourceID(control) != aID:
+		fail(res, fmt.Sprintf("principal B received a response about principal A's resource %q: keys are not scoped to the principal — a data leak", aID))
+		res.Diffs = append(res.Diffs, "A's response vs B's (-A +B):\n"+d)
+	case b.is2xx():
+		pass(res, fmt.Sprintf("principal B's request with A's key was processed on its own (status %d, resource %q, A's was %q)", b.Status, bID, aID))
+	case b.is4xx():
+		pass(res, fmt.Sprintf("principal B's request with A's key was refused (%d) without A's response; keys are shared across principals, which lets one block another's keys, but nothing leaked", b.Status))
+	default:
+		pass(res, fmt.Sprintf("principal B's request with A's key got %d, not A's response", b.Status))
+	}
+}
+
+// sendAs sends op's request with key as principal B: Env.Header with the
+// headers of Env.OtherHeader replacing the same-named ones. Both principals'
+// headers are redacted in the evidence.
+func sendAs(ctx context.Context, x *Experiment, label, key string) (*reply, error) {
+	merged := x.Env.Header.Clone()
+	if merged == nil {
+		merged = http.Header{}
+	}
+	for name, vs := range x.Env.OtherHeader {
+		merged[name] = append([]string(nil), vs...)
+	}
+	req, err := x.Op.Request.Build(x.Env.BaseURL, x.Op.Key, key, withCanary(x.Env, x.Op, nil), merged)
+	if err != nil {
+		return nil, err
+	}
+	redact := merged.Clone()
+	for name, vs := range x.Env.Header {
+		redact[name] = vs
+	}
+	payload := requestBody(req)
+	r, ex, err := x.exchange(ctx, label, req)
+	ex.Request = recordRequest(req, payload, redact)
+	ex.Response = recordResponse(r, redact)
+	ex.Label += " (as " + principalNames(x.Env.OtherHeader) + ")"
+	x.record(ex)
+	return r, err
+}
+
+// principalNames lists the header names that make principal B, for labels.
+func principalNames(h http.Header) string {
+	names := make([]string, 0, len(h))
+	for n := range h {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}

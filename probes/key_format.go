@@ -1,0 +1,200 @@
+package probes
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/idemcheck/idemcheck/openapi"
+)
+
+// keyFormatProbe sends R with malformed, overlong and oddly encoded keys.
+// Control: R with a fresh, well-formed key is processed, so the request
+// itself is valid. Treatment: one request per key form (keyForms). Each must
+// get an answer that is not a 5xx, within the timeout; an empty key must not
+// be accepted. Any other rejection (400, 413, 431, …) is correct, and so is
+// accepting an odd but non-empty key.
+type keyFormatProbe struct{}
+
+func (keyFormatProbe) ID() string                           { return "key-format" }
+func (keyFormatProbe) Title() string                        { return "malformed and overlong keys are handled" }
+func (keyFormatProbe) Severity() Severity                   { return Minor }
+func (keyFormatProbe) Applies(op *openapi.Operation) string { return needsKey(op) }
+
+// keyForm is one malformed key: its label and how to make it from a fresh
+// well-formed key (so keys that are accepted never collide).
+type keyForm struct {
+	label string
+	make  func(fresh string) string
+	// headerOnly forms make sense only for a key in a header (RFC 8941).
+	headerOnly bool
+}
+
+// keyForms are the keys tried, in order. Control characters other than tab
+// are not sendable in a header: Go's client refuses them, and so would any
+// proxy; they are recorded as "not sendable".
+var keyForms = []keyForm{
+	{label: "empty key", make: func(string) string { return "" }},
+	{label: "256-character key", make: func(k string) string { return pad(k, 256) }},
+	{label: "64 KiB key", make: func(k string) string { return pad(k, 64<<10) }},
+	{label: "key with a comma", make: func(k string) string { return k + ",second" }},
+	{label: "key with a space", make: func(k string) string { return k + " second" }},
+	{label: "key with a tab", make: func(k string) string { return k + "\tsecond" }},
+	{label: "key with a control character (0x01)", make: func(k string) string { return k + "\x01" }},
+	{label: "key with non-ASCII characters", make: func(k string) string { return k + "-clé-ü" }},
+	{label: `RFC 8941 string form ("key")`, make: func(k string) string { return `"` + k + `"` }, headerOnly: true},
+	{label: "bare form (key)", make: func(k string) string { return k }, headerOnly: true},
+}
+
+// pad lengthens k to n bytes.
+func pad(k string, n int) string {
+	if len(k) >= n {
+		return k[:n]
+	}
+	return k + strings.Repeat("x", n-len(k))
+}
+
+func (keyFormatProbe) Run(ctx context.Context, x *Experiment, res *Result) {
+	prof := x.Profile()
+	res.Rule = "draft-ietf-httpapi-idempotency-key-header §2.1: the key is an RFC 8941 sf-string; a key that is missing or malformed is a client error (400), never a server error, and an empty key is no key"
+	if prof.KeyMaxLength > 0 {
+		res.Rule += fmt.Sprintf("; %s documents keys of at most %d characters (%s)", prof.Name, prof.KeyMaxLength, prof.Source)
+	}
+	res.Fix = "validate the key before using it (non-empty, a bounded length, printable characters) and answer 400 to anything else; bound header sizes (431) before they reach the key store"
+
+	control, err := x.Send(ctx, "control: well-formed fresh key", x.Key(), nil)
+	if err != nil {
+		errorf(res, "control request: %v", err)
+		return
+	}
+	if !control.is2xx() {
+		errorf(res, "the request is not processed even with a well-formed key (status %d); fix the request first", control.Status)
+		return
+	}
+
+	var problems, notes, outcomes []string
+	// The side effect of the key forms is evidence only: an accepted odd key
+	// legitimately creates something.
+	_, _, err = x.Measure(ctx, "malformed keys", func() error {
+		for _, f := range keyForms {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if f.headerOnly && x.Op.Key.In != openapi.KeyHeader {
+				continue
+			}
+			key := f.make(x.Key())
+			r, sendable, err := sendKey(ctx, x, f.label, key)
+			switch {
+			case !sendable:
+				outcomes = append(outcomes, f.label+": not sendable")
+			case err != nil && isTimeout(err):
+				problems = append(problems, fmt.Sprintf("%s: no answer within %s (a hang)", f.label, x.Env.Timeout))
+				outcomes = append(outcomes, f.label+": timeout")
+			case err != nil:
+				problems = append(problems, fmt.Sprintf("%s: the connection failed without an answer (%v); a malformed key deserves a 4xx", f.label, err))
+				outcomes = append(outcomes, f.label+": no answer")
+			default:
+				outcomes = append(outcomes, fmt.Sprintf("%s: %d", f.label, r.Status))
+				switch {
+				case r.Status >= 500:
+					problems = append(problems, fmt.Sprintf("%s: server error %d", f.label, r.Status))
+				case key == "" && r.is2xx() && x.Op.Key.Required:
+					problems = append(problems, fmt.Sprintf("%s: accepted (%d); an empty key is no key and must be rejected with 400", f.label, r.Status))
+				case key == "" && r.is2xx():
+					notes = append(notes, fmt.Sprintf("an empty key was processed (%d) as a request without a key (the key is optional)", r.Status))
+				case r.is2xx() && prof.KeyMaxLength > 0 && len(key) > prof.KeyMaxLength:
+					notes = append(notes, fmt.Sprintf("a key of %d bytes was accepted although %s allows %d", len(key), prof.Name, prof.KeyMaxLength))
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		errorf(res, "%v", err)
+		return
+	}
+	res.Diffs = append(res.Diffs, "answers by key form:\n  "+strings.Join(outcomes, "\n  "))
+	if len(problems) > 0 {
+		fail(res, strings.Join(problems, "; "))
+		return
+	}
+	reason := fmt.Sprintf("every key form got an answer without a server error (%d forms)", len(outcomes))
+	if len(notes) > 0 {
+		reason += "; note: " + strings.Join(notes, "; ")
+	}
+	pass(res, reason)
+}
+
+// sendKey sends op's request carrying key verbatim (empty included, which
+// Experiment.Send would treat as "no key"). sendable is false when the key
+// cannot be put on the wire at all (a control character in a header). Long
+// keys are shortened in the evidence so a report stays readable.
+func sendKey(ctx context.Context, x *Experiment, label, key string) (r *reply, sendable bool, err error) {
+	op := x.Op
+	var req *http.Request
+	switch op.Key.In {
+	case openapi.KeyHeader:
+		req, err = buildFor(x.Env, op, "", nil)
+		if err == nil {
+			req.Header[http.CanonicalHeaderKey(op.Key.Name)] = []string{key}
+		}
+	default: // a body or form field: set it on a copy of the planned body
+		req, err = buildFor(x.Env, op, "", withField(op.Request.Body, op.Key.Name, key))
+	}
+	if err != nil {
+		return nil, true, err
+	}
+	payload := requestBody(req)
+	r, ex, err := x.exchange(ctx, label, req)
+	if err != nil && isInvalidHeader(err) {
+		return nil, false, nil
+	}
+	ex.Request = recordRequest(req, shorten(payload), x.Env.Header)
+	for name, vs := range ex.Request.Header {
+		for i, v := range vs {
+			vs[i] = string(shorten([]byte(v)))
+		}
+		ex.Request.Header[name] = vs
+	}
+	x.record(ex)
+	return r, true, err
+}
+
+// withField returns a copy of body whose top-level object has field set to
+// value; a body that is not an object gets replaced by {field: value}.
+func withField(body *openapi.Body, field, value string) *openapi.Body {
+	if body == nil {
+		return &openapi.Body{ContentType: "application/json", Value: map[string]any{field: value}}
+	}
+	m, _ := body.Value.(map[string]any)
+	c := make(map[string]any, len(m)+1)
+	for k, v := range m {
+		c[k] = v
+	}
+	c[field] = value
+	return &openapi.Body{ContentType: body.ContentType, Value: c}
+}
+
+// shorten cuts evidence over 300 bytes, saying how much was cut.
+func shorten(b []byte) []byte {
+	const max = 300
+	if len(b) <= max {
+		return b
+	}
+	return fmt.Appendf(append([]byte(nil), b[:max]...), "…(%d bytes)", len(b))
+}
+
+// isTimeout reports whether err is a request that timed out.
+func isTimeout(err error) bool {
+	var t interface{ Timeout() bool }
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &t) && t.Timeout())
+}
+
+// isInvalidHeader reports whether err is Go's client refusing a header
+// value it cannot send.
+func isInvalidHeader(err error) bool {
+	return strings.Contains(err.Error(), "invalid header field value")
+}

@@ -1,0 +1,211 @@
+package probes
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// HTTPObserver is a user-declared observer: a GET on the API and a JSON
+// pointer into its response, to a number (a counter: emails sent, events
+// queued) or to an array (a collection, whose items are diffed and can be
+// attributed by the canary).
+type HTTPObserver struct {
+	// Label names the observer in reports (the configuration's name).
+	Label string
+	// Path is the GET path, relative to the base URL: "/v1/emails/sent".
+	Path string
+	// Pointer is the JSON pointer to the number or array: "/count".
+	Pointer string
+}
+
+// Name implements Observer.
+func (h *HTTPObserver) Name() string {
+	return observerName(h.Label, "GET "+h.Path+" "+h.Pointer)
+}
+
+// Snapshot implements Observer.
+func (h *HTTPObserver) Snapshot(ctx context.Context, env *Env) (Snapshot, error) {
+	_, v, err := getJSON(ctx, env, joinURL(env.BaseURL, h.Path))
+	if err != nil {
+		return Snapshot{}, fmt.Errorf("GET %s: %w", h.Path, err)
+	}
+	at, ok := resolvePointer(v, h.Pointer)
+	if !ok {
+		return Snapshot{}, fmt.Errorf("GET %s: pointer %s resolves to nothing in the response (%s)", h.Path, h.Pointer, shape(v))
+	}
+	switch t := at.(type) {
+	case float64:
+		n, err := wholeNumber(t)
+		if err != nil {
+			return Snapshot{}, fmt.Errorf("GET %s: pointer %s: %w", h.Path, h.Pointer, err)
+		}
+		return Snapshot{Count: n}, nil
+	case []any:
+		items := toItems(t)
+		return Snapshot{Count: len(items), Items: items}, nil
+	}
+	return Snapshot{}, fmt.Errorf("GET %s: pointer %s is %s, not a number or an array", h.Path, h.Pointer, kindOf(at))
+}
+
+// observerName is the configured label, or what is observed.
+func observerName(label, what string) string {
+	if label != "" {
+		return label + " (" + what + ")"
+	}
+	return what
+}
+
+// getJSON GETs u with the user's headers and decodes a 2xx JSON body.
+func getJSON(ctx context.Context, env *Env, u string) (*reply, any, error) {
+	req, err := http.NewRequest(http.MethodGet, u, http.NoBody)
+	if err != nil {
+		return nil, nil, err
+	}
+	req.Header.Set("Accept", "application/json")
+	for name, vs := range env.Header {
+		req.Header[name] = vs
+	}
+	r, err := send(ctx, env, req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !r.is2xx() {
+		return r, nil, fmt.Errorf("answered %d", r.Status)
+	}
+	var v any
+	if err := json.Unmarshal(r.Body, &v); err != nil {
+		return r, nil, fmt.Errorf("the response is not JSON: %w", err)
+	}
+	return r, v, nil
+}
+
+// joinURL appends a path (with its query, if any) to the base URL.
+func joinURL(base, path string) string {
+	return strings.TrimRight(base, "/") + "/" + strings.TrimLeft(path, "/")
+}
+
+// resolvePointer finds the value at a JSON pointer (RFC 6901); "" is the
+// whole document.
+func resolvePointer(v any, ptr string) (any, bool) {
+	if ptr == "" {
+		return v, true
+	}
+	if !strings.HasPrefix(ptr, "/") {
+		return nil, false
+	}
+	cur := v
+	for _, tok := range strings.Split(ptr[1:], "/") {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		switch t := cur.(type) {
+		case map[string]any:
+			next, ok := t[tok]
+			if !ok {
+				return nil, false
+			}
+			cur = next
+		case []any:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(t) {
+				return nil, false
+			}
+			cur = t[i]
+		default:
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+// toItems turns a JSON array into items, identified by their id field (or
+// a summary of their JSON when they have none), duplicates dropped.
+func toItems(a []any) []Item {
+	items := make([]Item, 0, len(a))
+	seen := map[string]bool{}
+	for _, e := range a {
+		b, _ := json.Marshal(e) // encoding/json sorts map keys: canonical
+		it := Item{ID: itemID(e, b), JSON: string(b)}
+		if seen[it.ID] {
+			continue
+		}
+		seen[it.ID] = true
+		items = append(items, it)
+	}
+	return items
+}
+
+// itemID is an item's id, uuid or _id field, else its JSON capped.
+func itemID(e any, b []byte) string {
+	if m, ok := e.(map[string]any); ok {
+		for _, f := range []string{"id", "uuid", "_id", "ID", "Id"} {
+			switch t := m[f].(type) {
+			case string:
+				if t != "" {
+					return t
+				}
+			case float64:
+				return strconv.FormatFloat(t, 'f', -1, 64)
+			}
+		}
+	}
+	if len(b) > 80 {
+		return string(b[:77]) + "…"
+	}
+	return string(b)
+}
+
+// wholeNumber turns a JSON number into a count.
+func wholeNumber(f float64) (int, error) {
+	if f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+		return 0, fmt.Errorf("%v is not a whole number", f)
+	}
+	return int(f), nil
+}
+
+// shape describes a JSON document briefly, to help fix a pointer.
+func shape(v any) string {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return "the response is " + kindOf(v)
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, "/"+k)
+	}
+	sort.Strings(keys)
+	if len(keys) > 12 {
+		keys = append(keys[:12], "…")
+	}
+	return "its top-level fields: " + strings.Join(keys, ", ")
+}
+
+// kindOf names a JSON value's type.
+func kindOf(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	case float64:
+		return "a number"
+	case string:
+		return "a string"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// sameOrigin reports whether u is on the base URL's scheme and host.
+func sameOrigin(base string, u *url.URL) bool {
+	b, err := url.Parse(base)
+	return err == nil && strings.EqualFold(b.Scheme, u.Scheme) && strings.EqualFold(b.Host, u.Host)
+}

@@ -1,0 +1,71 @@
+package probes
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/idemcheck/idemcheck/openapi"
+)
+
+// replayMarkerProbe checks that a replay announces itself. Control: R with a
+// fresh key K is processed (2xx) and carries no marker — a first response
+// that claims to be a replay would make the marker meaningless. Treatment: R
+// with K again must carry the profile's replay header (Idempotent-Replayed:
+// true by default), so a client can tell "done now" from "done before".
+type replayMarkerProbe struct{}
+
+func (replayMarkerProbe) ID() string    { return "replay-marker" }
+func (replayMarkerProbe) Title() string { return "a replay is marked as a replay" }
+func (replayMarkerProbe) Severity() Severity {
+	return Info
+}
+func (replayMarkerProbe) Applies(op *openapi.Operation) string { return needsKey(op) }
+
+func (replayMarkerProbe) Run(ctx context.Context, x *Experiment, res *Result) {
+	prof := x.Profile()
+	header := prof.ReplayHeader
+	if header == "" {
+		header = "an Idempotent-Replayed-style header"
+	}
+	res.Rule = fmt.Sprintf("%s (profile %s): a stored result returned for a retry is marked with %s; the draft defines no such header, Stripe's Idempotent-Replayed: true is the de-facto one", prof.Source, prof.Name, header)
+	res.Fix = fmt.Sprintf("add %s: true to every replayed response, and never to a first response", markerName(prof))
+	key := x.Key()
+
+	first, err := x.Send(ctx, "first", key, nil)
+	if err != nil {
+		errorf(res, "first request: %v", err)
+		return
+	}
+	if !first.is2xx() {
+		errorf(res, "the first request was not processed (status %d), so there is nothing to replay; fix the request (-H, --config) first", first.Status)
+		return
+	}
+	var retry *reply
+	_, _, err = x.Measure(ctx, "retry", func() error { // evidence only: replay judges the side effect
+		var err error
+		retry, err = x.Send(ctx, "retry", key, nil)
+		return err
+	})
+	if err != nil {
+		errorf(res, "retry: %v", err)
+		return
+	}
+	firstName, firstValue := prof.replayMarker(first)
+	name, value := prof.replayMarker(retry)
+	switch {
+	case firstName != "":
+		fail(res, fmt.Sprintf("the first response already carries %s: %s, so the marker does not tell a replay apart", firstName, firstValue))
+	case name == "":
+		fail(res, fmt.Sprintf("the retry (status %d) carries no %s: a client cannot tell a replay from a first response", retry.Status, header))
+	default:
+		pass(res, fmt.Sprintf("the retry carries %s: %s and the first response none", name, value))
+	}
+}
+
+// markerName is the header the fix should add.
+func markerName(p *Profile) string {
+	if p.ReplayHeader != "" {
+		return p.ReplayHeader
+	}
+	return replayHeaders[0]
+}

@@ -1,0 +1,222 @@
+package probes
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/idemcheck/idemcheck/openapi"
+)
+
+// retryAfterDropProbe is the scenario idempotency keys exist for: a client
+// sends R with key K, loses the connection before it reads the answer, and
+// retries with K. Control: one normal request with a fresh key measures a
+// single request's side effect. Treatment, twice — the connection closed (a)
+// as soon as the request is written and (b) dropDelay later, while the
+// server is likely still processing — then, once the server has settled,
+// retries with K: the drop and its retries together must add exactly the
+// control's side effect, and a second retry must return what the first did
+// (the one stored result).
+type retryAfterDropProbe struct{}
+
+// Timing of the probe. The settle bounds only cost time on servers that
+// abandon a dropped request; a correct server that kept processing answers
+// the first retry at once.
+const (
+	// dropDelay is how long mode (b) keeps the connection open after writing.
+	dropDelay = 50 * time.Millisecond
+	// The wait for the dropped request's side effect to show before
+	// retrying, so the retry follows the dropped request as a real client's
+	// would instead of racing it (that is concurrent's job), is
+	// dropEffectFactor times the control's duration, within these bounds.
+	dropEffectFactor  = 20
+	dropEffectWaitMin = 250 * time.Millisecond
+	dropEffectWaitMax = 2 * time.Second
+	// conflictPoll is the first pause between retries answered 409 while the
+	// dropped request is still in flight; it doubles up to conflictPollMax.
+	conflictPoll    = 25 * time.Millisecond
+	conflictPollMax = 400 * time.Millisecond
+)
+
+func (retryAfterDropProbe) ID() string { return "retry-after-drop" }
+func (retryAfterDropProbe) Title() string {
+	return "retry after a dropped connection is processed once"
+}
+func (retryAfterDropProbe) Severity() Severity                   { return Critical }
+func (retryAfterDropProbe) Applies(op *openapi.Operation) string { return needsKey(op) }
+
+// dropMode is one way of losing the connection: name is short, for the
+// verdict; label describes it in the evidence.
+type dropMode struct {
+	name, label string
+	after       time.Duration
+}
+
+func (retryAfterDropProbe) Run(ctx context.Context, x *Experiment, res *Result) {
+	res.Rule = "draft-ietf-httpapi-idempotency-key-header §2.6 (and Stripe, Adyen, PayPal): a client that lost the response retries with the same key and gets the stored result; the request is processed once"
+	res.Fix = "finish processing and store the result under the key even when the client has disconnected (do not tie the write to the request's context); if processing is abandoned, roll its side effects back before releasing the key"
+
+	var control *reply
+	var took time.Duration
+	one, observed, err := x.Measure(ctx, "control: one request, fresh key", func() error {
+		var err error
+		took = timed(func() { control, err = x.Send(ctx, "control", x.Key(), nil) })
+		return err
+	})
+	if err != nil {
+		errorf(res, "control request: %v", err)
+		return
+	}
+	if !control.is2xx() {
+		errorf(res, "the control request was not processed (status %d); fix the request (-H, --config) first", control.Status)
+		return
+	}
+
+	delay := min(dropDelay, x.Env.Timeout/2)
+	modes := []dropMode{
+		{"drop at once", "dropped: connection closed right after the request was written", 0},
+		{fmt.Sprintf("drop after %v", delay), fmt.Sprintf("dropped: connection closed %v after the request was written", delay), delay},
+	}
+	var problems, summaries []string
+	for _, m := range modes {
+		o, err := dropOnce(ctx, x, m, one, observed, min(max(dropEffectFactor*took, dropEffectWaitMin), dropEffectWaitMax))
+		if err != nil {
+			errorf(res, "%s: %v", m.name, err)
+			return
+		}
+		summaries = append(summaries, o.summary)
+		if o.problem != "" {
+			problems = append(problems, m.name+": "+o.problem)
+		}
+		if o.diff != "" {
+			res.Diffs = append(res.Diffs, o.diff)
+		}
+	}
+	res.Diffs = append(res.Diffs, "drops:\n  "+strings.Join(summaries, "\n  "))
+	if len(problems) > 0 {
+		fail(res, strings.Join(problems, "; "))
+		return
+	}
+	if !observed {
+		pass(res, "after each drop the retries returned one stored result (no side-effect observer: judged on responses only)")
+		return
+	}
+	pass(res, fmt.Sprintf("after each drop the retries returned one stored result and the drop with its retries added exactly one request's side effect (%+d)", one))
+}
+
+// dropOutcome is what one drop showed: what is wrong ("" when nothing), a
+// one-line summary, and the go-cmp diff of the two retries when they differ.
+type dropOutcome struct {
+	problem, summary, diff string
+}
+
+// dropOnce drops R with a fresh key as m says, retries until the key has
+// settled, retries again, and judges the outcome; an error means the
+// experiment could not be carried out.
+func dropOnce(ctx context.Context, x *Experiment, m dropMode, one int, observed bool, effectWait time.Duration) (dropOutcome, error) {
+	key := x.Key()
+	var first, second *reply
+	var waited time.Duration
+	effect, _, err := x.Measure(ctx, m.name+", then retries", func() error {
+		base, _, err := x.Snapshot(ctx)
+		if err != nil {
+			return err
+		}
+		if err := x.SendDropped(ctx, m.label, key, m.after); err != nil {
+			return err
+		}
+		if observed {
+			if err := waitForEffect(ctx, x, base+one, effectWait); err != nil {
+				return err
+			}
+		}
+		start := time.Now()
+		first, err = retryUntilSettled(ctx, x, key, x.Env.Timeout)
+		waited = time.Since(start)
+		if err != nil {
+			return err
+		}
+		second, err = x.Send(ctx, "second retry", key, nil)
+		return err
+	})
+	if err != nil {
+		return dropOutcome{}, err
+	}
+	var o dropOutcome
+	o.summary = fmt.Sprintf("%s: retry %d, second retry %d", m.name, first.Status, second.Status)
+	if observed {
+		o.summary += fmt.Sprintf(", side effect %+d (one request: %+d)", effect, one)
+	}
+	var problems []string
+	switch {
+	case first.Status == http.StatusConflict:
+		problems = append(problems, fmt.Sprintf("the retries still got 409 (in flight) for %v, longer than one request may take (--timeout): the dropped request left the key locked", waited.Round(time.Millisecond)))
+	case !first.is2xx():
+		problems = append(problems, fmt.Sprintf("the retry got %d, but the same request with a fresh key succeeds: the dropped request left the key unusable", first.Status))
+	}
+	if d := diffReplies(first, second, probeIgnores(x)); d != "" {
+		problems = append(problems, fmt.Sprintf("the second retry differs from the first (status %d → %d): there is no single stored result", first.Status, second.Status))
+		o.diff = fmt.Sprintf("%s: first vs second retry (-first +second):\n%s", m.name, d)
+	}
+	if observed && effect != one {
+		problems = append(problems, fmt.Sprintf("the drop and its retries added %d side effect(s); one request adds %d", effect, one))
+	}
+	o.problem = strings.Join(problems, "; ")
+	return o, nil
+}
+
+// waitForEffect polls the observer until its count reaches want (the
+// dropped request was processed) or bound passes (it was abandoned, and the
+// retry must process it). Either way the verdict comes from the retries.
+func waitForEffect(ctx context.Context, x *Experiment, want int, bound time.Duration) error {
+	deadline := time.Now().Add(bound)
+	for pause := 10 * time.Millisecond; ; pause = min(2*pause, 200*time.Millisecond) {
+		n, _, err := x.Snapshot(ctx)
+		if err != nil || n >= want || time.Now().After(deadline) {
+			return err
+		}
+		if err := sleepCtx(ctx, pause); err != nil {
+			return err
+		}
+	}
+}
+
+// retryUntilSettled retries R with key while the server answers 409 (the
+// dropped request is still in flight), for at most bound. It records the
+// first and the last exchange, not every poll.
+func retryUntilSettled(ctx context.Context, x *Experiment, key string, bound time.Duration) (*reply, error) {
+	deadline := time.Now().Add(bound)
+	pause := conflictPoll
+	for try := 1; ; try++ {
+		req, err := buildFor(x.Env, x.Op, key, nil)
+		if err != nil {
+			return nil, err
+		}
+		r, ex, err := x.exchange(ctx, fmt.Sprintf("retry (attempt %d)", try), req)
+		last := err != nil || r.Status != http.StatusConflict || time.Now().Add(pause).After(deadline)
+		if try == 1 || last {
+			x.record(ex)
+		}
+		if last {
+			return r, err
+		}
+		if err := sleepCtx(ctx, pause); err != nil {
+			return nil, err
+		}
+		pause = min(2*pause, conflictPollMax)
+	}
+}
+
+// sleepCtx pauses for d or until ctx is done.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
