@@ -24,6 +24,7 @@ type DemoOptions struct {
 	Out     string
 	NoColor bool
 	Quiet   bool
+	Verbose bool
 }
 
 // NewCmdDemo builds `idemcheck demo`. runF replaces demoRun in tests.
@@ -46,7 +47,8 @@ probes its flaw trips; demo exits 0 when they all do.`,
 	}
 	c.Flags().StringVar(&opts.Out, "out", "idemcheck-demo", "directory for the reports")
 	c.Flags().BoolVar(&opts.NoColor, "no-color", false, "disable colour")
-	c.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "print only the summary of each example, not every verdict")
+	c.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "print only the summary line of each example")
+	c.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "print every verdict, passes and skips included, not only the findings")
 	return c
 }
 
@@ -138,7 +140,11 @@ func demoVariant(ctx context.Context, opts *DemoOptions, v examples.Variant) ([]
 	if err != nil {
 		return nil, err
 	}
-	if err := report.WriteTerminal(check.Stdout, run, report.ColorWanted(opts.Stdout, opts.NoColor)); err != nil {
+	write := report.WriteTerminalFindings
+	if opts.Verbose {
+		write = report.WriteTerminal
+	}
+	if err := write(check.Stdout, run, report.ColorWanted(opts.Stdout, opts.NoColor)); err != nil {
 		return nil, err
 	}
 	if err := p.writeFiles(run); err != nil {

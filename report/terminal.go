@@ -60,11 +60,22 @@ func (p palette) verdictWord(v probes.Verdict) string {
 }
 
 // WriteTerminal writes a compact summary for a person at a terminal: per
-// operation a header line and one line per probe, the first diff under each
-// failure, and a total line with the gate. Colour is used only if useColor
-// (see ColorWanted). Server-supplied text is sanitized, so a response cannot
-// send escape sequences to the terminal.
+// operation a header line and one line per probe (skips that share a reason
+// on one line), the first diff under each failure, and a total line with the
+// gate. Colour is used only if useColor (see ColorWanted). Server-supplied
+// text is sanitized, so a response cannot send escape sequences to the
+// terminal.
 func WriteTerminal(w io.Writer, run *Run, useColor bool) error {
+	return writeTerminal(w, run, useColor, false)
+}
+
+// WriteTerminalFindings is WriteTerminal for failures and errors only, with
+// the same total line: for runs whose passes are not news (the demo).
+func WriteTerminalFindings(w io.Writer, run *Run, useColor bool) error {
+	return writeTerminal(w, run, useColor, true)
+}
+
+func writeTerminal(w io.Writer, run *Run, useColor, findingsOnly bool) error {
 	p := newPalette(useColor)
 	ew := &errWriter{w: w}
 	width := 0
@@ -72,14 +83,36 @@ func WriteTerminal(w io.Writer, run *Run, useColor bool) error {
 		width = max(width, utf8.RuneCountInString(sanitizeLine(r.Probe)))
 	}
 	for _, g := range run.Groups() {
+		shown := g.Results
+		if findingsOnly {
+			shown = nil
+			for _, r := range g.Results {
+				if r.Verdict != probes.Pass && r.Verdict != probes.Skip {
+					shown = append(shown, r)
+				}
+			}
+			if len(shown) == 0 {
+				continue
+			}
+		}
 		header := p.header.Sprint(sanitizeLine(operationName(g.Operation)))
 		if id := sanitizeLine(g.Operation.ID); id != "" && id != sanitizeLine(operationName(g.Operation)) {
 			header += "  " + p.faint.Sprint(id)
 		}
 		ew.printf("%s\n", header)
-		for _, r := range g.Results {
+		skips := groupSkips(shown)
+		for _, r := range shown {
 			probe := sanitizeLine(r.Probe)
-			pad := strings.Repeat(" ", width-utf8.RuneCountInString(probe))
+			if r.Verdict == probes.Skip {
+				same := skips[resultReason(r)]
+				if same[0] != probe {
+					continue // written with the first probe that has this reason
+				}
+				if len(same) > 1 {
+					probe = strings.Join(same, ", ")
+				}
+			}
+			pad := strings.Repeat(" ", max(0, width-utf8.RuneCountInString(probe)))
 			line := "  " + p.verdictWord(r.Verdict) + "  " + probe + pad + "  "
 			if r.Verdict == probes.Fail {
 				line += p.severity.Sprint(r.Severity.String()) + "  "
@@ -130,6 +163,19 @@ func (p palette) writeDiff(ew *errWriter, diff string) {
 	if more > 0 {
 		ew.printf("%s%s\n", indent, p.faint.Sprintf("... %s more (see the JUnit, JSON or Markdown report)", plural(more, "line")))
 	}
+}
+
+// groupSkips maps each skip reason to the probes skipped for it, in order,
+// so one operation's many "no key" skips take one line.
+func groupSkips(results []probes.Result) map[string][]string {
+	out := map[string][]string{}
+	for _, r := range results {
+		if r.Verdict == probes.Skip {
+			reason := resultReason(r)
+			out[reason] = append(out[reason], sanitizeLine(r.Probe))
+		}
+	}
+	return out
 }
 
 func plural(n int, word string) string {

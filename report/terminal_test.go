@@ -101,3 +101,40 @@ func tempFile(t *testing.T) *os.File {
 	t.Cleanup(func() { f.Close() })
 	return f
 }
+
+// TestWriteTerminalGroupsSkipsAndFiltersFindings pins the two ways the
+// terminal stays short: skips that share a reason take one line, and the
+// findings-only view leaves out passes, skips and operations with neither.
+func TestWriteTerminalGroupsSkipsAndFiltersFindings(t *testing.T) {
+	noKey := "the operation declares no idempotency key"
+	run := &Run{Results: []probes.Result{
+		{Operation: users, Probe: "replay", Verdict: probes.Skip, Reason: noKey},
+		{Operation: users, Probe: "concurrent", Verdict: probes.Skip, Reason: noKey},
+		{Operation: users, Probe: "natural-put", Verdict: probes.Pass, Reason: "same state"},
+		{Operation: users, Probe: "natural-delete", Verdict: probes.Skip, Reason: "not a DELETE"},
+		{Operation: payments, Probe: "replay", Verdict: probes.Pass, Reason: "stored result"},
+		{Operation: payments, Probe: "concurrent", Verdict: probes.Fail, Severity: probes.Critical, Reason: "two payments"},
+	}}
+	var all, findings bytes.Buffer
+	if err := WriteTerminal(&all, run, false); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(all.String(), noKey); got != 1 {
+		t.Errorf("the shared skip reason is written %d times, want once:\n%s", got, all.String())
+	}
+	if !strings.Contains(all.String(), "SKIP   replay, concurrent") {
+		t.Errorf("grouped skip does not name both probes:\n%s", all.String())
+	}
+	if err := WriteTerminalFindings(&findings, run, false); err != nil {
+		t.Fatal(err)
+	}
+	out := findings.String()
+	for _, absent := range []string{"PUT /v1/users/{id}", "PASS", "SKIP"} {
+		if strings.Contains(out, absent) {
+			t.Errorf("findings-only output contains %q:\n%s", absent, out)
+		}
+	}
+	if !strings.Contains(out, "FAIL   concurrent") || !strings.Contains(out, "2 passed, 1 failed, 0 errors, 3 skipped") {
+		t.Errorf("findings-only output lacks the failure or the totals:\n%s", out)
+	}
+}
