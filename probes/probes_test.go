@@ -222,3 +222,40 @@ func TestSelect(t *testing.T) {
 		t.Errorf("unknown probe error %v should list the known ones", err)
 	}
 }
+
+// TestUnusableInferredObserverIsDroppedNotFatal pins that a list endpoint
+// idemcheck guessed, which turns out unusable (here: 403), costs the
+// side-effect evidence and says so, but does not turn the verdicts into
+// errors: the responses still prove the replay.
+func TestUnusableInferredObserverIsDroppedNotFatal(t *testing.T) {
+	api := payments.New(payments.Options{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && r.URL.Path == "/v1/payments" {
+			http.Error(w, `{"error":"forbidden"}`, http.StatusForbidden)
+			return
+		}
+		api.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	r := verdicts(t, srv.URL, createPayment())["replay"]
+	if r.Verdict != Pass || !strings.Contains(r.Reason, "responses only") {
+		t.Errorf("replay: %s %q, want a pass judged on responses only", r.Verdict, r.Reason)
+	}
+	if len(r.Effects) != 0 || !strings.Contains(strings.Join(r.Diffs, "\n"), "side effects not observed: collection GET /v1/payments failed before the run") {
+		t.Errorf("replay: effects %v, diffs %q; want none and a note naming the dropped observer", r.Effects, r.Diffs)
+	}
+}
+
+// TestDeclaredObserverFailureIsAnError: an observer the user declared is
+// never dropped; its failure makes the verdict an error, not a guess.
+func TestDeclaredObserverFailureIsAnError(t *testing.T) {
+	srv := startPayments(t, payments.FlawNone)
+	env := Env{BaseURL: srv.URL, Observer: func(*openapi.Operation) Observer {
+		return &CollectionObserver{Label: "declared", Path: "/v1/nothing-here"}
+	}}
+	for _, r := range Run(context.Background(), []openapi.Operation{createPayment()}, []Probe{replayProbe{}}, env) {
+		if r.Verdict != Error {
+			t.Errorf("%s: verdict %s, want error: %s", r.Probe, r.Verdict, r.Reason)
+		}
+	}
+}

@@ -22,6 +22,8 @@ func Run(ctx context.Context, ops []openapi.Operation, probes []Probe, env Env) 
 	}
 	results := make([]Result, len(ops)*len(probes))
 
+	inferredObserver := e.Observer
+	dropped := dropUnusableObservers(ctx, e, ops) // observe_preflight.go
 	groups := groupByObserver(ops, e.Observer)
 	jobs := make(chan []int)
 	var wg sync.WaitGroup
@@ -31,8 +33,13 @@ func Run(ctx context.Context, ops []openapi.Operation, probes []Probe, env Env) 
 			defer wg.Done()
 			for group := range jobs {
 				for _, i := range group {
+					note := droppedNote(dropped, inferredObserver, &ops[i])
 					for j, p := range probes {
-						results[i*len(probes)+j] = runOne(ctx, e, &ops[i], p)
+						r := runOne(ctx, e, &ops[i], p)
+						if note != "" && r.Verdict != Skip {
+							r.Diffs = append(r.Diffs, note)
+						}
+						results[i*len(probes)+j] = r
 					}
 				}
 			}
