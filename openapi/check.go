@@ -65,7 +65,7 @@ func (s *synth) check(req *Request, body *Body) (err error) {
 	}
 	v := r.Body.Value
 	if s.key.In == KeyFormField || s.key.In == KeyBodyField {
-		v = r.Body.with(s.key.Name, placeholderKey).Value
+		v = r.Body.With(s.key.Name, placeholderKey).Value
 	}
 	if sc := s.media.schema(); sc != nil && sc.Value != nil {
 		if err := sc.Value.VisitJSON(jsonValue(v), openapi3.VisitAsRequest()); err != nil {

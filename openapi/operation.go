@@ -126,7 +126,7 @@ func (r *Request) Build(baseURL string, k Key, key string, body *Body, extra htt
 	}
 	withKey := body
 	if key != "" && (k.In == KeyBodyField || k.In == KeyFormField) {
-		withKey = body.with(k.Name, key)
+		withKey = body.With(k.Name, key)
 	}
 	payload, ctype, err := withKey.encode()
 	if err != nil {
@@ -160,9 +160,9 @@ func (r *Request) Build(baseURL string, k Key, key string, body *Body, extra htt
 	return req, nil
 }
 
-// with returns a copy of b whose top-level object has field set to value.
+// With returns a copy of b whose top-level object has field set to value.
 // Bodies that are not objects are returned unchanged.
-func (b *Body) with(field, value string) *Body {
+func (b *Body) With(field, value string) *Body {
 	if b == nil {
 		return &Body{ContentType: "application/json", Value: map[string]any{field: value}}
 	}

@@ -25,18 +25,8 @@ func (concurrentProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	res.Rule = "draft-ietf-httpapi-idempotency-key-header §2.6: a request whose key is in flight gets 409 Conflict (or waits for the stored result); it is never processed twice"
 	res.Fix = "claim the key atomically (insert-if-absent under a lock or a unique constraint) before processing; answer later copies 409 until the result is stored"
 
-	var control *reply
-	one, observed, err := x.Measure(ctx, "control: one request, fresh key", func() error {
-		var err error
-		control, err = x.Send(ctx, "control", x.Key(), nil)
-		return err
-	})
-	if err != nil {
-		errorf(res, "control request: %v", err)
-		return
-	}
-	if !control.is2xx() {
-		errorf(res, "the control request was not processed (status %d); fix the request (-H, --config) first", control.Status)
+	_, one, observed, ok := x.measureProcessed(ctx, res, "control: one request, fresh key", x.Key())
+	if !ok {
 		return
 	}
 

@@ -44,13 +44,8 @@ func (crossPrincipalProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 	}
 
 	key := x.Key()
-	a, err := x.Send(ctx, "principal A, key K", key, nil)
-	if err != nil {
-		errorf(res, "request as principal A: %v", err)
-		return
-	}
-	if !a.is2xx() {
-		errorf(res, "principal A's request was not processed (status %d); fix the request (-H, --config) first", a.Status)
+	a := x.sendProcessed(ctx, res, "principal A, key K", key, nil)
+	if a == nil {
 		return
 	}
 	var b *reply

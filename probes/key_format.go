@@ -64,20 +64,14 @@ func (keyFormatProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	}
 	res.Fix = "validate the key before using it (non-empty, a bounded length, printable characters) and answer 400 to anything else; bound header sizes (431) before they reach the key store"
 
-	control, err := x.Send(ctx, "control: well-formed fresh key", x.Key(), nil)
-	if err != nil {
-		errorf(res, "control request: %v", err)
-		return
-	}
-	if !control.is2xx() {
-		errorf(res, "the request is not processed even with a well-formed key (status %d); fix the request first", control.Status)
+	if x.sendProcessed(ctx, res, "control: well-formed fresh key", x.Key(), nil) == nil {
 		return
 	}
 
 	var problems, notes, outcomes []string
 	// The side effect of the key forms is evidence only: an accepted odd key
 	// legitimately creates something.
-	_, _, err = x.Measure(ctx, "malformed keys", func() error {
+	_, _, err := x.Measure(ctx, "malformed keys", func() error {
 		for _, f := range keyForms {
 			if ctx.Err() != nil {
 				return ctx.Err()
@@ -142,7 +136,7 @@ func sendKey(ctx context.Context, x *Experiment, label, key string) (r *reply, s
 			req.Header[http.CanonicalHeaderKey(op.Key.Name)] = []string{key}
 		}
 	default: // a body or form field: set it on a copy of the planned body
-		req, err = buildFor(x.Env, op, "", withField(op.Request.Body, op.Key.Name, key))
+		req, err = buildFor(x.Env, op, "", op.Request.Body.With(op.Key.Name, key))
 	}
 	if err != nil {
 		return nil, true, err
@@ -161,21 +155,6 @@ func sendKey(ctx context.Context, x *Experiment, label, key string) (r *reply, s
 	}
 	x.record(ex)
 	return r, true, err
-}
-
-// withField returns a copy of body whose top-level object has field set to
-// value; a body that is not an object gets replaced by {field: value}.
-func withField(body *openapi.Body, field, value string) *openapi.Body {
-	if body == nil {
-		return &openapi.Body{ContentType: "application/json", Value: map[string]any{field: value}}
-	}
-	m, _ := body.Value.(map[string]any)
-	c := make(map[string]any, len(m)+1)
-	for k, v := range m {
-		c[k] = v
-	}
-	c[field] = value
-	return &openapi.Body{ContentType: body.ContentType, Value: c}
 }
 
 // shorten cuts evidence over 300 bytes, saying how much was cut.

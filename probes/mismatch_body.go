@@ -43,13 +43,8 @@ func (mismatchBodyProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	}
 
 	key := x.Key()
-	first, err := x.Send(ctx, "first: original body", key, nil)
-	if err != nil {
-		errorf(res, "first request: %v", err)
-		return
-	}
-	if !first.is2xx() {
-		errorf(res, "the first request was not processed (status %d); fix the request first", first.Status)
+	first := x.sendProcessed(ctx, res, "first: original body", key, nil)
+	if first == nil {
 		return
 	}
 

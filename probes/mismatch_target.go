@@ -88,13 +88,8 @@ func (mismatchTargetProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 	}
 
 	key := x.Key()
-	first, err := x.Send(ctx, "first: R with K", key, nil)
-	if err != nil {
-		errorf(res, "first request: %v", err)
-		return
-	}
-	if !first.is2xx() {
-		errorf(res, "the first request was not processed (status %d); fix the request first", first.Status)
+	first := x.sendProcessed(ctx, res, "first: R with K", key, nil)
+	if first == nil {
 		return
 	}
 

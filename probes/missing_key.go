@@ -29,13 +29,7 @@ func (missingKeyProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	res.Rule = "draft-ietf-httpapi-idempotency-key-header §2.7: a request without the key, on a resource that requires one, is rejected with 400 Bad Request"
 	res.Fix = "reject requests that lack the idempotency key with 400 before processing them"
 
-	control, err := x.Send(ctx, "control: with a fresh key", x.Key(), nil)
-	if err != nil {
-		errorf(res, "control request: %v", err)
-		return
-	}
-	if !control.is2xx() {
-		errorf(res, "the request is not processed even with a key (status %d); fix the request first", control.Status)
+	if x.sendProcessed(ctx, res, "control: with a fresh key", x.Key(), nil) == nil {
 		return
 	}
 

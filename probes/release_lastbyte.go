@@ -60,7 +60,7 @@ func (lastByteReleaser) release(ctx context.Context, x *Experiment, label string
 			return v.failAll(x, label, reqs, fmt.Errorf("send request prefix: %w", err))
 		}
 	}
-	if err := settle(ctx, lastByteSettle); err != nil {
+	if err := sleep(ctx, lastByteSettle); err != nil {
 		return v.failAll(x, label, reqs, err)
 	}
 	writeErrs := writeFinalBytes(conns, wires, v.sent)
@@ -114,8 +114,8 @@ func readReply(c net.Conn, req *http.Request) (*reply, error) {
 	return &reply{Status: resp.StatusCode, Header: resp.Header, Body: body}, nil
 }
 
-// settle waits d or until ctx is done.
-func settle(ctx context.Context, d time.Duration) error {
+// sleep waits d or until ctx is done, whichever comes first.
+func sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

@@ -24,18 +24,8 @@ func (replayProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	res.Fix = "store the first response under the key (scoped to the client and endpoint) and return it, unprocessed, for every retry"
 	key := x.Key()
 
-	var first *reply
-	oneEffect, observed, err := x.Measure(ctx, "first request", func() error {
-		var err error
-		first, err = x.Send(ctx, "first", key, nil)
-		return err
-	})
-	if err != nil {
-		errorf(res, "first request: %v", err)
-		return
-	}
-	if !first.is2xx() {
-		errorf(res, "the first request was not processed (status %d), so a retry proves nothing; fix the request (-H, --config) first", first.Status)
+	first, oneEffect, observed, ok := x.measureProcessed(ctx, res, "first request", key)
+	if !ok {
 		return
 	}
 

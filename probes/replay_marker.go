@@ -31,17 +31,12 @@ func (replayMarkerProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	res.Fix = fmt.Sprintf("add %s: true to every replayed response, and never to a first response", markerName(prof))
 	key := x.Key()
 
-	first, err := x.Send(ctx, "first", key, nil)
-	if err != nil {
-		errorf(res, "first request: %v", err)
-		return
-	}
-	if !first.is2xx() {
-		errorf(res, "the first request was not processed (status %d), so there is nothing to replay; fix the request (-H, --config) first", first.Status)
+	first := x.sendProcessed(ctx, res, "first request", key, nil)
+	if first == nil {
 		return
 	}
 	var retry *reply
-	_, _, err = x.Measure(ctx, "retry", func() error { // evidence only: replay judges the side effect
+	_, _, err := x.Measure(ctx, "retry", func() error { // evidence only: replay judges the side effect
 		var err error
 		retry, err = x.Send(ctx, "retry", key, nil)
 		return err

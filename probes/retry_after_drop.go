@@ -58,19 +58,12 @@ func (retryAfterDropProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 	res.Rule = "draft-ietf-httpapi-idempotency-key-header §2.6 (and Stripe, Adyen, PayPal): a client that lost the response retries with the same key and gets the stored result; the request is processed once"
 	res.Fix = "finish processing and store the result under the key even when the client has disconnected (do not tie the write to the request's context); if processing is abandoned, roll its side effects back before releasing the key"
 
-	var control *reply
-	var took time.Duration
-	one, observed, err := x.Measure(ctx, "control: one request, fresh key", func() error {
-		var err error
-		took = timed(func() { control, err = x.Send(ctx, "control", x.Key(), nil) })
-		return err
+	var one int
+	var observed, ok bool
+	took := timed(func() {
+		_, one, observed, ok = x.measureProcessed(ctx, res, "control: one request, fresh key", x.Key())
 	})
-	if err != nil {
-		errorf(res, "control request: %v", err)
-		return
-	}
-	if !control.is2xx() {
-		errorf(res, "the control request was not processed (status %d); fix the request (-H, --config) first", control.Status)
+	if !ok {
 		return
 	}
 
@@ -177,7 +170,7 @@ func waitForEffect(ctx context.Context, x *Experiment, want int, bound time.Dura
 		if err != nil || n >= want || time.Now().After(deadline) {
 			return err
 		}
-		if err := sleepCtx(ctx, pause); err != nil {
+		if err := sleep(ctx, pause); err != nil {
 			return err
 		}
 	}
@@ -202,21 +195,9 @@ func retryUntilSettled(ctx context.Context, x *Experiment, key string, bound tim
 		if last {
 			return r, err
 		}
-		if err := sleepCtx(ctx, pause); err != nil {
+		if err := sleep(ctx, pause); err != nil {
 			return nil, err
 		}
 		pause = min(2*pause, conflictPollMax)
-	}
-}
-
-// sleepCtx pauses for d or until ctx is done.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }
