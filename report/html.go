@@ -108,7 +108,7 @@ func newHTMLView(run *Run) htmlView {
 				row.Cells = append(row.Cells, htmlCell{Class: "none", Text: "–"})
 				continue
 			}
-			row.Cells = append(row.Cells, htmlCell{Class: verdictClass(r.Verdict), Text: verdictWord(r), Anchor: anchors[p]})
+			row.Cells = append(row.Cells, htmlCell{Class: verdictClass(r.Verdict), Text: verdictLabel(r), Anchor: anchors[p]})
 		}
 		v.Rows = append(v.Rows, row)
 	}
@@ -119,7 +119,7 @@ func newHTMLFinding(r probes.Result, anchor string) htmlFinding {
 	f := htmlFinding{
 		Anchor:    anchor,
 		Class:     verdictClass(r.Verdict),
-		Word:      verdictWord(r),
+		Word:      verdictLabel(r),
 		Operation: operationName(r.Operation),
 		ID:        sanitizeLine(r.Operation.ID),
 		Name:      testName(r),
@@ -152,15 +152,16 @@ func verdictClass(v probes.Verdict) string {
 	}
 }
 
-// verdictWord is the word shown for a verdict in tables.
-func verdictWord(r probes.Result) string {
+// verdictLabel is how a verdict reads in the summary tables of the review
+// reports: "pass", "skip", "FAIL (critical)", "ERROR" (anything unknown).
+func verdictLabel(r probes.Result) string {
 	switch r.Verdict {
 	case probes.Pass:
 		return "pass"
 	case probes.Skip:
 		return "skip"
 	case probes.Fail:
-		return "FAIL · " + r.Severity.String()
+		return "FAIL (" + r.Severity.String() + ")"
 	default:
 		return "ERROR"
 	}

@@ -114,18 +114,12 @@ func writeMarkdownSummary(ew *errWriter, run *Run, groups []Group) {
 	ew.printf("\n")
 }
 
-// mdVerdict is a summary table cell.
+// mdVerdict is a summary table cell: findings in bold.
 func mdVerdict(r probes.Result) string {
-	switch r.Verdict {
-	case probes.Pass:
-		return "pass"
-	case probes.Skip:
-		return "skip"
-	case probes.Fail:
-		return "**FAIL** (" + r.Severity.String() + ")"
-	default:
-		return "**ERROR**"
+	if r.Verdict == probes.Pass || r.Verdict == probes.Skip {
+		return verdictLabel(r)
 	}
+	return "**" + verdictLabel(r) + "**"
 }
 
 func writeMarkdownFinding(ew *errWriter, r probes.Result) {
