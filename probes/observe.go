@@ -76,13 +76,20 @@ func DefaultObserver(op *openapi.Operation) Observer {
 }
 
 // experimentEnv returns the Env of one experiment on op: a copy of env with
-// a fresh canary when op has a canary field.
+// a fresh canary when op has a canary field, and with op's own volatile
+// fields (the configuration's ignore_fields) added to the --ignore-field
+// ones, so every comparison of every probe leaves them out.
 func experimentEnv(env *Env, op *openapi.Operation) *Env {
-	if op.Canary == "" {
+	if op.Canary == "" && len(op.IgnoreFields) == 0 {
 		return env
 	}
 	e := *env
-	e.canary = newCanary()
+	if op.Canary != "" {
+		e.canary = newCanary()
+	}
+	if len(op.IgnoreFields) > 0 {
+		e.IgnoreFields = append(append([]string(nil), env.IgnoreFields...), op.IgnoreFields...)
+	}
 	return &e
 }
 

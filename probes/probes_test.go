@@ -2,6 +2,7 @@ package probes
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -257,5 +258,40 @@ func TestDeclaredObserverFailureIsAnError(t *testing.T) {
 		if r.Verdict != Error {
 			t.Errorf("%s: verdict %s, want error: %s", r.Probe, r.Verdict, r.Reason)
 		}
+	}
+}
+
+// TestOperationIgnoreFieldsApplyToEveryProbe pins that an operation's own
+// volatile fields (the configuration's ignore_fields) are left out of every
+// comparison: a server that stamps each response with a fresh request id is
+// correct, and must pass replay and concurrent alike.
+func TestOperationIgnoreFieldsApplyToEveryProbe(t *testing.T) {
+	api := payments.New(payments.Options{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		api.ServeHTTP(rec, r)
+		body := rec.Body.Bytes()
+		if strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") && len(body) > 0 && body[0] == '{' {
+			body = append([]byte(fmt.Sprintf(`{"request_id":"req_%d",`, time.Now().UnixNano())), body[1:]...)
+		}
+		for k, vs := range rec.Header() {
+			w.Header()[k] = vs
+		}
+		w.Header().Del("Content-Length")
+		w.WriteHeader(rec.Code)
+		w.Write(body)
+	}))
+	defer srv.Close()
+	op := createPayment()
+	op.IgnoreFields = []string{"/request_id"}
+	got := verdicts(t, srv.URL, op)
+	for _, id := range []string{"replay", "concurrent", "mismatch-body", "retry-after-drop", "replay-marker"} {
+		if got[id].Verdict != Pass {
+			t.Errorf("%s: %s %q, want pass with /request_id ignored", id, got[id].Verdict, got[id].Reason)
+		}
+	}
+	op.IgnoreFields = nil
+	if r := verdicts(t, srv.URL, op)["replay"]; r.Verdict != Fail {
+		t.Errorf("control: without the ignore, replay is %s, want fail (the request id differs)", r.Verdict)
 	}
 }

@@ -149,7 +149,7 @@ func dropOnce(ctx context.Context, x *Experiment, m dropMode, one int, observed 
 	case !first.is2xx():
 		problems = append(problems, fmt.Sprintf("the retry got %d, but the same request with a fresh key succeeds: the dropped request left the key unusable", first.Status))
 	}
-	if d := diffReplies(first, second, probeIgnores(x)); d != "" {
+	if d := diffReplies(first, second, x.Env.IgnoreFields); d != "" {
 		problems = append(problems, fmt.Sprintf("the second retry differs from the first (status %d → %d): there is no single stored result", first.Status, second.Status))
 		o.diff = fmt.Sprintf("%s: first vs second retry (-first +second):\n%s", m.name, d)
 	}
