@@ -52,6 +52,7 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"bad fail-on", []string{"check", "--spec", spec, "--base-url", "http://127.0.0.1:1", "--fail-on", "severe"}, `unknown severity "severe"`},
 		{"bad probe", []string{"check", "--spec", spec, "--base-url", "http://127.0.0.1:1", "--probes", "replay,nope"}, "unknown probe nope"},
 		{"relative base url", []string{"check", "--spec", spec, "--base-url", "localhost:8080"}, "not an absolute http(s) URL"},
+		{"credentials in base url", []string{"check", "--spec", spec, "--base-url", "http://alice:s3cr3t@127.0.0.1:1"}, "carries credentials; pass them as -H"},
 		{"bad header", []string{"check", "--spec", spec, "--base-url", "http://127.0.0.1:1", "-H", "NoColon"}, "is not 'Name: value'"},
 		{"bad ignore field", []string{"check", "--spec", spec, "--base-url", "http://127.0.0.1:1", "--ignore-field", "created"}, "is not a JSON pointer"},
 		{"zero concurrency", []string{"check", "--spec", spec, "--base-url", "http://127.0.0.1:1", "--concurrency", "0"}, "--concurrency must be between 1 and 1000"},

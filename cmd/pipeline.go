@@ -255,6 +255,11 @@ func parseBaseURL(s string) (string, error) {
 	if u.RawQuery != "" || u.Fragment != "" {
 		return "", fmt.Errorf("%q must not have a query or fragment", s)
 	}
+	if u.User != nil {
+		// Credentials in the URL would reach the reports and would not be
+		// sent by the raw-connection senders (last-byte, h2, drop).
+		return "", fmt.Errorf("%q carries credentials; pass them as -H 'Authorization: Basic …' instead, which every request sends and every report redacts", u.Redacted())
+	}
 	return strings.TrimRight(u.String(), "/"), nil
 }
 

@@ -70,7 +70,7 @@ func redactHeader(h http.Header, user http.Header) map[string][]string {
 func recordRequest(req *http.Request, body []byte, user http.Header) RequestRecord {
 	return RequestRecord{
 		Method: req.Method,
-		URL:    req.URL.String(),
+		URL:    req.URL.Redacted(),
 		Header: redactHeader(req.Header, user),
 		Body:   string(body),
 	}
