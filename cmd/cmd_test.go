@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -171,5 +172,34 @@ func TestDemoBehavesAsDocumented(t *testing.T) {
 		if correct := len(v.ExpectFail) == 0; correct != (s.Failures == 0) {
 			t.Errorf("%s: %d failures, but %d probes are expected to fail", v.Name, s.Failures, len(v.ExpectFail))
 		}
+	}
+}
+
+// TestErroredProbeAtTheGateIsNotAPass pins the run-level rule: when a probe
+// at or above --fail-on could not be carried out (here: the server refuses
+// every keyed request without credentials it never gets), the run exits 2
+// rather than passing a gate whose checks did not run; below the gate, an
+// error is reported but does not decide the exit code.
+func TestErroredProbeAtTheGateIsNotAPass(t *testing.T) {
+	api := payments.New(payments.Options{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == "/v1/payments" {
+			http.Error(w, `{"error":"unauthorized"}`, http.StatusUnauthorized)
+			return
+		}
+		api.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	spec := specFile(t)
+	code, _, stderr := runCLI(t, "check", "--spec", spec, "--base-url", srv.URL, "--probes", "replay,missing-key", "--no-color")
+	if code != ExitError || !strings.Contains(stderr, "could not be carried out") {
+		t.Errorf("exit %d, stderr %q; want 2 and the reason", code, stderr)
+	}
+	// missing-key is major: with the gate at critical its error is reported
+	// but does not decide the exit code (spec, which reads only the
+	// document, passes beside it).
+	code, _, stderr = runCLI(t, "check", "--spec", spec, "--base-url", srv.URL, "--probes", "missing-key,spec", "--operations", "createPayment", "--fail-on", "critical", "--no-color")
+	if code != ExitOK {
+		t.Errorf("an error below the gate: exit %d, want 0; stderr %q", code, stderr)
 	}
 }

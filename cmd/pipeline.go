@@ -213,12 +213,14 @@ func writeReport(path string, run *report.Run, write func(io.Writer, *report.Run
 }
 
 // verdict maps the results to the run's outcome: findings at or above the
-// gate, or an untestable target when every probe that ran errored.
+// gate; else an untestable target when every probe that ran errored, or when
+// a probe at or above the gate could not be carried out — a gate that stays
+// green because its checks did not run would be a false pass.
 func verdict(run *report.Run, gate probes.Severity) error {
 	if run.Failed(gate) {
 		return errFindings
 	}
-	ran, errored := 0, 0
+	ran, errored, gated := 0, 0, 0
 	for _, r := range run.Results {
 		if r.Verdict == probes.Skip {
 			continue
@@ -226,17 +228,24 @@ func verdict(run *report.Run, gate probes.Severity) error {
 		ran++
 		if r.Verdict == probes.Error {
 			errored++
+			if r.Severity >= gate {
+				gated++
+			}
 		}
 	}
-	if ran > 0 && errored == ran {
-		return fmt.Errorf("the target could not be tested: all %d probes that ran ended in an error (first: %s)", ran, firstError(run))
+	switch {
+	case ran > 0 && errored == ran:
+		return fmt.Errorf("the target could not be tested: all %d probes that ran ended in an error (first: %s)", ran, firstError(run, probes.Info))
+	case gated > 0:
+		return fmt.Errorf("%d probe(s) at or above --fail-on %s could not be carried out, so the gate cannot pass (first: %s); fix the request (-H, --config) or leave them out (--operations, --probes)", gated, gate, firstError(run, gate))
 	}
 	return nil
 }
 
-func firstError(run *report.Run) string {
+// firstError describes the first errored result at or above severity.
+func firstError(run *report.Run, severity probes.Severity) string {
 	for _, r := range run.Results {
-		if r.Verdict == probes.Error {
+		if r.Verdict == probes.Error && r.Severity >= severity {
 			return r.Operation.Name() + " " + r.Probe + ": " + r.Reason
 		}
 	}

@@ -39,6 +39,10 @@ func (crossPrincipalProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 		return
 	}
 	if !control.is2xx() {
+		if !control.refused() {
+			notProcessed(res, "principal B's control request", control.Status)
+			return
+		}
 		skip(res, fmt.Sprintf("principal B cannot perform the request even with a fresh key (status %d), so B receiving nothing proves nothing; name a principal with access (--other-header)", control.Status))
 		return
 	}
@@ -62,7 +66,16 @@ func (crossPrincipalProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 
 	d := diffReplies(a, b, x.Env.IgnoreFields)
 	aID, bID := resourceID(a), resourceID(b)
+	// When every processing yields the same response (no id, no timestamp:
+	// B's own control looks exactly like A's), an identical answer to B
+	// proves nothing by itself; only a replay marker tells a replay apart.
+	indistinct := diffReplies(a, control, x.Env.IgnoreFields) == ""
+	marker, _ := x.Profile().replayMarker(b)
 	switch {
+	case b.is2xx() && marker != "":
+		fail(res, fmt.Sprintf("principal B received a replay of principal A's stored response (status %d, %s): keys are not scoped to the principal — a data leak", b.Status, marker))
+	case b.is2xx() && d == "" && indistinct:
+		skip(res, fmt.Sprintf("cannot tell: every processing of this request answers the same (B's own request with a fresh key looked exactly like A's) and B's answer carries no replay marker, so B receiving A's stored response and B being processed on its own look alike (status %d)", b.Status))
 	case b.is2xx() && d == "":
 		fail(res, fmt.Sprintf("principal B received principal A's stored response (status %d, identical body): keys are not scoped to the principal — a data leak", b.Status))
 	case b.is2xx() && aID != "" && aID == bID && resourceID(control) != aID:

@@ -50,7 +50,11 @@ func (errorReplayProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		errorf(res, "control request: %v", err)
 		return
 	}
-	if !control.is4xx() {
+	if control.throttled() || control.Status >= 500 {
+		notProcessed(res, "the control (error request, fresh key)", control.Status)
+		return
+	}
+	if !control.refused() {
 		skip(res, fmt.Sprintf("the error request does not fail with a 4xx (status %d), so there is no error to replay; check %s", control.Status, openapi.ErrorBodyExtension))
 		return
 	}
@@ -61,7 +65,11 @@ func (errorReplayProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		errorf(res, "first request: %v", err)
 		return
 	}
-	if !first.is4xx() {
+	if first.throttled() {
+		notProcessed(res, "the first error request", first.Status)
+		return
+	}
+	if !first.refused() {
 		skip(res, fmt.Sprintf("the error request failed with a fresh key (%d) but not the second time (%d): the error is not reproducible, so a retry proves nothing", control.Status, first.Status))
 		return
 	}
@@ -79,6 +87,8 @@ func (errorReplayProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	d := diffReplies(first, retry, x.Env.IgnoreFields)
 	validation := first.Status == 400
 	switch {
+	case retry.throttled():
+		errorf(res, "the retry got %d (come back later), which says nothing about the stored error; run again with less load", retry.Status)
 	case retry.is2xx():
 		fail(res, fmt.Sprintf("the first request failed with %d and its unchanged retry with the same key was processed (%d): a second outcome for one key", first.Status, retry.Status))
 		res.Diffs = append(res.Diffs, "first vs retry (-first +retry):\n"+d)

@@ -38,6 +38,10 @@ func (mismatchBodyProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		return
 	}
 	if !control.is2xx() {
+		if !control.refused() {
+			notProcessed(res, "the control (different body, fresh key)", control.Status)
+			return
+		}
 		skip(res, fmt.Sprintf("the different body is not accepted even with a fresh key (status %d), so a rejection would prove nothing", control.Status))
 		return
 	}
@@ -59,6 +63,8 @@ func (mismatchBodyProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		return
 	}
 	switch {
+	case reuse.throttled():
+		errorf(res, "the reuse got %d (come back later), which says nothing about the key; run again with less load (--parallel, --concurrency)", reuse.Status)
 	case reuse.is2xx() && diffReplies(first, reuse, x.Env.IgnoreFields) == "":
 		fail(res, fmt.Sprintf("the different body was answered with the first request's stored result (status %d): the server ignores the body when matching keys", reuse.Status))
 	case reuse.is2xx():
