@@ -1,7 +1,6 @@
 package probes
 
 import (
-	"encoding/json"
 	"strconv"
 	"strings"
 
@@ -26,7 +25,8 @@ func view(r *reply, ignore []string) replyView {
 		Location:    r.Header.Get("Location"),
 	}
 	var v any
-	if len(r.Body) > 0 && json.Unmarshal(r.Body, &v) == nil {
+	if len(r.Body) > 0 && unmarshalJSON(r.Body, &v) == nil { // jsonnum.go: 64-bit ids stay distinct
+		v = canonicalNumbers(v)
 		for _, p := range ignore {
 			v = removePointer(v, p)
 		}

@@ -134,7 +134,7 @@ func (o *roundOutcome) problems(ignore []string, prof *Profile) []string {
 	for i, r := range o.replies {
 		switch {
 		case r.is2xx():
-			if d := diffReplies(o.settle, r, ignore); d != "" {
+			if d := prof.replayDiff(o.settle, r, ignore); d != "" { // profile.go: PayPal replays the latest status
 				differing++
 				if differing == 1 {
 					o.diffs = append(o.diffs, fmt.Sprintf("copy %d vs stored result (-stored +copy):\n%s", i+1, d))

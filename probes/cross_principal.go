@@ -101,7 +101,7 @@ func sendAs(ctx context.Context, x *Experiment, label, key string) (*reply, erro
 	for name, vs := range x.Env.OtherHeader {
 		merged[name] = append([]string(nil), vs...)
 	}
-	req, err := x.Op.Request.Build(x.Env.BaseURL, x.Op.Key, key, withCanary(x.Env, x.Op, nil), merged)
+	req, err := x.Op.Request.Build(x.Env.BaseURL, x.Op.Key, key, withCanary(x.Env, x.Op, key, nil), merged)
 	if err != nil {
 		return nil, err
 	}

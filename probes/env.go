@@ -46,9 +46,9 @@ type Env struct {
 	// NewKey makes a fresh idempotency key; nil means random keys.
 	NewKey func() string
 
-	// canary is the value unique to one experiment that its requests carry
-	// at op.Canary: NewExperiment gives each experiment a copy of the Env
-	// with its own (observe.go).
+	// canary is the prefix unique to one experiment of the canaries its
+	// requests carry at op.Canary, one per key (canary.go): NewExperiment
+	// gives each experiment a copy of the Env with its own (observe.go).
 	canary string
 	// RaceMode is how the concurrent probe releases its copies
 	// (DefaultRaceMode when empty); see release.go.

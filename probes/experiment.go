@@ -27,6 +27,10 @@ type Experiment struct {
 	// canarySeen is set once a snapshot showed an item carrying the
 	// experiment's canary: counts are then attributed (observe.go).
 	canarySeen bool
+	// obs is what the experiment learnt about its observer: whether
+	// snapshots must settle, whether it sees the operation's effects
+	// (observe_settle.go).
+	obs observerState
 }
 
 // NewExperiment prepares an experiment for op.

@@ -21,7 +21,7 @@ func resourceID(r *reply) string {
 		return ""
 	}
 	var v map[string]any
-	if json.Unmarshal(r.Body, &v) == nil {
+	if unmarshalJSON(r.Body, &v) == nil { // jsonnum.go: 64-bit ids stay distinct
 		if id := idField(v); id != "" {
 			return id
 		}
@@ -40,14 +40,13 @@ func resourceID(r *reply) string {
 	return ""
 }
 
-// idField returns m's "id" as a string, numbers included.
+// idField returns m's "id" as a string, numbers included, as written.
 func idField(m map[string]any) string {
 	switch id := m["id"].(type) {
 	case string:
 		return id
-	case float64:
-		b, _ := json.Marshal(id)
-		return string(b)
+	case json.Number:
+		return id.String()
 	}
 	return ""
 }

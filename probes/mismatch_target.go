@@ -66,11 +66,21 @@ func (mismatchTargetProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 	}
 
 	// Controls first: a target that is not processed with a fresh key is
-	// not a valid request, and a rejection there would prove nothing.
+	// not a valid request, and a rejection there would prove nothing. The
+	// control's side effect there is measured too: only an observer that
+	// showed the control's effect can show that a reuse did nothing.
 	var valid []target
 	controls := map[string]*reply{}
+	seesEffect := map[string]bool{}
+	var unobserved []string
 	for _, t := range targets {
-		c, err := sendTarget(ctx, x, t, "control: "+t.what+", fresh key", x.Key())
+		var c *reply
+		label := "control: " + t.what + ", fresh key"
+		effect, observed, err := measureOn(ctx, x, t.observer, label, func() error {
+			var err error
+			c, err = sendTarget(ctx, x, t, label, x.Key())
+			return err
+		})
 		if err != nil {
 			errorf(res, "control on %s: %v", t.what, err)
 			return
@@ -81,6 +91,10 @@ func (mismatchTargetProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 		}
 		controls[t.what] = c
 		valid = append(valid, t)
+		seesEffect[t.what] = observed && effect > 0
+		if t.observer != nil && !seesEffect[t.what] {
+			unobserved = append(unobserved, fmt.Sprintf("%s: %s showed no effect of the control (%+d), so a reuse there is judged on its response only", t.what, t.observer.Name(), effect))
+		}
 	}
 	if len(valid) == 0 {
 		skip(res, "no other target to reuse the key on: "+strings.Join(skipped, "; "))
@@ -117,7 +131,7 @@ func (mismatchTargetProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 		case reuse.is2xx() && firstID != "" && resourceID(reuse) == firstID && resourceID(control) != firstID:
 			problems = append(problems, fmt.Sprintf("%s was answered about R's resource %q: a false replay", t.what, firstID))
 			res.Diffs = append(res.Diffs, fmt.Sprintf("R vs %s (-R +other):\n%s", t.what, diffReplies(first, reuse, x.Env.IgnoreFields)))
-		case reuse.is2xx() && observed && effect == 0:
+		case reuse.is2xx() && observed && seesEffect[t.what] && effect == 0:
 			problems = append(problems, fmt.Sprintf("%s answered %d but nothing happened there (side effect %+d): a false replay", t.what, reuse.Status, effect))
 		case reuse.Status >= 500:
 			problems = append(problems, fmt.Sprintf("%s got a server error (%d) for a valid request with a reused key", t.what, reuse.Status))
@@ -129,6 +143,9 @@ func (mismatchTargetProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 	}
 	if len(skipped) > 0 {
 		outcomes = append(outcomes, "not tried: "+strings.Join(skipped, "; "))
+	}
+	if len(unobserved) > 0 {
+		res.Diffs = append(res.Diffs, "side effects not observed on "+strings.Join(unobserved, "; "))
 	}
 	if len(problems) > 0 {
 		fail(res, strings.Join(problems, "; "))
@@ -211,37 +228,84 @@ func keyFor(x *Experiment, op *openapi.Operation) string {
 }
 
 // sendTarget builds t's request with key and sends it, recorded under label.
+// A processed reply is also shown to t's observer when it learns from
+// replies (the resource observer of another operation must learn what was
+// created there, or it counts nothing and every 2xx looks like a false
+// replay).
 func sendTarget(ctx context.Context, x *Experiment, t target, label, key string) (*reply, error) {
-	// The experiment's canary goes in as in R (send.go): on the same
-	// operation the body must be R's exactly, canary included.
-	req, err := t.req.Build(x.Env.BaseURL, t.op.Key, key, withCanary(x.Env, t.op, nil), x.Env.Header)
+	// The key's canary goes in as in R (send.go): on the same operation
+	// with K the body must be R's exactly, canary included.
+	req, err := t.req.Build(x.Env.BaseURL, t.op.Key, key, withCanary(x.Env, t.op, key, nil), x.Env.Header)
 	if err != nil {
 		return nil, err
 	}
-	return x.Do(ctx, label, req)
+	r, err := x.Do(ctx, label, req)
+	if w, ok := t.observer.(responseWatcher); ok && r.is2xx() {
+		w.saw(x.Env, r)
+	}
+	return r, err
 }
 
 // measureOn is Experiment.Measure with another target's observer (none: the
-// step just runs, observed is false).
+// step just runs, observed is false). Both snapshots settle
+// (observe_settle.go). Items carrying the experiment's canary prefix are
+// counted once either snapshot shows one; otherwise the raw count, which
+// says nothing when a list has more pages than were read (a new item on a
+// newest-first list leaves the count at the cap): observed is then false.
 func measureOn(ctx context.Context, x *Experiment, obs Observer, label string, step func() error) (delta int, observed bool, err error) {
 	if obs == nil {
 		return 0, false, step()
 	}
-	before, err := obs.Snapshot(ctx, x.Env)
+	take := func(ctx context.Context) (Snapshot, error) {
+		s, err := obs.Snapshot(ctx, x.Env)
+		if err != nil {
+			return Snapshot{}, fmt.Errorf("observe %s: %w", obs.Name(), err)
+		}
+		return s, nil
+	}
+	prefix := x.Env.canary
+	agree := func(a, b Snapshot) bool {
+		attributed := prefix != "" && (hasCanary(a, prefix) || hasCanary(b, prefix))
+		if attributed {
+			return sameIDs(canaryItems(a.Items, prefix), canaryItems(b.Items, prefix))
+		}
+		return a.Count == b.Count && a.Truncated == b.Truncated
+	}
+	before, _, err := settle(ctx, settleInterval, take, agree)
 	if err != nil {
-		return 0, true, fmt.Errorf("observe %s: %w", obs.Name(), err)
+		return 0, true, err
 	}
 	if err := step(); err != nil {
 		return 0, true, err
 	}
-	after, err := obs.Snapshot(ctx, x.Env)
+	after, _, err := settle(ctx, settleInterval, take, agree)
 	if err != nil {
-		return 0, true, fmt.Errorf("observe %s: %w", obs.Name(), err)
+		return 0, true, err
+	}
+	e := Effect{Observer: obs.Name(), Step: label, Before: before.Count, After: after.Count}
+	switch attributed := prefix != "" && (hasCanary(before, prefix) || hasCanary(after, prefix)); {
+	case attributed:
+		e.Before, e.After = len(canaryItems(before.Items, prefix)), len(canaryItems(after.Items, prefix))
+	case (before.Truncated || after.Truncated) && !(before.Attributed && after.Attributed):
+		e.Note = fmt.Sprintf("not observed on %s: the list has more pages than idemcheck reads (%d) and its items do not carry the canary, so its count cannot show a new item", label, DefaultMaxPages)
 	}
 	x.mu.Lock()
-	x.effects = append(x.effects, Effect{Observer: obs.Name(), Step: label, Before: before.Count, After: after.Count})
+	x.effects = append(x.effects, e)
 	x.mu.Unlock()
-	return after.Count - before.Count, true, nil
+	if e.Note != "" {
+		return 0, false, nil
+	}
+	return e.Delta(), true, nil
+}
+
+// hasCanary reports whether a snapshot shows an item carrying prefix.
+func hasCanary(s Snapshot, prefix string) bool {
+	for _, it := range s.Items {
+		if strings.Contains(it.JSON, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // isParam reports whether a path template segment is exactly one parameter.

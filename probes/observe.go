@@ -2,8 +2,6 @@ package probes
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -19,9 +17,15 @@ import (
 // shell command); observe_diff.go turns two snapshots into an Effect.
 //
 // On a shared server other clients change the same lists. Each experiment
-// therefore puts a canary (a value unique to it) into a free-form field of
-// its requests (openapi.Operation.Canary), and, once the observer is seen to
-// show that field, only items carrying the canary are counted.
+// therefore puts a canary (a value unique to it and to the request's key,
+// canary.go) into a free-form field of its requests
+// (openapi.Operation.Canary), and, once the observer is seen to show that
+// field, only items carrying the experiment's canary prefix are counted.
+//
+// Lists are often eventually consistent: an item shows up some time after
+// the create was answered. observe_settle.go waits for a snapshot to settle,
+// and stops trusting an observer that did not show a processed request's
+// effect at all.
 
 // Snapshot is what an observer saw at one moment.
 type Snapshot struct {
@@ -75,10 +79,11 @@ func DefaultObserver(op *openapi.Operation) Observer {
 	return nil
 }
 
-// experimentEnv returns the Env of one experiment on op: a copy of env with
-// a fresh canary when op has a canary field, and with op's own volatile
-// fields (the configuration's ignore_fields) added to the --ignore-field
-// ones, so every comparison of every probe leaves them out.
+// experimentEnv returns the Env of one experiment on op: a copy of env
+// with a fresh canary prefix (canary.go) when op has a canary field, and
+// with op's own volatile fields (the configuration's ignore_fields) added
+// to the --ignore-field ones, so every comparison of every probe leaves
+// them out.
 func experimentEnv(env *Env, op *openapi.Operation) *Env {
 	if op.Canary == "" && len(op.IgnoreFields) == 0 {
 		return env
@@ -93,28 +98,13 @@ func experimentEnv(env *Env, op *openapi.Operation) *Env {
 	return &e
 }
 
-// newCanary returns a value of openapi.CanaryLength that says where it
-// came from: "idemcheck-" and 10 hex digits.
-func newCanary() string {
-	var b [5]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
-	return "idemcheck-" + hex.EncodeToString(b[:])
-}
-
-// withCanary puts the experiment's canary into a request body (op's own when
-// body is nil) at op.Canary.
-func withCanary(env *Env, op *openapi.Operation, body *openapi.Body) *openapi.Body {
-	if env.canary == "" || op.Canary == "" || op.Request == nil {
-		return body
-	}
-	if body == nil {
-		body = op.Request.Body
-	}
-	return body.WithPointer(op.Canary, env.canary)
-}
-
-// saw passes a successful response to an observer that learns from them.
+// saw passes a successful response to an observer that learns from them,
+// and notes that a request was sent since the last settled snapshot
+// (observe_settle.go).
 func (x *Experiment) saw(r *reply) {
+	x.mu.Lock()
+	x.obs.dirty = true
+	x.mu.Unlock()
 	if w, ok := x.Observer.(responseWatcher); ok && r.is2xx() {
 		w.saw(x.Env, r)
 	}
@@ -167,20 +157,24 @@ func (x *Experiment) count(s Snapshot) (int, error) {
 }
 
 // Measure runs step between two snapshots and records the effect under
-// label. observed is false when the operation has no observer; an observer
-// failure is an error, which makes the verdict an error rather than a guess.
+// label. Both snapshots are settled (observe_settle.go): the one before when
+// requests were sent since the last settled one, the one after always.
+// observed is false when the operation has no observer, or when the
+// observer was shown not to see this operation's effects (the experiment
+// is unobserved); an observer failure is an error, which makes the verdict
+// an error rather than a guess.
 func (x *Experiment) Measure(ctx context.Context, label string, step func() error) (delta int, observed bool, err error) {
-	if x.Observer == nil {
+	if x.Observer == nil || x.unobserved() {
 		return 0, false, step()
 	}
-	before, err := x.observe(ctx)
+	before, err := x.settledIfDirty(ctx)
 	if err != nil {
 		return 0, true, err
 	}
 	if err := step(); err != nil {
 		return 0, true, err
 	}
-	after, err := x.observe(ctx)
+	after, err := x.settled(ctx)
 	if err != nil {
 		return 0, true, err
 	}

@@ -82,7 +82,7 @@ func (c *CommandObserver) parse(out []byte) (Snapshot, error) {
 		}
 	}
 	var v any
-	if err := json.Unmarshal(out, &v); err != nil {
+	if err := unmarshalJSON(out, &v); err != nil { // jsonnum.go: numbers stay exact
 		return Snapshot{}, fmt.Errorf("output is neither a number nor JSON: %q", capString(string(out), 80))
 	}
 	at, ok := resolvePointer(v, c.Pointer)
@@ -90,8 +90,8 @@ func (c *CommandObserver) parse(out []byte) (Snapshot, error) {
 		return Snapshot{}, fmt.Errorf("pointer %s resolves to nothing in the output (%s)", c.Pointer, shape(v))
 	}
 	switch t := at.(type) {
-	case float64:
-		n, err := wholeNumber(t)
+	case json.Number:
+		n, err := countOf(t)
 		return Snapshot{Count: n}, err
 	case []any:
 		items := toItems(t)

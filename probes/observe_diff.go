@@ -145,12 +145,16 @@ func capString(s string, n int) string {
 }
 
 // attributionNote says once per result that its side-effect counts were
-// not attributed by a canary, and why; nil when they all were.
+// not attributed by a canary, or not observed at all, and why; nil when
+// every count was attributed and observed. Each distinct note is said once.
 func attributionNote(effects []Effect) []string {
+	var out []string
+	seen := map[string]bool{}
 	for _, e := range effects {
-		if e.Note != "" {
-			return []string{"side effects " + e.Note}
+		if e.Note != "" && !seen[e.Note] {
+			seen[e.Note] = true
+			out = append(out, "side effects "+e.Note)
 		}
 	}
-	return nil
+	return out
 }

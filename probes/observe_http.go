@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math"
 	"net/http"
 	"net/url"
 	"sort"
@@ -41,8 +40,8 @@ func (h *HTTPObserver) Snapshot(ctx context.Context, env *Env) (Snapshot, error)
 		return Snapshot{}, fmt.Errorf("GET %s: pointer %s resolves to nothing in the response (%s)", h.Path, h.Pointer, shape(v))
 	}
 	switch t := at.(type) {
-	case float64:
-		n, err := wholeNumber(t)
+	case json.Number:
+		n, err := countOf(t)
 		if err != nil {
 			return Snapshot{}, fmt.Errorf("GET %s: pointer %s: %w", h.Path, h.Pointer, err)
 		}
@@ -80,7 +79,7 @@ func getJSON(ctx context.Context, env *Env, u string) (*reply, any, error) {
 		return r, nil, fmt.Errorf("answered %d", r.Status)
 	}
 	var v any
-	if err := json.Unmarshal(r.Body, &v); err != nil {
+	if err := unmarshalJSON(r.Body, &v); err != nil { // jsonnum.go: numbers stay exact
 		return r, nil, fmt.Errorf("the response is not JSON: %w", err)
 	}
 	return r, v, nil
@@ -149,8 +148,8 @@ func itemID(e any, b []byte) string {
 				if t != "" {
 					return t
 				}
-			case float64:
-				return strconv.FormatFloat(t, 'f', -1, 64)
+			case json.Number:
+				return t.String()
 			}
 		}
 	}
@@ -158,14 +157,6 @@ func itemID(e any, b []byte) string {
 		return string(b[:77]) + "…"
 	}
 	return string(b)
-}
-
-// wholeNumber turns a JSON number into a count.
-func wholeNumber(f float64) (int, error) {
-	if f != math.Trunc(f) || math.Abs(f) > 1<<53 {
-		return 0, fmt.Errorf("%v is not a whole number", f)
-	}
-	return int(f), nil
 }
 
 // shape describes a JSON document briefly, to help fix a pointer.
@@ -192,7 +183,7 @@ func kindOf(v any) string {
 		return "null"
 	case bool:
 		return "a boolean"
-	case float64:
+	case json.Number, float64:
 		return "a number"
 	case string:
 		return "a string"

@@ -78,7 +78,7 @@ func (o *ResourceObserver) resourcePath(env *Env, r *reply) string {
 	var body struct {
 		ID any `json:"id"`
 	}
-	if json.Unmarshal(r.Body, &body) != nil {
+	if unmarshalJSON(r.Body, &body) != nil { // jsonnum.go: 64-bit ids stay exact
 		return ""
 	}
 	switch id := body.ID.(type) {
@@ -86,8 +86,8 @@ func (o *ResourceObserver) resourcePath(env *Env, r *reply) string {
 		if id != "" {
 			return prefix + url.PathEscape(id)
 		}
-	case float64:
-		return prefix + fmt.Sprint(id)
+	case json.Number:
+		return prefix + id.String()
 	}
 	return ""
 }

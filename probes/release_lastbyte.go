@@ -100,11 +100,29 @@ func writeFinalBytes(conns []net.Conn, wires [][]byte, sent []time.Time) []error
 	return errs
 }
 
-// readReply reads one HTTP/1.1 response to req from c, its body capped at MaxBody.
+// maxInformational bounds the 1xx responses read before the final one.
+const maxInformational = 16
+
+// readReply reads the final HTTP/1.1 response to req from c, its body capped
+// at MaxBody. Informational responses (1xx but 101, e.g. 103 Early Hints)
+// precede the final one on the same connection and are skipped: taking one
+// for the answer failed correct servers.
 func readReply(c net.Conn, req *http.Request) (*reply, error) {
-	resp, err := http.ReadResponse(bufio.NewReader(c), req)
-	if err != nil {
-		return nil, fmt.Errorf("read response: %w", err)
+	br := bufio.NewReader(c)
+	var resp *http.Response
+	for n := 0; ; n++ {
+		var err error
+		resp, err = http.ReadResponse(br, req)
+		if err != nil {
+			return nil, fmt.Errorf("read response: %w", err)
+		}
+		if resp.StatusCode < 100 || resp.StatusCode >= 200 || resp.StatusCode == http.StatusSwitchingProtocols {
+			break
+		}
+		resp.Body.Close()
+		if n+1 >= maxInformational {
+			return nil, fmt.Errorf("read response: more than %d informational (1xx) responses, no final one", maxInformational)
+		}
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody))

@@ -3,7 +3,6 @@ package probes
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -34,8 +33,9 @@ const (
 	dropEffectFactor  = 20
 	dropEffectWaitMin = 250 * time.Millisecond
 	dropEffectWaitMax = 2 * time.Second
-	// conflictPoll is the first pause between retries answered 409 while the
-	// dropped request is still in flight; it doubles up to conflictPollMax.
+	// conflictPoll is the first pause between retries answered in flight
+	// (409, or the profile's in-flight statuses) while the dropped request
+	// is still being processed; it doubles up to conflictPollMax.
 	conflictPoll    = 25 * time.Millisecond
 	conflictPollMax = 400 * time.Millisecond
 )
@@ -143,13 +143,14 @@ func dropOnce(ctx context.Context, x *Experiment, m dropMode, one int, observed 
 		o.summary += fmt.Sprintf(", side effect %+d (one request: %+d)", effect, one)
 	}
 	var problems []string
+	prof := x.Profile()
 	switch {
-	case first.Status == http.StatusConflict:
-		problems = append(problems, fmt.Sprintf("the retries still got 409 (in flight) for %v, longer than one request may take (--timeout): the dropped request left the key locked", waited.Round(time.Millisecond)))
+	case prof.acceptsInFlight(first.Status):
+		problems = append(problems, fmt.Sprintf("the retries still got %d (in flight under the %s profile) for %v, longer than one request may take (--timeout): the dropped request left the key locked", first.Status, prof.Name, waited.Round(time.Millisecond)))
 	case !first.is2xx():
 		problems = append(problems, fmt.Sprintf("the retry got %d, but the same request with a fresh key succeeds: the dropped request left the key unusable", first.Status))
 	}
-	if d := diffReplies(first, second, x.Env.IgnoreFields); d != "" {
+	if d := prof.replayDiff(first, second, x.Env.IgnoreFields); d != "" { // profile.go: PayPal replays the latest status
 		problems = append(problems, fmt.Sprintf("the second retry differs from the first (status %d → %d): there is no single stored result", first.Status, second.Status))
 		o.diff = fmt.Sprintf("%s: first vs second retry (-first +second):\n%s", m.name, d)
 	}
@@ -176,8 +177,9 @@ func waitForEffect(ctx context.Context, x *Experiment, want int, bound time.Dura
 	}
 }
 
-// retryUntilSettled retries R with key while the server answers 409 (the
-// dropped request is still in flight), for at most bound. It records the
+// retryUntilSettled retries R with key while the server answers that the
+// dropped request is still in flight (the profile's in-flight statuses: 409
+// for the draft, 422 or 409 for Adyen), for at most bound. It records the
 // first and the last exchange, not every poll.
 func retryUntilSettled(ctx context.Context, x *Experiment, key string, bound time.Duration) (*reply, error) {
 	deadline := time.Now().Add(bound)
@@ -188,7 +190,7 @@ func retryUntilSettled(ctx context.Context, x *Experiment, key string, bound tim
 			return nil, err
 		}
 		r, ex, err := x.exchange(ctx, fmt.Sprintf("retry (attempt %d)", try), req)
-		last := err != nil || r.Status != http.StatusConflict || time.Now().Add(pause).After(deadline)
+		last := err != nil || !x.Profile().acceptsInFlight(r.Status) || time.Now().Add(pause).After(deadline)
 		if try == 1 || last {
 			x.record(ex)
 		}

@@ -108,6 +108,6 @@ func timed(f func()) time.Duration {
 // buildFor builds op's request with key (none when empty) and body (op's
 // own when nil).
 func buildFor(env *Env, op *openapi.Operation, key string, body *openapi.Body) (*http.Request, error) {
-	body = withCanary(env, op, body) // observe.go
+	body = withCanary(env, op, key, body) // canary.go: each key its own canary
 	return op.Request.Build(env.BaseURL, op.Key, key, body, env.Header)
 }

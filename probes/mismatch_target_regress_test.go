@@ -1,0 +1,82 @@
+package probes
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/idemcheck/idemcheck/openapi"
+)
+
+// Regression tests for the defect "mismatch-target calls a correct server a
+// false replay": the other operation's resource observer was never shown
+// what the target created, so it counted 0 → 0; a list longer than the page
+// cap kept its count at the cap; and "a 2xx that left no side effect there"
+// was judged without knowing that the observer there shows anything.
+
+// TestMismatchTargetResourceObserverLearnsTheTarget: the other operation
+// has no list, only its created resource read back; the observer learns the
+// target's replies, so a correct server passes, and a server that answers
+// the reused key there with a fresh-looking 201 but creates nothing fails.
+func TestMismatchTargetResourceObserverLearnsTheTarget(t *testing.T) {
+	tests := []struct {
+		name    string
+		phantom bool
+		want    Verdict
+		reason  string
+	}{
+		{"correct server", false, Pass, "processed on its own"},
+		{"phantom 201 there", true, Fail, "nothing happened there"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			api := &lagAPI{phantom: tt.phantom}
+			srv := api.start(t)
+			r := runLag(t, srv.URL, lagOp("createThing", "things", 100, true), selectProbes(t, "mismatch-target"), lagOp("createOrder", "orders", 7, false))["mismatch-target"]
+			if r.Verdict != tt.want || !strings.Contains(r.Reason, tt.reason) {
+				t.Errorf("%s; want %s mentioning %q", describe(r), tt.want, tt.reason)
+			}
+		})
+	}
+}
+
+// TestMismatchTargetTruncatedListIsUnobserved: the other operation's list
+// is newest first and longer than the pages idemcheck reads, and its items
+// carry no canary: a new item leaves the count at the cap, so the count
+// shows nothing and the reuse is judged on its response.
+func TestMismatchTargetTruncatedListIsUnobserved(t *testing.T) {
+	api := &lagAPI{pageSize: 2, prefill: map[string]int{"orders": 2*DefaultMaxPages + 10}}
+	srv := api.start(t)
+	order := lagOp("createOrder", "orders", 7, true)
+	order.Canary = ""
+	r := runLag(t, srv.URL, lagOp("createThing", "things", 100, true), selectProbes(t, "mismatch-target"), order)["mismatch-target"]
+	if r.Verdict != Pass || !strings.Contains(r.Reason, "processed on its own") {
+		t.Errorf("%s; want a pass: processed on its own", describe(r))
+	}
+	if !strings.Contains(strings.Join(r.Diffs, "\n"), "more pages than idemcheck reads") {
+		t.Errorf("diffs %q; want the note that the list could not be counted", r.Diffs)
+	}
+}
+
+// TestMismatchTargetNoEffectJudgedOnlyAfterControlEffect: the observer
+// declared for the other operation counts something it never changes; its
+// control with a fresh key showed no effect there, so "+0 after the reuse"
+// proves nothing and is not called a false replay.
+func TestMismatchTargetNoEffectJudgedOnlyAfterControlEffect(t *testing.T) {
+	api := &lagAPI{}
+	srv := api.start(t)
+	thing, order := lagOp("createThing", "things", 100, true), lagOp("createOrder", "orders", 7, true)
+	env := lagEnv(t, srv.URL, thing, order)
+	env.Observer = func(op *openapi.Operation) Observer {
+		if op.ID == order.ID {
+			return &CollectionObserver{Label: "widgets", Path: "/widgets"} // unrelated: never changes
+		}
+		return DefaultObserver(op)
+	}
+	r := Run(t.Context(), []openapi.Operation{thing}, selectProbes(t, "mismatch-target"), env)[0]
+	if r.Verdict != Pass || !strings.Contains(r.Reason, "processed on its own") {
+		t.Errorf("%s; want a pass: processed on its own", describe(r))
+	}
+	if !strings.Contains(strings.Join(r.Diffs, "\n"), "showed no effect of the control") {
+		t.Errorf("diffs %q; want the note that the control showed no effect there", r.Diffs)
+	}
+}
