@@ -177,7 +177,7 @@ func settle(ctx context.Context, spacing time.Duration, take func(context.Contex
 	}
 	var changed time.Duration
 	for {
-		if err := pauseFor(ctx, spacing); err != nil {
+		if err := sleep(ctx, spacing); err != nil {
 			return Snapshot{}, 0, err
 		}
 		at := time.Since(start)
@@ -207,16 +207,4 @@ func sameIDs(a, b []Item) bool {
 		}
 	}
 	return true
-}
-
-// pauseFor waits d, or until ctx is done.
-func pauseFor(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
