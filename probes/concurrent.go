@@ -72,7 +72,7 @@ func (concurrentProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 // roundNote says what a passing concurrent verdict rests on.
 func roundNote(observed bool, one int) string {
 	if !observed {
-		return " (no side-effect observer: judged on responses only)"
+		return " (side effects not observed: judged on responses only)"
 	}
 	return fmt.Sprintf(": each round added exactly one request's side effect (%+d)", one)
 }

@@ -82,7 +82,7 @@ func (mismatchBodyProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 // rejectNote says what a rejection verdict rests on.
 func rejectNote(observed bool) string {
 	if !observed {
-		return " (no side-effect observer: judged on the response only)"
+		return " (side effects not observed: judged on the response only)"
 	}
 	return " and added no side effect"
 }

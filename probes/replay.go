@@ -66,7 +66,7 @@ func (replayProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 // pass states what it rests on.
 func effectNote(observed bool, one, extra int) string {
 	if !observed {
-		return " (no side-effect observer: judged on responses only)"
+		return " (side effects not observed: judged on responses only)"
 	}
 	return fmt.Sprintf(" and added no side effect (first request: %+d, retries: %+d)", one, extra)
 }

@@ -93,7 +93,7 @@ func (retryAfterDropProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 		return
 	}
 	if !observed {
-		pass(res, "after each drop the retries returned one stored result (no side-effect observer: judged on responses only)")
+		pass(res, "after each drop the retries returned one stored result (side effects not observed: judged on responses only)")
 		return
 	}
 	pass(res, fmt.Sprintf("after each drop the retries returned one stored result and the drop with its retries added exactly one request's side effect (%+d)", one))
