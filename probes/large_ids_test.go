@@ -13,8 +13,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/idemcheck/idemcheck/openapi"
 )
 
 // snowflakeServer creates /things with 64-bit numeric ids, Twitter-style:
@@ -84,18 +82,6 @@ func startSnowflake(t *testing.T, racy, ignoreKey bool) *httptest.Server {
 	return srv
 }
 
-// createThingKeyed is POST /things with an Idempotency-Key header, its side
-// effect observed on the list GET /things.
-func createThingKeyed() openapi.Operation {
-	return openapi.Operation{
-		ID: "createThing", Method: "POST", Path: "/things",
-		Key: openapi.Key{In: openapi.KeyHeader, Name: "Idempotency-Key", Required: true},
-		Request: &openapi.Request{Method: "POST", Path: "/things",
-			Body: &openapi.Body{ContentType: "application/json", Value: map[string]any{"amount": 100}}},
-		Collection: &openapi.Collection{Path: "/things"},
-	}
-}
-
 // TestLargeNumericIDsDoNotCollapse: 64-bit ids that differ only in their low
 // bits are different resources. Decoded as float64 they compared equal, and
 // a check-then-act server with snowflake ids passed concurrent; replay of a
@@ -106,7 +92,7 @@ func TestLargeNumericIDsDoNotCollapse(t *testing.T) {
 		for run := 1; run <= 5; run++ {
 			srv := startSnowflake(t, true, false)
 			env := Env{Concurrency: 5, Rounds: 2}
-			r := runOneProbe(t, concurrentProbe{}, srv.URL, createThingKeyed(), env)
+			r := runOneProbe(t, concurrentProbe{}, srv.URL, keyedCreate("createThing", "/things"), env)
 			srv.Close()
 			if r.Verdict != Fail {
 				t.Fatalf("run %d: verdict %s (%s), want fail\n%s", run, r.Verdict, r.Reason, strings.Join(r.Diffs, "\n"))
@@ -120,7 +106,7 @@ func TestLargeNumericIDsDoNotCollapse(t *testing.T) {
 		t.Run("replay on a server ignoring the key/"+profile, func(t *testing.T) {
 			srv := startSnowflake(t, false, true)
 			p, _ := LookupProfile(profile)
-			r := runOneProbe(t, replayProbe{}, srv.URL, createThingKeyed(), Env{Profile: p})
+			r := runOneProbe(t, replayProbe{}, srv.URL, keyedCreate("createThing", "/things"), Env{Profile: p})
 			if r.Verdict != Fail || !strings.Contains(r.Reason, "retry 1 differs from the first response") {
 				t.Fatalf("verdict %s (%s), want fail with a differing retry", r.Verdict, r.Reason)
 			}

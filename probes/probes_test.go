@@ -30,6 +30,19 @@ func createPayment() openapi.Operation {
 	}
 }
 
+// keyedCreate is a planned POST on a collection path with a required
+// Idempotency-Key header, its side effect counted on the list GET path, for
+// tests whose server is written in the test.
+func keyedCreate(id, path string) openapi.Operation {
+	return openapi.Operation{
+		ID: id, Method: "POST", Path: path,
+		Key: openapi.Key{In: openapi.KeyHeader, Name: "Idempotency-Key", Required: true},
+		Request: &openapi.Request{Method: "POST", Path: path,
+			Body: &openapi.Body{ContentType: "application/json", Value: map[string]any{"amount": 100}}},
+		Collection: &openapi.Collection{Path: path},
+	}
+}
+
 // startPayments serves the example API with flaw on a loopback socket.
 func startPayments(t *testing.T, flaw payments.Flaw) *httptest.Server {
 	t.Helper()

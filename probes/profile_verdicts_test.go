@@ -9,8 +9,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/idemcheck/idemcheck/openapi"
 )
 
 // orderServer is a correct keyed create API (the key is claimed atomically
@@ -84,18 +82,6 @@ func startOrders(t *testing.T, s *orderServer) *httptest.Server {
 	return srv
 }
 
-// createOrder is POST /orders with an Idempotency-Key header, its side
-// effect observed on the list GET /orders.
-func createOrder() openapi.Operation {
-	return openapi.Operation{
-		ID: "createOrder", Method: "POST", Path: "/orders",
-		Key: openapi.Key{In: openapi.KeyHeader, Name: "Idempotency-Key", Required: true},
-		Request: &openapi.Request{Method: "POST", Path: "/orders",
-			Body: &openapi.Body{ContentType: "application/json", Value: map[string]any{"amount": 100}}},
-		Collection: &openapi.Collection{Path: "/orders"},
-	}
-}
-
 func mustProfile(t *testing.T, name string) *Profile {
 	t.Helper()
 	p, err := LookupProfile(name)
@@ -128,7 +114,7 @@ func TestPayPalProfileAppliesToEveryStoredResultComparison(t *testing.T) {
 		t.Run(tt.probe.ID()+"/"+tt.profile, func(t *testing.T) {
 			srv := startOrders(t, &orderServer{inFlight: http.StatusConflict, work: 20 * time.Millisecond, latest: true})
 			env := Env{Profile: mustProfile(t, tt.profile), Concurrency: 5, Rounds: 2}
-			r := runOneProbe(t, tt.probe, srv.URL, createOrder(), env)
+			r := runOneProbe(t, tt.probe, srv.URL, keyedCreate("createOrder", "/orders"), env)
 			if r.Verdict != tt.want || !strings.Contains(r.Reason, tt.reason) {
 				t.Fatalf("verdict %s (%s), want %s with %q\n%s", r.Verdict, r.Reason, tt.want, tt.reason, strings.Join(r.Diffs, "\n"))
 			}
@@ -156,7 +142,7 @@ func TestRetryAfterDropHonoursProfileInFlightStatuses(t *testing.T) {
 		t.Run(fmt.Sprintf("%s/%d", tt.profile, tt.inFlight), func(t *testing.T) {
 			srv := startOrders(t, &orderServer{inFlight: tt.inFlight, work: 300 * time.Millisecond})
 			env := Env{Profile: mustProfile(t, tt.profile)}
-			r := runOneProbe(t, retryAfterDropProbe{}, srv.URL, createOrder(), env)
+			r := runOneProbe(t, retryAfterDropProbe{}, srv.URL, keyedCreate("createOrder", "/orders"), env)
 			if r.Verdict != tt.want || !strings.Contains(r.Reason, tt.reason) {
 				t.Fatalf("verdict %s (%s), want %s with %q\n%s", r.Verdict, r.Reason, tt.want, tt.reason, strings.Join(r.Diffs, "\n"))
 			}
