@@ -3,42 +3,21 @@ package cmd
 import (
 	"context"
 	"io"
-	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/idemcheck/idemcheck/check"
 	"github.com/idemcheck/idemcheck/probes"
+	"github.com/idemcheck/idemcheck/report"
 )
 
 // CheckOptions are the inputs of `idemcheck check`.
 type CheckOptions struct {
 	Stdout, Stderr io.Writer
 
-	Spec         string
-	BaseURL      string
-	Headers      []string // "Name: value"
-	OtherHeaders []string // "Name: value" of a second principal, for cross-principal
-	Profile      string   // provider profile: ietf, stripe, adyen, paypal, square
-	Operations   []string
-	Probes       []string
-	KeyHeader    string
-	KeyField     string
-	IgnoreFields []string
-	Concurrency  int
-	RaceMode     string // --race-mode: auto, last-byte, h2, naive
-	Rounds       int
-	Parallel     int
-	Timeout      time.Duration
-	JUnit        string
-	JSON         string
-	Markdown     string
-	HTML         string
-	FailOn       string
-	NoColor      bool
-	// Config is the configuration file (--config); configData, when set,
-	// is its content (the demo's embedded files), Config then its name.
-	Config     string
-	configData []byte
+	check.Options
+	Reports report.Outputs
+	NoColor bool
 }
 
 // NewCmdCheck builds `idemcheck check`. runF replaces checkRun in tests.
@@ -58,50 +37,63 @@ func NewCmdCheck(stdout, stderr io.Writer, runF func(context.Context, *CheckOpti
 		},
 	}
 	f := c.Flags()
-	f.StringVar(&opts.Spec, "spec", "", "OpenAPI document: a file or an http(s) URL (required)")
-	f.StringVar(&opts.BaseURL, "base-url", "", "base URL of the running API; requests go nowhere else (required)")
-	f.StringArrayVarP(&opts.Headers, "header", "H", nil, "header sent with every request, 'Name: value' (repeatable; redacted in reports)")
-	f.StringArrayVar(&opts.OtherHeaders, "other-header", nil, "header naming a second principal for cross-principal, 'Name: value' (repeatable; replaces the same-named -H; redacted)")
-	f.StringVar(&opts.Profile, "profile", probes.DefaultProfile, "expectations that differ between providers: ietf, stripe, adyen, paypal, square")
-	f.StringSliceVar(&opts.Operations, "operations", nil, "operations to check: operationIds or 'METHOD /path', comma-separated (default all mutating)")
-	f.StringSliceVar(&opts.Probes, "probes", nil, "probe ids to run, comma-separated (default all)")
-	f.StringVar(&opts.KeyHeader, "key-header", "", "send the idempotency key in this header (overrides detection)")
-	f.StringVar(&opts.KeyField, "key-field", "", "send the idempotency key in this body field (overrides detection)")
-	f.StringArrayVar(&opts.IgnoreFields, "ignore-field", nil, "JSON pointer of a volatile response field left out of comparisons (repeatable)")
-	f.IntVar(&opts.Concurrency, "concurrency", probes.DefaultConcurrency, "copies released at once by the concurrent probe")
-	f.IntVar(&opts.Rounds, "rounds", probes.DefaultRounds, "rounds of the concurrent probe, each with a fresh key")
-	f.StringVar(&opts.RaceMode, "race-mode", string(probes.DefaultRaceMode), "how concurrent releases its copies: auto (h2 when the target speaks HTTP/2, else last-byte), last-byte, h2, naive")
-	f.IntVar(&opts.Parallel, "parallel", probes.DefaultParallel, "operations probed at once")
-	f.DurationVar(&opts.Timeout, "timeout", probes.DefaultTimeout, "timeout of every single request")
-	f.StringVar(&opts.JUnit, "junit", "", "write a JUnit XML report to FILE ('-' for stdout)")
-	f.StringVar(&opts.JSON, "json", "", "write a JSON report to FILE ('-' for stdout)")
-	f.StringVar(&opts.Markdown, "markdown", "", "write a Markdown review report to FILE ('-' for stdout)")
-	f.StringVar(&opts.HTML, "html", "", "write a self-contained HTML review report to FILE ('-' for stdout)")
-	f.StringVar(&opts.FailOn, "fail-on", "major", "lowest severity that fails the run: info, minor, major, critical")
+	o := &opts.Options
+	f.StringVar(&o.Spec, "spec", "", "OpenAPI document: a file or an http(s) URL (required)")
+	f.StringVar(&o.BaseURL, "base-url", "", "base URL of the running API; requests go nowhere else (required)")
+	f.StringArrayVarP(&o.Headers, "header", "H", nil, "header sent with every request, 'Name: value' (repeatable; redacted in reports)")
+	f.StringArrayVar(&o.OtherHeaders, "other-header", nil, "header naming a second principal for cross-principal, 'Name: value' (repeatable; replaces the same-named -H; redacted)")
+	f.StringVar(&o.Profile, "profile", probes.DefaultProfile, "expectations that differ between providers: ietf, stripe, adyen, paypal, square")
+	f.StringSliceVar(&o.Operations, "operations", nil, "operations to check: operationIds or 'METHOD /path', comma-separated (default all mutating)")
+	f.StringSliceVar(&o.Probes, "probes", nil, "probe ids to run, comma-separated (default all)")
+	f.StringVar(&o.KeyHeader, "key-header", "", "send the idempotency key in this header (overrides detection)")
+	f.StringVar(&o.KeyField, "key-field", "", "send the idempotency key in this body field (overrides detection)")
+	f.StringArrayVar(&o.IgnoreFields, "ignore-field", nil, "JSON pointer of a volatile response field left out of comparisons (repeatable)")
+	f.IntVar(&o.Concurrency, "concurrency", probes.DefaultConcurrency, "copies released at once by the concurrent probe")
+	f.IntVar(&o.Rounds, "rounds", probes.DefaultRounds, "rounds of the concurrent probe, each with a fresh key")
+	f.StringVar(&o.RaceMode, "race-mode", string(probes.DefaultRaceMode), "how concurrent releases its copies: auto (h2 when the target speaks HTTP/2, else last-byte), last-byte, h2, naive")
+	f.IntVar(&o.Parallel, "parallel", probes.DefaultParallel, "operations probed at once")
+	f.DurationVar(&o.Timeout, "timeout", probes.DefaultTimeout, "timeout of every single request")
+	f.StringVar(&o.FailOn, "fail-on", check.DefaultFailOn, "lowest severity that fails the run: info, minor, major, critical")
+	f.StringVar(&o.Config, "config", "", "configuration file (idemcheck.yaml): request bodies, path parameters, keys and side-effect observers per operation")
+	f.StringVar(&opts.Reports.JUnit, "junit", "", "write a JUnit XML report to FILE ('-' for stdout)")
+	f.StringVar(&opts.Reports.JSON, "json", "", "write a JSON report to FILE ('-' for stdout)")
+	f.StringVar(&opts.Reports.Markdown, "markdown", "", "write a Markdown review report to FILE ('-' for stdout)")
+	f.StringVar(&opts.Reports.HTML, "html", "", "write a self-contained HTML review report to FILE ('-' for stdout)")
 	f.BoolVar(&opts.NoColor, "no-color", false, "disable colour (also NO_COLOR, or when output is not a terminal)")
-	f.StringVar(&opts.Config, "config", "", "configuration file (idemcheck.yaml): request bodies, path parameters, keys and side-effect observers per operation")
 	return c
 }
 
-// checkRun loads and plans the document, probes the target and reports.
+// checkRun checks the API and prints what the engine found.
 func checkRun(ctx context.Context, opts *CheckOptions) error {
-	if opts.Spec == "" {
-		return usagef("--spec is required")
-	}
-	if opts.BaseURL == "" {
-		return usagef("--base-url is required: idemcheck never sends requests to a servers URL it was not given")
-	}
-	cfg, err := newPipeline(opts)
+	opts.Tool = "idemcheck " + versionString()
+	c, err := check.New(opts.Options)
 	if err != nil {
 		return err
 	}
-	doc, err := cfg.load(ctx, opts.Spec, nil)
+	doc, err := c.Load(ctx)
 	if err != nil {
 		return err
 	}
-	run, err := cfg.check(ctx, doc)
+	printWarnings(opts.Stderr, doc.Warnings)
+	plan, err := c.Plan(ctx, doc)
 	if err != nil {
 		return err
 	}
-	return cfg.finish(run)
+	run, err := c.Run(ctx, plan)
+	if err != nil {
+		return err
+	}
+	// A report on stdout must be nothing but the report: the summary
+	// goes to stderr then.
+	summary := opts.Stdout
+	if opts.Reports.ToStdout() {
+		summary = opts.Stderr
+	}
+	if err := report.WriteTerminal(summary, run, report.ColorWanted(summary, opts.NoColor)); err != nil {
+		return err
+	}
+	if err := opts.Reports.Write(run, opts.Stdout); err != nil {
+		return err
+	}
+	return outcomeError(run.Outcome())
 }

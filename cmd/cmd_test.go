@@ -63,6 +63,7 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"unreachable target", []string{"check", "--spec", spec, "--base-url", deadURL}, "is unreachable"},
 		{"unknown operation", []string{"plan", "--spec", spec, "--operations", "nopeOp"}, "nopeOp"},
 		{"positional argument", []string{"plan", "extra"}, "takes no arguments"},
+		{"unknown command", []string{"chek"}, `unknown command "chek"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -72,6 +73,9 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 			}
 			if !strings.Contains(stderr, tt.wantErr) {
 				t.Errorf("stderr %q does not contain %q", stderr, tt.wantErr)
+			}
+			if lines := strings.Count(stderr, "\n"); lines != 1 {
+				t.Errorf("stderr has %d lines, want one:\n%s", lines, stderr)
 			}
 			if strings.Contains(stderr, "goroutine ") || strings.Contains(stderr, "panic") {
 				t.Errorf("stderr has a stack trace:\n%s", stderr)

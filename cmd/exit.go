@@ -7,7 +7,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
+
+	"github.com/idemcheck/idemcheck/check"
+	"github.com/idemcheck/idemcheck/report"
 )
 
 // ExitCode is the process exit status; it is decided here and nowhere else.
@@ -20,11 +24,20 @@ const (
 	ExitError    ExitCode = 2 // bad usage or input, or the target could not be tested
 )
 
-// errFindings reports that the run found defects at or above the gate; its
-// message has already been printed as the summary.
-var errFindings = errors.New("findings at or above the gate")
+// runOutcome carries a run's outcome out of a command that did not pass.
+type runOutcome struct{ report.Outcome }
 
-// usageError marks a mistake in the command line, after which usage helps.
+func (e *runOutcome) Error() string { return e.Reason }
+
+// outcomeError returns the run's outcome as an error, nil when it passed.
+func outcomeError(o report.Outcome) error {
+	if o.Status == report.Passed {
+		return nil
+	}
+	return &runOutcome{o}
+}
+
+// usageError marks a mistake in the command line (cobra's flag errors).
 type usageError struct{ err error }
 
 func (e usageError) Error() string { return e.err.Error() }
@@ -42,22 +55,25 @@ func Main() ExitCode {
 	return run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 }
 
-// run executes args and maps the outcome to an exit code.
+// run executes args and maps the outcome to an exit code. An error is one
+// line on stderr; findings were already printed as the summary.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) ExitCode {
 	root := NewRootCmd(stdout, stderr)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	var outcome *runOutcome
 	switch {
 	case err == nil:
 		return ExitOK
-	case errors.Is(err, errFindings):
+	case errors.As(err, &outcome) && outcome.Status == report.Findings:
 		return ExitFindings
-	default:
-		fmt.Fprintf(stderr, "idemcheck: %v\n", err)
-		var ue usageError
-		if errors.As(err, &ue) {
-			fmt.Fprintln(stderr, "Run 'idemcheck --help' for usage.")
-		}
-		return ExitError
 	}
+	msg, _, _ := strings.Cut(err.Error(), "\n") // cobra appends a usage hint on a line of its own
+	var ue usageError
+	var ce *check.UsageError
+	if errors.As(err, &ue) || errors.As(err, &ce) {
+		msg += " (see 'idemcheck --help')"
+	}
+	fmt.Fprintf(stderr, "idemcheck: %s\n", msg)
+	return ExitError
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/idemcheck/idemcheck/check"
 	"github.com/idemcheck/idemcheck/openapi"
 )
 
@@ -16,12 +17,8 @@ import (
 type PlanOptions struct {
 	Stdout, Stderr io.Writer
 
-	Spec       string
-	Operations []string
-	KeyHeader  string
-	KeyField   string
-	JSON       bool
-	Config     string // --config (config.go)
+	check.Options
+	JSON bool
 }
 
 // NewCmdPlan builds `idemcheck plan`. runF replaces planRun in tests.
@@ -39,12 +36,13 @@ func NewCmdPlan(stdout, stderr io.Writer, runF func(context.Context, *PlanOption
 		},
 	}
 	f := c.Flags()
-	f.StringVar(&opts.Spec, "spec", "", "OpenAPI document: a file or an http(s) URL (required)")
-	f.StringSliceVar(&opts.Operations, "operations", nil, "operations to plan: operationIds or 'METHOD /path', comma-separated")
-	f.StringVar(&opts.KeyHeader, "key-header", "", "the idempotency key's header (overrides detection)")
-	f.StringVar(&opts.KeyField, "key-field", "", "the idempotency key's body field (overrides detection)")
+	o := &opts.Options
+	f.StringVar(&o.Spec, "spec", "", "OpenAPI document: a file or an http(s) URL (required)")
+	f.StringSliceVar(&o.Operations, "operations", nil, "operations to plan: operationIds or 'METHOD /path', comma-separated")
+	f.StringVar(&o.KeyHeader, "key-header", "", "the idempotency key's header (overrides detection)")
+	f.StringVar(&o.KeyField, "key-field", "", "the idempotency key's body field (overrides detection)")
+	f.StringVar(&o.Config, "config", "", "configuration file (idemcheck.yaml): request bodies, path parameters and keys per operation")
 	f.BoolVar(&opts.JSON, "json", false, "print the plan as JSON")
-	f.StringVar(&opts.Config, "config", "", "configuration file (idemcheck.yaml): request bodies, path parameters and keys per operation")
 	return c
 }
 
@@ -58,34 +56,25 @@ type planJSON struct {
 }
 
 func planRun(ctx context.Context, opts *PlanOptions) error {
-	if opts.Spec == "" {
-		return usagef("--spec is required")
-	}
-	if opts.KeyHeader != "" && opts.KeyField != "" {
-		return usagef("--key-header and --key-field exclude each other")
-	}
-	cfg, err := loadConfig(opts.Config, nil)
+	c, err := check.NewPlanner(opts.Options)
 	if err != nil {
 		return err
 	}
-	doc, err := openapi.Load(ctx, opts.Spec)
+	doc, err := c.Load(ctx)
 	if err != nil {
 		return err
 	}
-	if err := checkConfigNames(cfg, doc); err != nil {
-		return err
-	}
-	ops, err := openapi.Plan(ctx, doc, openapi.PlanOptions{Operations: opts.Operations, KeyHeader: opts.KeyHeader, KeyField: opts.KeyField, Overrides: overrides(cfg)})
+	plan, err := c.Plan(ctx, doc)
 	if err != nil {
 		return err
 	}
 	if opts.JSON {
 		enc := json.NewEncoder(opts.Stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(planJSON{SchemaVersion: 1, Spec: doc.Source, Version: doc.Version, Warnings: nonNil(doc.Warnings), Operations: ops})
+		return enc.Encode(planJSON{SchemaVersion: 1, Spec: doc.Source, Version: doc.Version, Warnings: nonNil(doc.Warnings), Operations: plan.Operations})
 	}
 	printWarnings(opts.Stderr, doc.Warnings)
-	return writePlanTable(opts.Stdout, doc, ops)
+	return writePlanTable(opts.Stdout, doc, plan.Operations)
 }
 
 // writePlanTable prints one line per operation and a summary.

@@ -27,17 +27,3 @@ func TestCheckFlagsOfProfilesAndPrincipals(t *testing.T) {
 		})
 	}
 }
-
-func TestCheckAcceptsEveryProfile(t *testing.T) {
-	for _, name := range []string{"ietf", "stripe", "adyen", "paypal", "square", "Stripe"} {
-		opts := &CheckOptions{BaseURL: "http://127.0.0.1:1", FailOn: "major", Concurrency: 1, Rounds: 1, Parallel: 1, Timeout: 1, Profile: name,
-			OtherHeaders: []string{"Authorization: Bearer b"}}
-		p, err := newPipeline(opts)
-		if err != nil {
-			t.Fatalf("--profile %s: %v", name, err)
-		}
-		if !strings.EqualFold(p.env.Profile.Name, name) || p.env.OtherHeader.Get("Authorization") != "Bearer b" {
-			t.Errorf("--profile %s: env has profile %q, other header %v", name, p.env.Profile.Name, p.env.OtherHeader)
-		}
-	}
-}

@@ -14,6 +14,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/idemcheck/idemcheck/openapi"
 )
 
 // DefaultFile is the conventional name of the configuration file.
@@ -113,9 +115,9 @@ func (c *Config) Where(line int) string {
 
 // Operation returns the configuration of the operation named by an
 // operationId or "METHOD /path" as the document has them, or nil.
-func (c *Config) Operation(id, method, path string) *Operation {
+func (c *Config) Operation(op openapi.OperationName) *Operation {
 	for i := range c.Operations {
-		if matches(c.Operations[i].Name, id, method, path) {
+		if op.Matches(c.Operations[i].Name) {
 			return &c.Operations[i]
 		}
 	}
@@ -123,10 +125,10 @@ func (c *Config) Operation(id, method, path string) *Operation {
 }
 
 // ObserverFor returns the observer declared for the operation, or nil.
-func (c *Config) ObserverFor(id, method, path string) *Observer {
+func (c *Config) ObserverFor(op openapi.OperationName) *Observer {
 	for i := range c.Observers {
 		for _, name := range c.Observers[i].Operations {
-			if matches(name, id, method, path) {
+			if op.Matches(name) {
 				return &c.Observers[i]
 			}
 		}
@@ -135,62 +137,52 @@ func (c *Config) ObserverFor(id, method, path string) *Observer {
 }
 
 // CheckOperations makes sure every operation the configuration names is
-// one of known (the document's mutating operations, as operationIds and
-// "METHOD /path"), and that no operation has two observers. The error
-// names the line.
-func (c *Config) CheckOperations(known []string) error {
-	find := func(name string) bool {
-		for _, k := range known {
-			if k == name || (isMethodPath(name) && normalize(k) == normalize(name)) {
-				return true
+// one of known (the document's mutating operations), and that no operation
+// has two observers. The error names the line.
+func (c *Config) CheckOperations(known []openapi.OperationName) error {
+	find := func(name string) int {
+		for i, k := range known {
+			if k.Matches(name) {
+				return i
 			}
 		}
-		return false
+		return -1
 	}
 	hint := knownList(known)
 	for _, op := range c.Operations {
-		if !find(op.Name) {
+		if find(op.Name) < 0 {
 			return fmt.Errorf("%s: unknown operation %q in operations (known: %s)", c.Where(op.Line), op.Name, hint)
 		}
 	}
-	claimed := map[string]string{}
+	claimed := map[int]string{}
 	for _, ob := range c.Observers {
 		for i, name := range ob.Operations {
-			if !find(name) {
+			k := find(name)
+			if k < 0 {
 				return fmt.Errorf("%s: unknown operation %q in observer %q (known: %s)", c.Where(ob.OperationLines[i]), name, ob.Name, hint)
 			}
-			if other, ok := claimed[normalize(name)]; ok && other != ob.Name {
+			if other, ok := claimed[k]; ok && other != ob.Name {
 				return fmt.Errorf("%s: operation %q already has observer %q; one observer per operation", c.Where(ob.OperationLines[i]), name, other)
 			}
-			claimed[normalize(name)] = ob.Name
+			claimed[k] = ob.Name
 		}
 	}
 	return nil
 }
 
 // knownList renders the known names for a hint, bounded.
-func knownList(known []string) string {
+func knownList(known []openapi.OperationName) string {
 	if len(known) == 0 {
 		return "none: the document has no mutating operations"
 	}
-	if len(known) > 12 {
-		return strings.Join(known[:12], ", ") + ", …"
+	var names []string
+	for _, k := range known {
+		names = append(names, k.Names()...)
 	}
-	return strings.Join(known, ", ")
-}
-
-// matches reports whether a configured name designates the operation.
-func matches(name, id, method, path string) bool {
-	if id != "" && name == id {
-		return true
+	if len(names) > 12 {
+		return strings.Join(names[:12], ", ") + ", …"
 	}
-	return isMethodPath(name) && normalize(name) == normalize(method+" "+path)
-}
-
-// isMethodPath reports whether name is written "METHOD /path".
-func isMethodPath(name string) bool {
-	_, p, ok := strings.Cut(strings.TrimSpace(name), " ")
-	return ok && strings.HasPrefix(strings.TrimSpace(p), "/")
+	return strings.Join(names, ", ")
 }
 
 // normalize makes "post  /v1/x" and "POST /v1/x" the same.

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/idemcheck/idemcheck/openapi"
 )
 
 const good = `# the example of the README
@@ -67,10 +69,10 @@ func TestParseGood(t *testing.T) {
 	if d := cmp.Diff(want, cfg); d != "" {
 		t.Errorf("Parse (-want +got):\n%s", d)
 	}
-	if got := cfg.Operation("x", "post", "/v1/refunds"); got == nil || got.Name != "POST /v1/refunds" {
+	if got := cfg.Operation(openapi.OperationName{ID: "x", Method: "post", Path: "/v1/refunds"}); got == nil || got.Name != "POST /v1/refunds" {
 		t.Errorf("Operation by METHOD /path = %v", got)
 	}
-	if got := cfg.ObserverFor("createPayment", "POST", "/v1/payments"); got == nil || got.Name != "ledger-rows" {
+	if got := cfg.ObserverFor(openapi.OperationName{ID: "createPayment", Method: "POST", Path: "/v1/payments"}); got == nil || got.Name != "ledger-rows" {
 		t.Errorf("ObserverFor(createPayment) = %v", got)
 	}
 }
@@ -106,7 +108,12 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestCheckOperations(t *testing.T) {
-	known := []string{"createPayment", "POST /v1/payments", "sendEmail", "POST /v1/emails", "POST /v1/refunds", "deleteThing"}
+	known := []openapi.OperationName{
+		{ID: "createPayment", Method: "POST", Path: "/v1/payments"},
+		{ID: "sendEmail", Method: "POST", Path: "/v1/emails"},
+		{Method: "POST", Path: "/v1/refunds"},
+		{ID: "deleteThing", Method: "DELETE", Path: "/v1/things/{id}"},
+	}
 	tests := []struct {
 		name, in, want string
 	}{
@@ -115,6 +122,8 @@ func TestCheckOperations(t *testing.T) {
 		{"unknown observed operation", "observers:\n  - name: x\n    operations:\n      - sendEmail\n      - sendMail\n    command: echo 1\n",
 			`idemcheck.yaml:5: unknown operation "sendMail" in observer "x"`},
 		{"method path any case", "operations:\n  post /v1/emails: {}\n", ""},
+		{"two observers, one by id and one by method and path", "observers:\n  - {name: x, operations: [sendEmail], command: echo 1}\n  - {name: y, operations: [POST /v1/emails], command: echo 2}\n",
+			`idemcheck.yaml:3: operation "POST /v1/emails" already has observer "x"`},
 		{"two observers", "observers:\n  - {name: x, operations: [sendEmail], command: echo 1}\n  - {name: y, operations: [sendEmail], command: echo 2}\n",
 			`idemcheck.yaml:3: operation "sendEmail" already has observer "x"`},
 	}
@@ -165,6 +174,6 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("operation %q at line %d of %d", op.Name, op.Line, lines)
 			}
 		}
-		_ = cfg.CheckOperations([]string{"a", "POST /x"})
+		_ = cfg.CheckOperations([]openapi.OperationName{{ID: "a", Method: "POST", Path: "/x"}})
 	})
 }

@@ -48,14 +48,16 @@ func planExample(t *testing.T, name string, ops ...string) (*examples.Server, []
 	return srv, planned, cfg
 }
 
-// configured returns the observers the configuration declares, else the default.
-func configured(cfg *config.Config) func(*openapi.Operation) probes.Observer {
-	return func(op *openapi.Operation) probes.Observer {
-		if ob := cfg.ObserverFor(op.ID, op.Method, op.Path); ob != nil {
-			return &probes.HTTPObserver{Label: ob.Name, Path: ob.Get, Pointer: ob.Pointer}
+// configured settles ops with the observers the configuration declares,
+// else the default.
+func configured(cfg *config.Config, ops []openapi.Operation) []probes.Target {
+	targets := probes.DefaultTargets(ops)
+	for i, t := range targets {
+		if ob := cfg.ObserverFor(openapi.NameOf(t.Op)); ob != nil {
+			targets[i].Observer = &probes.HTTPObserver{Label: ob.Name, Path: ob.Get, Pointer: ob.Pointer}
 		}
-		return probes.DefaultObserver(op)
 	}
+	return targets
 }
 
 // TestEmailCounterCatchesRepeatedSideEffect: sending an email leaves only a
@@ -79,7 +81,7 @@ func TestEmailCounterCatchesRepeatedSideEffect(t *testing.T) {
 	} {
 		t.Run(tt.variant, func(t *testing.T) {
 			srv, ops, cfg := planExample(t, tt.variant, "sendEmail")
-			results := probes.Run(context.Background(), ops, all, probes.Env{BaseURL: srv.URL, Observer: configured(cfg), Rounds: 2})
+			results := probes.RunTargets(context.Background(), configured(cfg, ops), all, probes.Env{BaseURL: srv.URL, Rounds: 2})
 			for _, r := range results {
 				if r.Verdict != tt.want {
 					t.Errorf("%s: %s (%s), want %s", r.Probe, r.Verdict, r.Reason, tt.want)
@@ -146,13 +148,14 @@ func TestSharedServerNoFalseAlarm(t *testing.T) {
 			resp.Body.Close()
 		}
 	}
-	noisy := func(op *openapi.Operation) probes.Observer {
-		return &noisyObserver{Observer: probes.DefaultObserver(op), before: other}
+	noisy := probes.DefaultTargets(ops)
+	for i := range noisy {
+		noisy[i].Observer = &noisyObserver{Observer: noisy[i].Observer, before: other}
 	}
-	env := probes.Env{BaseURL: srv.URL, Rounds: 2, Observer: noisy}
+	env := probes.Env{BaseURL: srv.URL, Rounds: 2}
 	stop := make(chan struct{})
 	wg, created := traffic(stop)
-	results := probes.Run(context.Background(), ops, selected, env)
+	results := probes.RunTargets(context.Background(), noisy, selected, env)
 	close(stop)
 	wg.Wait()
 	if created.Load() == 0 {
@@ -168,7 +171,8 @@ func TestSharedServerNoFalseAlarm(t *testing.T) {
 	raw := ops[0]
 	raw.Canary = ""
 	replay, _ := probes.Select([]string{"replay"})
-	res := probes.Run(context.Background(), []openapi.Operation{raw}, replay, env)[0]
+	rawTarget := []probes.Target{{Op: &raw, Observer: &noisyObserver{Observer: probes.DefaultObserver(&raw), before: other}}}
+	res := probes.RunTargets(context.Background(), rawTarget, replay, env)[0]
 	if res.Verdict != probes.Fail || !strings.Contains(strings.Join(res.Diffs, "\n"), "not attributed") {
 		t.Errorf("replay without a canary under traffic: %s (%s), want a (false) failure noted as not attributed", res.Verdict, res.Reason)
 	}

@@ -51,7 +51,7 @@ func (o PlanOptions) override(r opRef) *Override {
 		}
 	}
 	for name, ov := range o.Overrides {
-		if normName(name) == r.method+" "+r.path {
+		if r.name().Matches(name) {
 			return ov
 		}
 	}

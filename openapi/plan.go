@@ -96,9 +96,9 @@ func selectOps(t *openapi3.T, names []string) ([]opRef, error) {
 	selected := make([]bool, len(all))
 	var unknown []string
 	for _, n := range names {
-		nn, hit := normName(n), false
+		hit := false
 		for i, r := range all {
-			if (r.op.OperationID != "" && r.op.OperationID == nn) || r.method+" "+r.path == nn {
+			if r.name().Matches(n) {
 				selected[i], hit = true, true
 			}
 		}
@@ -116,20 +116,6 @@ func selectOps(t *openapi3.T, names []string) ([]opRef, error) {
 		}
 	}
 	return sel, nil
-}
-
-// normName makes "post /v1/x" and "POST  /v1/x" the same name; operationIds
-// are kept as written.
-func normName(n string) string {
-	n = strings.TrimSpace(n)
-	if m, p, ok := strings.Cut(n, " "); ok {
-		for _, meth := range mutating {
-			if strings.EqualFold(m, meth) {
-				return meth + " " + strings.TrimSpace(p)
-			}
-		}
-	}
-	return n
 }
 
 // planOne plans one operation; a panic while planning becomes a Skip.

@@ -1,6 +1,7 @@
 package probes
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -54,8 +55,8 @@ func canaryFor(prefix, key string) string {
 // withCanary puts the canary of key into a request body (op's own when body
 // is nil) at op.Canary. A key carried in the body (key empty, the body's
 // key field set, as the key-format probe does) counts as the request's key.
-func withCanary(env *Env, op *openapi.Operation, key string, body *openapi.Body) *openapi.Body {
-	if env.canary == "" || op.Canary == "" || op.Request == nil {
+func withCanary(x *Experiment, op *openapi.Operation, key string, body *openapi.Body) *openapi.Body {
+	if x.canary == "" || op.Canary == "" || op.Request == nil {
 		return body
 	}
 	if body == nil {
@@ -64,7 +65,7 @@ func withCanary(env *Env, op *openapi.Operation, key string, body *openapi.Body)
 	if key == "" {
 		key = bodyKey(op, body)
 	}
-	return body.WithPointer(op.Canary, canaryFor(env.canary, key))
+	return body.WithPointer(op.Canary, canaryFor(x.canary, key))
 }
 
 // bodyKey is the key a body carries in op's key field, "" when none.
@@ -74,5 +75,24 @@ func bodyKey(op *openapi.Operation, body *openapi.Body) string {
 	}
 	m, _ := body.Value.(map[string]any)
 	s, _ := m[op.Key.Name].(string)
+	return s
+}
+
+// canaryPrefixKey carries an experiment's canary prefix to its observers'
+// snapshots (a command observer hands it to the command).
+type canaryPrefixKey struct{}
+
+// withCanaryPrefix returns ctx carrying the experiment's canary prefix.
+func withCanaryPrefix(ctx context.Context, prefix string) context.Context {
+	if prefix == "" {
+		return ctx
+	}
+	return context.WithValue(ctx, canaryPrefixKey{}, prefix)
+}
+
+// canaryPrefix is the canary prefix of the experiment a snapshot is taken
+// for, "" when none.
+func canaryPrefix(ctx context.Context) string {
+	s, _ := ctx.Value(canaryPrefixKey{}).(string)
 	return s
 }

@@ -40,11 +40,11 @@ func TestCanaryFor(t *testing.T) {
 func TestWithCanaryBodyKey(t *testing.T) {
 	op := thingOp("/description")
 	op.Key = openapi.Key{In: openapi.KeyBodyField, Name: "idempotency_key"}
-	env := &Env{canary: newCanary()}
+	x := &Experiment{Env: &Env{}, canary: newCanary()}
 	get := func(b *openapi.Body) string { return b.Value.(map[string]any)["description"].(string) }
-	viaArg := get(withCanary(env, op, "k1", nil))
-	viaBody := get(withCanary(env, op, "", op.Request.Body.With("idempotency_key", "k1")))
-	none := get(withCanary(env, op, "", nil))
+	viaArg := get(withCanary(x, op, "k1", nil))
+	viaBody := get(withCanary(x, op, "", op.Request.Body.With("idempotency_key", "k1")))
+	none := get(withCanary(x, op, "", nil))
 	if viaArg != viaBody || viaArg == none {
 		t.Errorf("canaries: key k1 %q, k1 in the body %q, no key %q; want the first two equal and the third different", viaArg, viaBody, none)
 	}

@@ -39,7 +39,7 @@ func runProbe(t *testing.T, flaw payments.Flaw, id string, op openapi.Operation,
 	srv := startPayments(t, flaw)
 	env := Env{BaseURL: srv.URL, Header: http.Header{"Authorization": {"Bearer a-" + t.Name()}}, Timeout: 5 * time.Second,
 		OtherHeader: http.Header{"Authorization": {"Bearer b-" + t.Name()}}}
-	env.ops = []openapi.Operation{createPayment(), createRefund()}
+	env.targets = DefaultTargets([]openapi.Operation{createPayment(), createRefund()})
 	if tweak != nil {
 		tweak(&env)
 	}
@@ -104,7 +104,7 @@ func TestCatalogProbesSkipWithReason(t *testing.T) {
 	}{
 		{"no second principal", "cross-principal", createPayment(), func(e *Env) { e.OtherHeader = nil }, "--other-header"},
 		{"no error request", "error-replay", createPayment(), nil, openapi.ErrorBodyExtension},
-		{"no other target", "mismatch-target", createPayment(), func(e *Env) { e.ops = []openapi.Operation{createPayment()} }, "no other planned operation"},
+		{"no other target", "mismatch-target", createPayment(), func(e *Env) { e.targets = DefaultTargets([]openapi.Operation{createPayment()}) }, "no other planned operation"},
 		{"error request succeeds", "error-replay", func() openapi.Operation {
 			op := createPayment()
 			op.ErrorBody = op.Request.Body
@@ -200,14 +200,12 @@ func TestProfilesChangeExpectations(t *testing.T) {
 // profile wins over the run's.
 func TestProfileForOverridesOneOperation(t *testing.T) {
 	strict := &Profile{Name: "custom", ReuseStatuses: []int{http.StatusConflict}}
-	r := runProbe(t, payments.FlawNone, "mismatch-body", createPayment(), func(e *Env) {
-		e.ProfileFor = func(op *openapi.Operation) *Profile {
-			if op.ID == "createPayment" {
-				return strict
-			}
-			return nil
-		}
-	})
+	srv := startPayments(t, payments.FlawNone)
+	env := Env{BaseURL: srv.URL, Header: http.Header{"Authorization": {"Bearer a-" + t.Name()}}, Timeout: 5 * time.Second}
+	ops := []openapi.Operation{createPayment(), createRefund()}
+	targets := DefaultTargets(ops)
+	targets[0].Profile = strict
+	r := RunTargets(context.Background(), targets, selectProbes(t, "mismatch-body"), env)[0]
 	if r.Verdict != Fail || !strings.Contains(r.Reason, "409 (profile custom)") {
 		t.Errorf("verdict %s (%s), want a failure naming 409 and profile custom", r.Verdict, r.Reason)
 	}

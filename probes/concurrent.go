@@ -42,7 +42,7 @@ func (concurrentProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 			summaries = append(summaries, fmt.Sprintf("round %d (%s): %v", round, mode, err))
 			continue
 		}
-		problems := o.problems(x.Env.IgnoreFields, x.Profile())
+		problems := o.problems(x.ignoreFields, x.Profile())
 		if observed && o.effect != one {
 			problems = append(problems, fmt.Sprintf("the round added %d side effect(s); one request adds %d", o.effect, one))
 		}
@@ -94,7 +94,7 @@ func runRound(ctx context.Context, x *Experiment, rel releaser, round, n int) (*
 	key := x.Key()
 	reqs := make([]*http.Request, n)
 	for i := range reqs {
-		req, err := buildFor(x.Env, x.Op, key, nil)
+		req, err := buildFor(x, x.Op, key, nil)
 		if err != nil {
 			return nil, err
 		}

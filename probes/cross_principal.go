@@ -64,12 +64,12 @@ func (crossPrincipalProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 		return
 	}
 
-	d := diffReplies(a, b, x.Env.IgnoreFields)
+	d := diffReplies(a, b, x.ignoreFields)
 	aID, bID := resourceID(a), resourceID(b)
 	// When every processing yields the same response (no id, no timestamp:
 	// B's own control looks exactly like A's), an identical answer to B
 	// proves nothing by itself; only a replay marker tells a replay apart.
-	indistinct := diffReplies(a, control, x.Env.IgnoreFields) == ""
+	indistinct := diffReplies(a, control, x.ignoreFields) == ""
 	marker, _ := x.Profile().replayMarker(b)
 	switch {
 	case b.is2xx() && marker != "":
@@ -101,7 +101,7 @@ func sendAs(ctx context.Context, x *Experiment, label, key string) (*reply, erro
 	for name, vs := range x.Env.OtherHeader {
 		merged[name] = append([]string(nil), vs...)
 	}
-	req, err := x.Op.Request.Build(x.Env.BaseURL, x.Op.Key, key, withCanary(x.Env, x.Op, key, nil), merged)
+	req, err := x.Op.Request.Build(x.Env.BaseURL, x.Op.Key, key, withCanary(x, x.Op, key, nil), merged)
 	if err != nil {
 		return nil, err
 	}

@@ -91,7 +91,7 @@ func dropTLSConfig(env *Env) *tls.Config {
 // up after (0: as soon as the request is written), without reading the
 // response, and records the exchange under label.
 func (x *Experiment) SendDropped(ctx context.Context, label, key string, after time.Duration) error {
-	req, err := buildFor(x.Env, x.Op, key, nil)
+	req, err := buildFor(x, x.Op, key, nil)
 	if err != nil {
 		return err
 	}

@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"sync"
 	"time"
-
-	"github.com/idemcheck/idemcheck/openapi"
 )
 
 // Defaults for Env, documented here so the CLI flags and the library agree.
@@ -40,16 +38,9 @@ type Env struct {
 	// IgnoreFields are JSON pointers into response bodies whose values are
 	// volatile (timestamps, request ids) and left out of comparisons.
 	IgnoreFields []string
-	// Observer returns the side-effect observer for an operation, or nil.
-	// Nil means the default: the collection list beside the operation.
-	Observer func(op *openapi.Operation) Observer
 	// NewKey makes a fresh idempotency key; nil means random keys.
 	NewKey func() string
 
-	// canary is the prefix unique to one experiment of the canaries its
-	// requests carry at op.Canary, one per key (canary.go): NewExperiment
-	// gives each experiment a copy of the Env with its own (observe.go).
-	canary string
 	// RaceMode is how the concurrent probe releases its copies
 	// (DefaultRaceMode when empty); see release.go.
 	RaceMode RaceMode
@@ -61,15 +52,14 @@ type Env struct {
 	// as principal B. Empty means the probe is skipped.
 	OtherHeader http.Header
 	// Profile sets the expectations that differ between providers
-	// (profile.go); nil means DefaultProfile.
+	// (profile.go) for the whole run; nil means DefaultProfile. A target's
+	// own Profile wins over it.
 	Profile *Profile
-	// ProfileFor, when set, returns one operation's expectations (the
-	// configuration file's per-operation overrides); nil falls back to Profile.
-	ProfileFor func(op *openapi.Operation) *Profile
 
-	// ops are every planned operation (set by Run), for the probes that
-	// need another target; exclusive lets such probes run alone (exclusive.go).
-	ops       []openapi.Operation
+	// targets are every planned operation and its settings (set by
+	// RunTargets), for the probes that need another target; exclusive lets
+	// such probes run alone (exclusive.go).
+	targets   []Target
 	exclusive *sync.RWMutex
 }
 
@@ -94,9 +84,6 @@ func (e Env) withDefaults() *Env {
 	}
 	if e.Parallel <= 0 {
 		e.Parallel = DefaultParallel
-	}
-	if e.Observer == nil {
-		e.Observer = DefaultObserver
 	}
 	if e.NewKey == nil {
 		e.NewKey = randomKey

@@ -84,7 +84,7 @@ func (errorReplayProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		return
 	}
 
-	d := diffReplies(first, retry, x.Env.IgnoreFields)
+	d := diffReplies(first, retry, x.ignoreFields)
 	validation := first.Status == 400
 	switch {
 	case retry.throttled():

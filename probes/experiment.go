@@ -15,10 +15,22 @@ const maxEvidence = 12
 // Experiment is one probe's run on one operation: it sends requests, takes
 // snapshots and records everything it did as evidence. Safe for concurrent use.
 type Experiment struct {
+	// Env is the run's: settings shared by every experiment.
 	Env *Env
 	Op  *openapi.Operation
 	// Observer counts the operation's side effects; nil when none is known.
 	Observer Observer
+
+	// profile is what the operation is judged by (Profile()).
+	profile *Profile
+	// canary is the prefix, unique to this experiment, of the canaries its
+	// requests carry at Op.Canary, one per key (canary.go); "" when the
+	// operation has no canary field.
+	canary string
+	// ignoreFields are the run's --ignore-field pointers and the
+	// operation's own (the configuration's ignore_fields): every
+	// comparison of every probe leaves them out.
+	ignoreFields []string
 
 	mu       sync.Mutex
 	evidence []Exchange
@@ -33,17 +45,31 @@ type Experiment struct {
 	obs observerState
 }
 
-// NewExperiment prepares an experiment for op.
+// NewExperiment prepares an experiment for op with the default settings
+// (DefaultTargets).
 func NewExperiment(env *Env, op *openapi.Operation) *Experiment {
-	env = experimentEnv(env, op) // observe.go: the experiment's own canary
-	return &Experiment{Env: env, Op: op, Observer: env.Observer(op)}
+	return newExperiment(env, Target{Op: op, Observer: DefaultObserver(op)})
+}
+
+// newExperiment prepares an experiment on t: a fresh canary prefix when the
+// operation has a canary field, and the volatile fields its comparisons
+// leave out.
+func newExperiment(env *Env, t Target) *Experiment {
+	x := &Experiment{Env: env, Op: t.Op, Observer: t.Observer, profile: t.Profile, ignoreFields: env.IgnoreFields}
+	if t.Op.Canary != "" {
+		x.canary = newCanary()
+	}
+	if len(t.Op.IgnoreFields) > 0 {
+		x.ignoreFields = append(append([]string(nil), env.IgnoreFields...), t.Op.IgnoreFields...)
+	}
+	return x
 }
 
 // Send builds and sends op's request with key (no key when empty) and body
 // (the planned one when nil), records the exchange under label, and returns
 // the reply. A transport error is returned and recorded too.
 func (x *Experiment) Send(ctx context.Context, label, key string, body *openapi.Body) (*reply, error) {
-	req, err := buildFor(x.Env, x.Op, key, body)
+	req, err := buildFor(x, x.Op, key, body)
 	if err != nil {
 		return nil, err
 	}

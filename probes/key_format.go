@@ -131,12 +131,12 @@ func sendKey(ctx context.Context, x *Experiment, label, key string) (r *reply, s
 	var req *http.Request
 	switch op.Key.In {
 	case openapi.KeyHeader:
-		req, err = buildFor(x.Env, op, "", nil)
+		req, err = buildFor(x, op, "", nil)
 		if err == nil {
 			req.Header[http.CanonicalHeaderKey(op.Key.Name)] = []string{key}
 		}
 	default: // a body or form field: set it on a copy of the planned body
-		req, err = buildFor(x.Env, op, "", op.Request.Body.With(op.Key.Name, key))
+		req, err = buildFor(x, op, "", op.Request.Body.With(op.Key.Name, key))
 	}
 	if err != nil {
 		return nil, true, err

@@ -228,7 +228,7 @@ func runLag(t *testing.T, base string, op openapi.Operation, probes []Probe, oth
 func lagEnv(t *testing.T, base string, op openapi.Operation, others ...openapi.Operation) Env {
 	env := Env{BaseURL: base, Header: http.Header{"Authorization": {"Bearer " + t.Name()}}, Concurrency: 6, Rounds: 2, Timeout: 5 * time.Second}
 	env.OtherHeader = http.Header{"Authorization": {"Bearer other-" + t.Name()}}
-	env.ops = append([]openapi.Operation{op}, others...)
+	env.targets = DefaultTargets(append([]openapi.Operation{op}, others...))
 	return env
 }
 

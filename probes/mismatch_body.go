@@ -65,11 +65,11 @@ func (mismatchBodyProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	switch {
 	case reuse.throttled():
 		errorf(res, "the reuse got %d (come back later), which says nothing about the key; run again with less load (--parallel, --concurrency)", reuse.Status)
-	case reuse.is2xx() && diffReplies(first, reuse, x.Env.IgnoreFields) == "":
+	case reuse.is2xx() && diffReplies(first, reuse, x.ignoreFields) == "":
 		fail(res, fmt.Sprintf("the different body was answered with the first request's stored result (status %d): the server ignores the body when matching keys", reuse.Status))
 	case reuse.is2xx():
 		fail(res, fmt.Sprintf("the different body was processed (status %d) under a key already used", reuse.Status))
-		res.Diffs = append(res.Diffs, "first vs reuse (-first +reuse):\n"+diffReplies(first, reuse, x.Env.IgnoreFields))
+		res.Diffs = append(res.Diffs, "first vs reuse (-first +reuse):\n"+diffReplies(first, reuse, x.ignoreFields))
 	case !x.Profile().acceptsReuse(reuse.Status): // profile.go: 422, 400 or 409 by provider
 		fail(res, fmt.Sprintf("the reuse got %d; a key reused with a different body must be rejected with %s (profile %s)", reuse.Status, statusList(x.Profile().ReuseStatuses), x.Profile().Name))
 	case observed && effect != 0:

@@ -123,14 +123,14 @@ func (mismatchTargetProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 		firstID, control := resourceID(first), controls[t.what]
 		marker, _ := prof.replayMarker(reuse)
 		switch {
-		case reuse.is2xx() && diffReplies(first, reuse, x.Env.IgnoreFields) == "":
+		case reuse.is2xx() && diffReplies(first, reuse, x.ignoreFields) == "":
 			problems = append(problems, fmt.Sprintf("%s was answered with R's stored result (status %d, identical body): the fingerprint ignores the target", t.what, reuse.Status))
 		case reuse.is2xx() && marker != "":
 			problems = append(problems, fmt.Sprintf("%s was answered with a response marked %s although K was never used there", t.what, marker))
-			res.Diffs = append(res.Diffs, fmt.Sprintf("R vs %s (-R +other):\n%s", t.what, diffReplies(first, reuse, x.Env.IgnoreFields)))
+			res.Diffs = append(res.Diffs, fmt.Sprintf("R vs %s (-R +other):\n%s", t.what, diffReplies(first, reuse, x.ignoreFields)))
 		case reuse.is2xx() && firstID != "" && resourceID(reuse) == firstID && resourceID(control) != firstID:
 			problems = append(problems, fmt.Sprintf("%s was answered about R's resource %q: a false replay", t.what, firstID))
-			res.Diffs = append(res.Diffs, fmt.Sprintf("R vs %s (-R +other):\n%s", t.what, diffReplies(first, reuse, x.Env.IgnoreFields)))
+			res.Diffs = append(res.Diffs, fmt.Sprintf("R vs %s (-R +other):\n%s", t.what, diffReplies(first, reuse, x.ignoreFields)))
 		case reuse.is2xx() && observed && seesEffect[t.what] && effect == 0:
 			problems = append(problems, fmt.Sprintf("%s answered %d but nothing happened there (side effect %+d): a false replay", t.what, reuse.Status, effect))
 		case reuse.Status >= 500:
@@ -173,8 +173,8 @@ func otherResource(ctx context.Context, x *Experiment) (*target, string) {
 	parentTmpl := strings.Join(tmpl[:i], "/")
 	parentConc := strings.Join(conc[:i], "/")
 	var parent *openapi.Operation
-	for j := range x.Env.ops {
-		p := &x.Env.ops[j]
+	for _, t := range x.Env.targets {
+		p := t.Op
 		if p.Method == http.MethodPost && strings.TrimRight(p.Path, "/") == parentTmpl && p.Skip == "" && p.Request != nil && p.Request.Path == parentConc {
 			parent = p
 			break
@@ -183,7 +183,7 @@ func otherResource(ctx context.Context, x *Experiment) (*target, string) {
 	if parent == nil {
 		return nil, fmt.Sprintf("no planned POST %s creates a second %s", parentTmpl, tmpl[i])
 	}
-	req, err := buildFor(x.Env, parent, keyFor(x, parent), nil)
+	req, err := buildFor(x, parent, keyFor(x, parent), nil)
 	if err != nil {
 		return nil, fmt.Sprintf("build POST %s: %v", parentTmpl, err)
 	}
@@ -209,12 +209,12 @@ func otherResource(ctx context.Context, x *Experiment) (*target, string) {
 // otherOperation picks another planned operation that takes its key in the
 // same place, so K means the same thing there.
 func otherOperation(x *Experiment) (*target, string) {
-	for j := range x.Env.ops {
-		o := &x.Env.ops[j]
+	for _, t := range x.Env.targets {
+		o := t.Op
 		if o.ID == x.Op.ID || o.Skip != "" || o.Request == nil || o.Key.In != x.Op.Key.In || !strings.EqualFold(o.Key.Name, x.Op.Key.Name) {
 			continue
 		}
-		return &target{what: "operation " + o.ID, op: o, req: o.Request, observer: x.Env.Observer(o)}, ""
+		return &target{what: "operation " + o.ID, op: o, req: o.Request, observer: t.Observer}, ""
 	}
 	return nil, "no other planned operation takes the key " + x.Op.Key.String()
 }
@@ -235,7 +235,7 @@ func keyFor(x *Experiment, op *openapi.Operation) string {
 func sendTarget(ctx context.Context, x *Experiment, t target, label, key string) (*reply, error) {
 	// The key's canary goes in as in R (send.go): on the same operation
 	// with K the body must be R's exactly, canary included.
-	req, err := t.req.Build(x.Env.BaseURL, t.op.Key, key, withCanary(x.Env, t.op, key, nil), x.Env.Header)
+	req, err := t.req.Build(x.Env.BaseURL, t.op.Key, key, withCanary(x, t.op, key, nil), x.Env.Header)
 	if err != nil {
 		return nil, err
 	}
@@ -257,13 +257,13 @@ func measureOn(ctx context.Context, x *Experiment, obs Observer, label string, s
 		return 0, false, step()
 	}
 	take := func(ctx context.Context) (Snapshot, error) {
-		s, err := obs.Snapshot(ctx, x.Env)
+		s, err := obs.Snapshot(withCanaryPrefix(ctx, x.canary), x.Env)
 		if err != nil {
 			return Snapshot{}, fmt.Errorf("observe %s: %w", obs.Name(), err)
 		}
 		return s, nil
 	}
-	prefix := x.Env.canary
+	prefix := x.canary
 	agree := func(a, b Snapshot) bool {
 		attributed := prefix != "" && (hasCanary(a, prefix) || hasCanary(b, prefix))
 		if attributed {

@@ -109,7 +109,7 @@ func (naturalDeleteProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		// say (request ids, timestamps); a soft-deleted resource that still
 		// reads 2xx must read the same.
 		gone := !before.is2xx() && !after.is2xx() && before.Status == after.Status
-		if d, _ := stateDiff(before, after, x.Env.IgnoreFields); d != "" && !gone {
+		if d, _ := stateDiff(before, after, x.ignoreFields); d != "" && !gone {
 			problems = append(problems, fmt.Sprintf("GET %s reads differently after the second DELETE (status %d → %d)", r.Get, before.Status, after.Status))
 			res.Diffs = append(res.Diffs, fmt.Sprintf("GET %s after the first vs after the second DELETE (-first +second):\n%s", r.Get, d))
 		}

@@ -32,7 +32,7 @@ func (naturalPutProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	res.Rule = naturalRule
 	res.Fix = "make PUT a replacement computed from the request alone: an identical PUT must not bump a version or counter, append history, or fail; a timestamp that must change can be left out with --ignore-field"
 	listNote := useListObserver(ctx, x)
-	ignore := x.Env.IgnoreFields
+	ignore := x.ignoreFields
 	var get string
 	if x.Op.Resource != nil {
 		get = x.Op.Resource.Get

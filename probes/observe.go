@@ -79,25 +79,6 @@ func DefaultObserver(op *openapi.Operation) Observer {
 	return nil
 }
 
-// experimentEnv returns the Env of one experiment on op: a copy of env
-// with a fresh canary prefix (canary.go) when op has a canary field, and
-// with op's own volatile fields (the configuration's ignore_fields) added
-// to the --ignore-field ones, so every comparison of every probe leaves
-// them out.
-func experimentEnv(env *Env, op *openapi.Operation) *Env {
-	if op.Canary == "" && len(op.IgnoreFields) == 0 {
-		return env
-	}
-	e := *env
-	if op.Canary != "" {
-		e.canary = newCanary()
-	}
-	if len(op.IgnoreFields) > 0 {
-		e.IgnoreFields = append(append([]string(nil), env.IgnoreFields...), op.IgnoreFields...)
-	}
-	return &e
-}
-
 // saw passes a successful response to an observer that learns from them,
 // and notes that a request was sent since the last settled snapshot
 // (observe_settle.go).
@@ -112,7 +93,7 @@ func (x *Experiment) saw(r *reply) {
 
 // observe takes one snapshot, wrapping a failure with the observer's name.
 func (x *Experiment) observe(ctx context.Context) (Snapshot, error) {
-	snap, err := x.Observer.Snapshot(ctx, x.Env)
+	snap, err := x.Observer.Snapshot(withCanaryPrefix(ctx, x.canary), x.Env)
 	if err != nil {
 		return Snapshot{}, fmt.Errorf("observe %s: %w", x.Observer.Name(), err)
 	}
@@ -123,11 +104,11 @@ func (x *Experiment) observe(ctx context.Context) (Snapshot, error) {
 // noteCanary remembers that the observer shows the canary: from then on
 // only items carrying it are counted.
 func (x *Experiment) noteCanary(s Snapshot) {
-	if x.Env.canary == "" {
+	if x.canary == "" {
 		return
 	}
 	for _, it := range s.Items {
-		if strings.Contains(it.JSON, x.Env.canary) {
+		if strings.Contains(it.JSON, x.canary) {
 			x.mu.Lock()
 			x.canarySeen = true
 			x.mu.Unlock()
@@ -148,7 +129,7 @@ func (x *Experiment) attributed() bool {
 // count (an error when that count is incomplete).
 func (x *Experiment) count(s Snapshot) (int, error) {
 	if x.attributed() {
-		return len(canaryItems(s.Items, x.Env.canary)), nil
+		return len(canaryItems(s.Items, x.canary)), nil
 	}
 	if s.Truncated && !s.Attributed {
 		return 0, fmt.Errorf("observe %s: the list has more pages than idemcheck reads (%d) and its items do not carry this experiment's canary, so it cannot be counted; declare an observer in --config", x.Observer.Name(), DefaultMaxPages)

@@ -46,8 +46,9 @@ func (c *CommandObserver) Snapshot(ctx context.Context, env *Env) (Snapshot, err
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "sh", "-c", c.Command)
 	cmd.Env = append(os.Environ(), "IDEMCHECK_BASE_URL="+env.BaseURL)
-	if env.canary != "" {
-		cmd.Env = append(cmd.Env, "IDEMCHECK_CANARY="+env.canary)
+	canary := canaryPrefix(ctx)
+	if canary != "" {
+		cmd.Env = append(cmd.Env, "IDEMCHECK_CANARY="+canary)
 	}
 	var stdout, stderr capped
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -69,7 +70,7 @@ func (c *CommandObserver) Snapshot(ctx context.Context, env *Env) (Snapshot, err
 	if err != nil {
 		return Snapshot{}, fmt.Errorf("command %q: %w", c.Command, err)
 	}
-	snap.Attributed = env.canary != "" && strings.Contains(c.Command, "IDEMCHECK_CANARY")
+	snap.Attributed = canary != "" && strings.Contains(c.Command, "IDEMCHECK_CANARY")
 	return snap, nil
 }
 

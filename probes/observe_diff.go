@@ -29,7 +29,7 @@ func (x *Experiment) effect(label string, before, after Snapshot) (Effect, error
 	}
 	bi, ai := before.Items, after.Items
 	if x.attributed() {
-		bi, ai = canaryItems(bi, x.Env.canary), canaryItems(ai, x.Env.canary)
+		bi, ai = canaryItems(bi, x.canary), canaryItems(ai, x.canary)
 	} else if !(before.Attributed && after.Attributed) {
 		e.Note = x.rawNote(before.Items != nil || after.Items != nil)
 	}

@@ -28,15 +28,15 @@ func inferred(o Observer) bool {
 	return false
 }
 
-// dropUnusableObservers snapshots every inferred observer the operations
-// use, once, and replaces e.Observer with one that leaves out those that
-// failed. It returns why each dropped observer failed, by observer name.
-func dropUnusableObservers(ctx context.Context, e *Env, ops []openapi.Operation) map[string]string {
+// dropUnusableObservers snapshots every inferred observer the targets use,
+// once, and takes those that failed off their targets. It returns the note
+// each result of a target that lost its observer carries, by operation.
+func dropUnusableObservers(ctx context.Context, e *Env, targets []Target) map[*openapi.Operation]string {
 	failed := map[string]string{}
 	tried := map[string]bool{}
-	for i := range ops {
-		o := e.Observer(&ops[i])
-		if o == nil || !inferred(o) || tried[o.Name()] || ops[i].Skip != "" {
+	for _, t := range targets {
+		o := t.Observer
+		if o == nil || !inferred(o) || tried[o.Name()] || t.Op.Skip != "" {
 			continue
 		}
 		tried[o.Name()] = true
@@ -47,25 +47,15 @@ func dropUnusableObservers(ctx context.Context, e *Env, ops []openapi.Operation)
 	if len(failed) == 0 {
 		return nil
 	}
-	observer := e.Observer
-	e.Observer = func(op *openapi.Operation) Observer {
-		if o := observer(op); o != nil && failed[o.Name()] == "" {
-			return o
+	notes := map[*openapi.Operation]string{}
+	for i := range targets {
+		t := &targets[i]
+		if t.Observer == nil || failed[t.Observer.Name()] == "" {
+			continue
 		}
-		return nil
+		name := t.Observer.Name()
+		notes[t.Op] = fmt.Sprintf("side effects not observed: %s failed before the run (%s); declare an observer in the configuration file to count them", name, failed[name])
+		t.Observer = nil
 	}
-	return failed
-}
-
-// droppedNote is the line a result of op carries when its inferred observer
-// was dropped; "" when it was not.
-func droppedNote(failed map[string]string, observer func(*openapi.Operation) Observer, op *openapi.Operation) string {
-	if len(failed) == 0 {
-		return ""
-	}
-	o := observer(op)
-	if o == nil || failed[o.Name()] == "" {
-		return ""
-	}
-	return fmt.Sprintf("side effects not observed: %s failed before the run (%s); declare an observer in the configuration file to count them", o.Name(), failed[o.Name()])
+	return notes
 }

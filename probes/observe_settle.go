@@ -77,7 +77,7 @@ func (x *Experiment) judgeControl(step string, status, effect int) bool {
 	switch {
 	case effect == 0:
 		why = fmt.Sprintf("%s showed no change (two readings %v apart agreed)", x.Observer.Name(), x.settleSpacing())
-	case x.Env.canary != "" && !x.canarySeen && showsField(x.obs.last.Items, x.Op.Canary):
+	case x.canary != "" && !x.canarySeen && showsField(x.obs.last.Items, x.Op.Canary):
 		why = fmt.Sprintf("%s changed by %+d with no item carrying this experiment's canary, although its items show the field %s (the change is other clients' or earlier experiments')", x.Observer.Name(), effect, x.Op.Canary)
 	default:
 		x.obs.spacing = min(max(settleInterval, 2*x.obs.lastChange), settleBound/4)
@@ -155,7 +155,7 @@ func (x *Experiment) agree(a, b Snapshot) bool {
 	na, errA := x.count(a)
 	nb, errB := x.count(b)
 	if errA != nil || errB != nil {
-		return x.Env.canary == ""
+		return x.canary == ""
 	}
 	if na != nb {
 		return false
@@ -163,7 +163,7 @@ func (x *Experiment) agree(a, b Snapshot) bool {
 	if !x.attributed() {
 		return true
 	}
-	return sameIDs(canaryItems(a.Items, x.Env.canary), canaryItems(b.Items, x.Env.canary))
+	return sameIDs(canaryItems(a.Items, x.canary), canaryItems(b.Items, x.canary))
 }
 
 // settle reads with take until two consecutive readings agree, pausing

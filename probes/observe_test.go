@@ -122,7 +122,8 @@ func TestHTTPObserver(t *testing.T) {
 }
 
 func TestCommandObserver(t *testing.T) {
-	env := Env{BaseURL: "http://127.0.0.1:1", canary: "idemcheck-0123456789"}.withDefaults()
+	env := Env{BaseURL: "http://127.0.0.1:1"}.withDefaults()
+	ctx := withCanaryPrefix(context.Background(), "idemcheck-0123456789")
 	tests := []struct {
 		name, command, pointer string
 		timeout                time.Duration
@@ -141,7 +142,7 @@ func TestCommandObserver(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			snap, err := (&CommandObserver{Command: tt.command, Pointer: tt.pointer, Timeout: tt.timeout}).Snapshot(context.Background(), env)
+			snap, err := (&CommandObserver{Command: tt.command, Pointer: tt.pointer, Timeout: tt.timeout}).Snapshot(ctx, env)
 			if tt.err != "" {
 				if err == nil || err.Error() != tt.err {
 					t.Fatalf("err = %v, want %q", err, tt.err)
@@ -257,9 +258,9 @@ func TestObserverFailureIsAnError(t *testing.T) {
 	_, srv := newCreateServer(t, 1)
 	op := thingOp("/description")
 	op.Key = openapi.Key{In: openapi.KeyHeader, Name: "Idempotency-Key"}
-	broken := func(*openapi.Operation) Observer { return &HTTPObserver{Label: "b", Path: "/things", Pointer: "/nope"} }
+	broken := []Target{{Op: op, Observer: &HTTPObserver{Label: "b", Path: "/things", Pointer: "/nope"}}}
 	for _, p := range []Probe{replayProbe{}, concurrentProbe{}} {
-		res := Run(context.Background(), []openapi.Operation{*op}, []Probe{p}, Env{BaseURL: srv.URL, Observer: broken, Rounds: 1, Concurrency: 2})
+		res := RunTargets(context.Background(), broken, []Probe{p}, Env{BaseURL: srv.URL, Rounds: 1, Concurrency: 2})
 		if res[0].Verdict != Error || !strings.Contains(res[0].Reason, "pointer /nope resolves to nothing") {
 			t.Errorf("%s: %s %q, want an error naming the pointer", p.ID(), res[0].Verdict, res[0].Reason)
 		}

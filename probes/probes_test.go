@@ -56,7 +56,7 @@ func verdicts(t *testing.T, base string, op openapi.Operation) map[string]Result
 	t.Helper()
 	env := Env{BaseURL: base, Header: http.Header{"Authorization": {"Bearer " + t.Name()}}, Concurrency: 8, Rounds: 3, Timeout: 5 * time.Second}
 	env.OtherHeader = http.Header{"Authorization": {"Bearer other-" + t.Name()}} // cross-principal's principal B
-	env.ops = []openapi.Operation{op, createRefund()}                            // mismatch-target's other operation
+	env.targets = DefaultTargets([]openapi.Operation{op, createRefund()})                            // mismatch-target's other operation
 	got := map[string]Result{}
 	for _, r := range Run(context.Background(), []openapi.Operation{op}, All(), env) {
 		got[r.Probe] = r
@@ -264,10 +264,9 @@ func TestUnusableInferredObserverIsDroppedNotFatal(t *testing.T) {
 // never dropped; its failure makes the verdict an error, not a guess.
 func TestDeclaredObserverFailureIsAnError(t *testing.T) {
 	srv := startPayments(t, payments.FlawNone)
-	env := Env{BaseURL: srv.URL, Observer: func(*openapi.Operation) Observer {
-		return &CollectionObserver{Label: "declared", Path: "/v1/nothing-here"}
-	}}
-	for _, r := range Run(context.Background(), []openapi.Operation{createPayment()}, []Probe{replayProbe{}}, env) {
+	op := createPayment()
+	declared := []Target{{Op: &op, Observer: &CollectionObserver{Label: "declared", Path: "/v1/nothing-here"}}}
+	for _, r := range RunTargets(context.Background(), declared, []Probe{replayProbe{}}, Env{BaseURL: srv.URL}) {
 		if r.Verdict != Error {
 			t.Errorf("%s: verdict %s, want error: %s", r.Probe, r.Verdict, r.Reason)
 		}

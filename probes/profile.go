@@ -15,7 +15,7 @@ import (
 // agree on (one side effect, no data leak across principals, no 5xx) is not
 // a profile matter and is checked the same way under every profile.
 //
-// Every field can be overridden on its own per operation (Env.ProfileFor,
+// Every field can be overridden on its own per operation (Target.Profile,
 // fed by the configuration file), so a server that follows a provider in all
 // but one respect can pin that one expectation.
 type Profile struct {
@@ -160,14 +160,12 @@ func LookupProfile(name string) (*Profile, error) {
 	return nil, fmt.Errorf("unknown profile %q (known: %s)", name, strings.Join(known, ", "))
 }
 
-// Profile returns the expectations for the experiment's operation: the
-// per-operation ones when Env.ProfileFor gives some, else Env.Profile, else
+// Profile returns the expectations for the experiment's operation: its
+// target's (the configuration's per-operation ones), else Env.Profile, else
 // DefaultProfile.
 func (x *Experiment) Profile() *Profile {
-	if x.Env.ProfileFor != nil {
-		if p := x.Env.ProfileFor(x.Op); p != nil {
-			return p
-		}
+	if x.profile != nil {
+		return x.profile
 	}
 	if x.Env.Profile != nil {
 		return x.Env.Profile

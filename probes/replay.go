@@ -47,7 +47,7 @@ func (replayProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 
 	var problems []string
 	for i, r := range replies {
-		if d := x.Profile().replayDiff(first, r, x.Env.IgnoreFields); d != "" { // profile.go: PayPal replays the latest status
+		if d := x.Profile().replayDiff(first, r, x.ignoreFields); d != "" { // profile.go: PayPal replays the latest status
 			problems = append(problems, fmt.Sprintf("retry %d differs from the first response (status %d → %d)", i+1, first.Status, r.Status))
 			res.Diffs = append(res.Diffs, fmt.Sprintf("retry %d vs first response (-first +retry):\n%s", i+1, d))
 		}

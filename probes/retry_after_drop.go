@@ -150,7 +150,7 @@ func dropOnce(ctx context.Context, x *Experiment, m dropMode, one int, observed 
 	case !first.is2xx():
 		problems = append(problems, fmt.Sprintf("the retry got %d, but the same request with a fresh key succeeds: the dropped request left the key unusable", first.Status))
 	}
-	if d := prof.replayDiff(first, second, x.Env.IgnoreFields); d != "" { // profile.go: PayPal replays the latest status
+	if d := prof.replayDiff(first, second, x.ignoreFields); d != "" { // profile.go: PayPal replays the latest status
 		problems = append(problems, fmt.Sprintf("the second retry differs from the first (status %d → %d): there is no single stored result", first.Status, second.Status))
 		o.diff = fmt.Sprintf("%s: first vs second retry (-first +second):\n%s", m.name, d)
 	}
@@ -185,7 +185,7 @@ func retryUntilSettled(ctx context.Context, x *Experiment, key string, bound tim
 	deadline := time.Now().Add(bound)
 	pause := conflictPoll
 	for try := 1; ; try++ {
-		req, err := buildFor(x.Env, x.Op, key, nil)
+		req, err := buildFor(x, x.Op, key, nil)
 		if err != nil {
 			return nil, err
 		}

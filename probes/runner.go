@@ -3,6 +3,7 @@ package probes
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -15,16 +16,26 @@ import (
 // after another, so one's requests never show up in another's counts; the
 // groups run env.Parallel at a time. Cancelling ctx stops the run: the
 // probes not yet run come back as errors.
+//
+// Run settles every operation with the defaults (DefaultTargets); RunTargets
+// takes targets settled otherwise (the configuration's observers and
+// expectations).
 func Run(ctx context.Context, ops []openapi.Operation, probes []Probe, env Env) []Result {
-	e := env.withDefaults()
-	if e.ops == nil {
-		e.ops = ops // for the probes that need another target (mismatch-target)
-	}
-	results := make([]Result, len(ops)*len(probes))
+	return RunTargets(ctx, DefaultTargets(ops), probes, env)
+}
 
-	inferredObserver := e.Observer
-	dropped := dropUnusableObservers(ctx, e, ops) // observe_preflight.go
-	groups := groupByObserver(ops, e.Observer)
+// RunTargets is Run on targets whose settings the caller settled, one
+// Result per (target, probe) in the order of targets and then of probes.
+func RunTargets(ctx context.Context, targets []Target, probes []Probe, env Env) []Result {
+	e := env.withDefaults()
+	targets = slices.Clone(targets) // dropping an observer must not change the caller's
+	if e.targets == nil {
+		e.targets = targets // for the probes that need another target (mismatch-target)
+	}
+	results := make([]Result, len(targets)*len(probes))
+
+	dropped := dropUnusableObservers(ctx, e, targets) // observe_preflight.go
+	groups := groupByObserver(targets)
 	jobs := make(chan []int)
 	var wg sync.WaitGroup
 	for w := 0; w < min(e.Parallel, len(groups)); w++ {
@@ -33,9 +44,9 @@ func Run(ctx context.Context, ops []openapi.Operation, probes []Probe, env Env) 
 			defer wg.Done()
 			for group := range jobs {
 				for _, i := range group {
-					note := droppedNote(dropped, inferredObserver, &ops[i])
+					note := dropped[targets[i].Op]
 					for j, p := range probes {
-						r := runOne(ctx, e, &ops[i], p)
+						r := runOne(ctx, e, targets[i], p)
 						if note != "" && r.Verdict != Skip {
 							r.Diffs = append(r.Diffs, note)
 						}
@@ -57,10 +68,10 @@ produce:
 	wg.Wait()
 
 	// Fill what cancellation left unrun, so every pair has a result.
-	for i := range ops {
+	for i, t := range targets {
 		for j, p := range probes {
 			if r := &results[i*len(probes)+j]; r.Verdict == "" {
-				*r = newResult(&ops[i], p)
+				*r = newResult(t.Op, p)
 				errorf(r, "not run: %v", context.Cause(ctx))
 			}
 		}
@@ -68,13 +79,13 @@ produce:
 	return results
 }
 
-// groupByObserver groups the indexes of ops that share an observer (the
+// groupByObserver groups the indexes of targets that share an observer (the
 // same collection, or a configured observer declared for several).
-func groupByObserver(ops []openapi.Operation, observer func(*openapi.Operation) Observer) [][]int {
+func groupByObserver(targets []Target) [][]int {
 	var groups [][]int
 	byPath := map[string]int{}
-	for i := range ops {
-		o := observer(&ops[i])
+	for i, t := range targets {
+		o := t.Observer
 		if o == nil {
 			groups = append(groups, []int{i})
 			continue
@@ -102,7 +113,8 @@ func newResult(op *openapi.Operation, p Probe) Result {
 
 // runOne runs one probe on one operation. A probe that panics yields an
 // error result rather than taking the whole run down.
-func runOne(ctx context.Context, env *Env, op *openapi.Operation, p Probe) (res Result) {
+func runOne(ctx context.Context, env *Env, t Target, p Probe) (res Result) {
+	op := t.Op
 	res = newResult(op, p)
 	if op.Skip != "" && !isStatic(p) { // spec.go: static probes read only the document
 		skip(&res, "operation not planned: "+op.Skip)
@@ -117,7 +129,7 @@ func runOne(ctx context.Context, env *Env, op *openapi.Operation, p Probe) (res 
 		return res
 	}
 	defer hold(env, p)() // exclusive.go: probes touching other operations run alone
-	x := NewExperiment(env, op)
+	x := newExperiment(env, t)
 	start := time.Now()
 	defer func() {
 		if v := recover(); v != nil {

@@ -36,6 +36,7 @@ type htmlView struct {
 	Tool, Spec, BaseURL, Started, Duration string
 	Gate                                   string
 	GateFailed                             bool
+	GateNote                               string // why the gate could not pass: the target was not tested
 	Counts                                 Counts
 	Probes                                 []string
 	Rows                                   []htmlRow
@@ -71,8 +72,11 @@ func newHTMLView(run *Run) htmlView {
 		BaseURL:    sanitizeLine(run.displayBaseURL()),
 		Duration:   formatDuration(run.Duration),
 		Gate:       run.Gate.String(),
-		GateFailed: run.Failed(run.Gate),
+		GateFailed: run.Outcome().GateFailed(),
 		Counts:     run.Counts(),
+	}
+	if o := run.Outcome(); o.Status == Untestable {
+		v.GateNote = sanitizeLine(o.Reason)
 	}
 	if !run.Started.IsZero() {
 		v.Started = run.Started.UTC().Truncate(time.Second).Format(time.RFC3339)

@@ -25,6 +25,8 @@ type (
 		DurationMS    float64      `json:"duration_ms"`
 		FailOn        string       `json:"fail_on"`
 		GateFailed    bool         `json:"gate_failed"`
+		Outcome       Status       `json:"outcome"`
+		OutcomeReason string       `json:"outcome_reason,omitempty"`
 		Summary       Counts       `json:"summary"`
 		Results       []jsonResult `json:"results"`
 	}
@@ -57,10 +59,12 @@ type (
 
 // WriteJSON writes the run as one indented JSON document:
 // {"schema_version": 1, "tool", "spec", "base_url", "started", "duration_ms",
-// "fail_on", "gate_failed", "summary": {pass, fail, error, skip}, "results"}.
+// "fail_on", "gate_failed", "outcome" (passed, findings, untestable),
+// "outcome_reason", "summary": {pass, fail, error, skip}, "results"}.
 // Bodies are written in full (probes cap them when recording); invalid UTF-8
 // becomes U+FFFD and control characters are escaped, as encoding/json does.
 func WriteJSON(w io.Writer, run *Run) error {
+	outcome := run.Outcome()
 	doc := jsonRun{
 		SchemaVersion: JSONSchemaVersion,
 		Tool:          run.Tool,
@@ -68,7 +72,9 @@ func WriteJSON(w io.Writer, run *Run) error {
 		BaseURL:       run.displayBaseURL(),
 		DurationMS:    milliseconds(run.Duration),
 		FailOn:        run.Gate.String(),
-		GateFailed:    run.Failed(run.Gate),
+		GateFailed:    outcome.GateFailed(),
+		Outcome:       outcome.Status,
+		OutcomeReason: outcome.Reason,
 		Summary:       run.Counts(),
 		Results:       make([]jsonResult, 0, len(run.Results)),
 	}

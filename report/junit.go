@@ -204,6 +204,9 @@ func junitRunProperties(run *Run) *junitProperties {
 	add("idemcheck.spec", run.Spec)
 	add("idemcheck.base_url", run.displayBaseURL())
 	add("idemcheck.fail_on", run.Gate.String())
+	outcome := run.Outcome()
+	add("idemcheck.outcome", string(outcome.Status))
+	add("idemcheck.outcome_reason", outcome.Reason)
 	if len(p.Property) == 0 {
 		return nil
 	}

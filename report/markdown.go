@@ -69,8 +69,11 @@ func writeMarkdownMeta(ew *errWriter, run *Run) {
 	}
 	item("Duration", formatDuration(run.Duration))
 	gate := "passed"
-	if run.Failed(run.Gate) {
+	switch o := run.Outcome(); o.Status {
+	case Findings:
 		gate = "**failed**"
+	case Untestable:
+		gate = "**not tested**: " + mdText(sanitizeLine(o.Reason))
 	}
 	item("Gate", mdCode("--fail-on "+run.Gate.String())+": "+gate)
 	ew.printf("\n")

@@ -126,10 +126,13 @@ func writeTerminal(w io.Writer, run *Run, useColor, findingsOnly bool) error {
 	c := run.Counts()
 	total := fmt.Sprintf("%d passed, %d failed, %s, %d skipped", c.Pass, c.Fail, plural(c.Error, "error"), c.Skip)
 	gate := "--fail-on " + run.Gate.String() + ": "
-	if run.Failed(run.Gate) {
-		gate += p.fail.Sprint("FAILED")
-	} else {
+	switch o := run.Outcome(); o.Status {
+	case Passed:
 		gate += p.pass.Sprint("passed")
+	case Findings:
+		gate += p.fail.Sprint("FAILED")
+	default:
+		gate += p.fail.Sprint("NOT TESTED") + " (" + sanitizeLine(o.Reason) + ")"
 	}
 	if len(run.Results) > 0 {
 		ew.printf("\n")

@@ -8,13 +8,61 @@ import (
 	"path/filepath"
 )
 
-// Create opens a report destination: "-" is standard output (Close flushes
-// it but leaves it open); anything else is a file path, created with its
-// parent directories and truncated if it exists. Writes are buffered: call
-// Close, and check its error, to know the report was written.
-func Create(path string) (io.WriteCloser, error) {
+// Outputs are the report files of a run, by format: a path, "-" for the
+// standard output handed to Write, or "" for none.
+type Outputs struct {
+	JUnit, JSON, Markdown, HTML string
+}
+
+// ToStdout reports whether a report goes to standard output, where the
+// terminal summary must then not go: what a CI step pipes into its JUnit
+// reader must be nothing but the report.
+func (o Outputs) ToStdout() bool {
+	return o.JUnit == "-" || o.JSON == "-" || o.Markdown == "-" || o.HTML == "-"
+}
+
+// Write writes every report asked for; "-" writes to stdout.
+func (o Outputs) Write(run *Run, stdout io.Writer) error {
+	formats := []struct {
+		path  string
+		write func(io.Writer, *Run) error
+	}{
+		{o.JUnit, WriteJUnit},
+		{o.JSON, WriteJSON},
+		{o.Markdown, WriteMarkdown},
+		{o.HTML, WriteHTML},
+	}
+	for _, f := range formats {
+		if f.path == "" {
+			continue
+		}
+		if err := writeOne(f.path, stdout, run, f.write); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeOne writes one report to path ("-" is stdout).
+func writeOne(path string, stdout io.Writer, run *Run, write func(io.Writer, *Run) error) error {
+	w, err := Create(path, stdout)
+	if err != nil {
+		return err
+	}
+	if err := write(w, run); err != nil {
+		w.Close()
+		return fmt.Errorf("write report %s: %w", path, err)
+	}
+	return w.Close()
+}
+
+// Create opens a report destination: "-" is stdout (Close flushes it but
+// leaves it open); anything else is a file path, created with its parent
+// directories and truncated if it exists. Writes are buffered: call Close,
+// and check its error, to know the report was written.
+func Create(path string, stdout io.Writer) (io.WriteCloser, error) {
 	if path == "-" {
-		return newBufferedFile(os.Stdout, false), nil
+		return &bufferedWriter{Writer: bufio.NewWriter(stdout), name: "to standard output"}, nil
 	}
 	if dir := filepath.Dir(path); dir != "." {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -25,34 +73,27 @@ func Create(path string) (io.WriteCloser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create report %s: %w", path, err)
 	}
-	return newBufferedFile(f, true), nil
+	return &bufferedWriter{Writer: bufio.NewWriter(f), closer: f, name: path}, nil
 }
 
-// bufferedFile buffers writes to a file and flushes on Close. It exposes the
-// file's descriptor, so ColorWanted can tell whether it is a terminal.
-type bufferedFile struct {
+// bufferedWriter buffers writes and flushes on Close, closing the file
+// behind it unless that is stdout.
+type bufferedWriter struct {
 	*bufio.Writer
-	f     *os.File
-	close bool
+	closer io.Closer // nil for stdout
+	name   string
 }
 
-func newBufferedFile(f *os.File, close bool) *bufferedFile {
-	return &bufferedFile{Writer: bufio.NewWriter(f), f: f, close: close}
-}
-
-// Fd is the file's descriptor.
-func (b *bufferedFile) Fd() uintptr { return b.f.Fd() }
-
-// Close flushes the buffer and, unless this is standard output, closes the file.
-func (b *bufferedFile) Close() error {
+// Close flushes the buffer and closes the file.
+func (b *bufferedWriter) Close() error {
 	err := b.Flush()
-	if b.close {
-		if cerr := b.f.Close(); err == nil {
+	if b.closer != nil {
+		if cerr := b.closer.Close(); err == nil {
 			err = cerr
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("write report %s: %w", b.f.Name(), err)
+		return fmt.Errorf("write report %s: %w", b.name, err)
 	}
 	return nil
 }

@@ -4,12 +4,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
 func TestCreateFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "reports", "nested", "junit.xml")
-	w, err := Create(path)
+	w, err := Create(path, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,16 +26,20 @@ func TestCreateFile(t *testing.T) {
 	}
 }
 
-func TestCreateStdoutStaysOpen(t *testing.T) {
-	w, err := Create("-")
+func TestCreateStdoutGoesToTheGivenWriter(t *testing.T) {
+	var stdout strings.Builder
+	w, err := Create("-", &stdout)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.WriteString(w, "<testsuites/>"); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stdout.Stat(); err != nil {
-		t.Errorf("stdout closed: %v", err)
+	if stdout.String() != "<testsuites/>" {
+		t.Errorf("stdout = %q, want the report", stdout.String())
 	}
 }
 
@@ -44,7 +49,7 @@ func TestCreateError(t *testing.T) {
 	if err := os.WriteFile(blocker, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Create(filepath.Join(blocker, "junit.xml")); err == nil {
+	if _, err := Create(filepath.Join(blocker, "junit.xml"), io.Discard); err == nil {
 		t.Error("Create under a regular file: no error")
 	}
 }

@@ -1,0 +1,135 @@
+package check
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/idemcheck/idemcheck/openapi"
+	"github.com/idemcheck/idemcheck/probes"
+	"github.com/idemcheck/idemcheck/report"
+)
+
+// Check is a validated check of one API.
+type Check struct {
+	opts Options
+	s    *settings
+}
+
+// New validates opts for a check against opts.BaseURL. Its errors are
+// *UsageError, or name the configuration file's line.
+func New(opts Options) (*Check, error) {
+	s, err := opts.validate(true)
+	if err != nil {
+		return nil, err
+	}
+	return &Check{opts: opts, s: s}, nil
+}
+
+// NewPlanner validates opts for Plan alone: it needs no base URL, and
+// nothing is sent.
+func NewPlanner(opts Options) (*Check, error) {
+	s, err := opts.validate(false)
+	if err != nil {
+		return nil, err
+	}
+	return &Check{opts: opts, s: s}, nil
+}
+
+// Load reads the document (Options.SpecData, else the file or URL
+// Options.Spec). What is wrong with it but not fatal is in its Warnings.
+func (c *Check) Load(ctx context.Context) (*openapi.Document, error) {
+	if c.opts.SpecData != nil {
+		return openapi.LoadData(ctx, c.opts.SpecData, c.opts.Spec)
+	}
+	return openapi.Load(ctx, c.opts.Spec)
+}
+
+// Plan is what a check sends: the planned operations, each with the
+// settings it is checked with.
+type Plan struct {
+	Doc        *openapi.Document
+	Operations []openapi.Operation
+	Targets    []probes.Target // Targets[i].Op is &Operations[i]
+}
+
+// Plan selects and plans the document's mutating operations, with the
+// configuration's requests, keys, observers and expectations. It sends
+// nothing.
+func (c *Check) Plan(ctx context.Context, doc *openapi.Document) (*Plan, error) {
+	cfg := c.s.cfg
+	if cfg != nil {
+		if err := cfg.CheckOperations(openapi.OperationNames(doc)); err != nil {
+			return nil, err
+		}
+	}
+	ops, err := openapi.Plan(ctx, doc, openapi.PlanOptions{
+		Operations: c.opts.Operations,
+		KeyHeader:  c.opts.KeyHeader,
+		KeyField:   c.opts.KeyField,
+		Overrides:  overrides(cfg),
+	})
+	if err != nil {
+		return nil, err
+	}
+	targets, err := settle(cfg, c.s.profile, ops)
+	if err != nil {
+		return nil, err
+	}
+	return &Plan{Doc: doc, Operations: ops, Targets: targets}, nil
+}
+
+// Run makes sure the target answers, checks its configured observers, runs
+// every selected probe on every planned operation and returns the results.
+// Cancelling ctx stops it: an interrupted run is an error.
+func (c *Check) Run(ctx context.Context, plan *Plan) (*report.Run, error) {
+	if len(plan.Operations) == 0 {
+		return nil, fmt.Errorf("%s has no mutating operations to check", plan.Doc.Source)
+	}
+	env := c.s.env
+	if err := reachable(ctx, env.BaseURL, c.opts.Timeout); err != nil {
+		return nil, err
+	}
+	if err := preflightObservers(ctx, c.s.cfg, env, plan.Targets); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	results := probes.RunTargets(ctx, plan.Targets, c.s.probes, env)
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("interrupted: %w", err)
+	}
+	return &report.Run{
+		Tool:     c.opts.Tool,
+		Spec:     plan.Doc.Source,
+		BaseURL:  env.BaseURL,
+		Gate:     c.s.gate,
+		Started:  start.UTC(),
+		Duration: time.Since(start),
+		Results:  results,
+	}, nil
+}
+
+// reachable makes sure something answers HTTP at base before any probe runs,
+// so an unreachable target is one clear error instead of a wall of errors.
+func reachable(ctx context.Context, base string, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodHead, base+"/", http.NoBody)
+	if err != nil {
+		return err
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return fmt.Errorf("target %s is unreachable: %v", base, err)
+	}
+	resp.Body.Close()
+	return nil
+}

@@ -1,0 +1,20 @@
+// Package check is idemcheck's engine: it turns options into a checked
+// API. The command line, the demo and the go test integration
+// (idemchecktest) all run through it, so they validate, plan and judge the
+// same way.
+//
+// In order:
+//
+//	c, err := check.New(check.Options{Spec: "openapi.yaml", BaseURL: "http://127.0.0.1:8080"})
+//	doc, err := c.Load(ctx)          // the document, with its warnings
+//	plan, err := c.Plan(ctx, doc)    // what would be sent: nothing is sent yet
+//	run, err := c.Run(ctx, plan)     // the probes, against BaseURL only
+//	outcome := run.Outcome()         // passed, findings or untestable
+//
+// New validates every option before anything is read or sent; its errors
+// are *UsageError. Run sends mutating, possibly money-moving requests to
+// Options.BaseURL and to nothing else: never to a servers entry of the
+// document. Every request carries a fresh idempotency key, and the header
+// values of Options.Headers and Options.OtherHeaders are redacted from
+// every report.
+package check

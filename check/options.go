@@ -1,0 +1,198 @@
+package check
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/idemcheck/idemcheck/config"
+	"github.com/idemcheck/idemcheck/probes"
+)
+
+// Options are the inputs of a check, as a user gives them: flags, or a Go
+// program's literals. Start from DefaultOptions; New validates them.
+type Options struct {
+	// Spec is the OpenAPI document: a file path or an http(s) URL.
+	// SpecData, when set, is the document itself and Spec only its name.
+	Spec     string
+	SpecData []byte
+	// BaseURL is the running API; no request goes anywhere else. Plan
+	// does not need it.
+	BaseURL string
+	// Headers ("Name: value") are sent with every request; OtherHeaders
+	// name a second principal for cross-principal. Values are redacted.
+	Headers, OtherHeaders []string
+	// Profile names the provider expectations (probes.Profiles); "" is
+	// probes.DefaultProfile.
+	Profile string
+	// Operations and Probes select what is checked (all when empty):
+	// operationIds or "METHOD /path", and probe ids.
+	Operations, Probes []string
+	// KeyHeader or KeyField overrides where the idempotency key goes.
+	KeyHeader, KeyField string
+	// IgnoreFields are JSON pointers of volatile response fields.
+	IgnoreFields []string
+	// Concurrency, Rounds and Parallel are between 1 and 1000.
+	Concurrency, Rounds, Parallel int
+	// RaceMode is how concurrent releases its copies; "" is the default.
+	RaceMode string
+	// Timeout bounds every single request.
+	Timeout time.Duration
+	// FailOn is the lowest severity that fails the run.
+	FailOn string
+	// Config is the configuration file (idemcheck.yaml); ConfigData, when
+	// set, is its content and Config only its name.
+	Config     string
+	ConfigData []byte
+	// Tool names the program in reports ("idemcheck 1.2.3").
+	Tool string
+}
+
+// DefaultFailOn is the default gate.
+const DefaultFailOn = "major"
+
+// DefaultOptions are the documented defaults (the flags' defaults); set
+// Spec and BaseURL.
+func DefaultOptions() Options {
+	return Options{
+		Profile:     probes.DefaultProfile,
+		Concurrency: probes.DefaultConcurrency,
+		Rounds:      probes.DefaultRounds,
+		Parallel:    probes.DefaultParallel,
+		RaceMode:    string(probes.DefaultRaceMode),
+		Timeout:     probes.DefaultTimeout,
+		FailOn:      DefaultFailOn,
+	}
+}
+
+// UsageError is a mistake in the options: a value out of range, a name
+// nobody knows. Nothing was read or sent.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+func usagef(format string, args ...any) error {
+	return &UsageError{fmt.Errorf(format, args...)}
+}
+
+// settings are validated options.
+type settings struct {
+	gate    probes.Severity
+	probes  []probes.Probe
+	env     probes.Env
+	profile *probes.Profile
+	cfg     *config.Config // nil when none
+}
+
+// validate checks what can be checked without the document. needTarget is
+// false for a plan, which sends nothing.
+func (o *Options) validate(needTarget bool) (*settings, error) {
+	if o.Spec == "" {
+		return nil, usagef("--spec is required")
+	}
+	if o.KeyHeader != "" && o.KeyField != "" {
+		return nil, usagef("--key-header and --key-field exclude each other")
+	}
+	cfg, err := loadConfig(o.Config, o.ConfigData)
+	if err != nil {
+		return nil, err
+	}
+	s := &settings{cfg: cfg}
+	if s.profile, err = probes.LookupProfile(o.Profile); err != nil {
+		return nil, usagef("--profile: %v", err)
+	}
+	if !needTarget {
+		return s, nil
+	}
+	if o.BaseURL == "" {
+		return nil, usagef("--base-url is required: idemcheck never sends requests to a servers URL it was not given")
+	}
+	if s.gate, err = probes.ParseSeverity(o.FailOn); err != nil {
+		return nil, usagef("--fail-on: %v", err)
+	}
+	if s.probes, err = probes.Select(o.Probes); err != nil {
+		return nil, usagef("--probes: %v", err)
+	}
+	base, err := parseBaseURL(o.BaseURL)
+	if err != nil {
+		return nil, usagef("--base-url: %v", err)
+	}
+	header, err := parseHeaders(o.Headers)
+	if err != nil {
+		return nil, usagef("--header: %v", err)
+	}
+	other, err := parseHeaders(o.OtherHeaders)
+	if err != nil {
+		return nil, usagef("--other-header: %v", err)
+	}
+	for _, n := range []struct {
+		flag string
+		v    int
+	}{{"--concurrency", o.Concurrency}, {"--rounds", o.Rounds}, {"--parallel", o.Parallel}} {
+		if n.v < 1 || n.v > 1000 {
+			return nil, usagef("%s must be between 1 and 1000, got %d", n.flag, n.v)
+		}
+	}
+	if o.Timeout <= 0 {
+		return nil, usagef("--timeout must be positive, got %s", o.Timeout)
+	}
+	for _, p := range o.IgnoreFields {
+		if p != "" && !strings.HasPrefix(p, "/") {
+			return nil, usagef("--ignore-field %q is not a JSON pointer (it must start with /)", p)
+		}
+	}
+	raceMode, err := probes.ParseRaceMode(o.RaceMode)
+	if err != nil {
+		return nil, usagef("--race-mode: %v", err)
+	}
+	s.env = probes.Env{
+		BaseURL:      base,
+		Header:       header,
+		Timeout:      o.Timeout,
+		Concurrency:  o.Concurrency,
+		Rounds:       o.Rounds,
+		RaceMode:     raceMode,
+		Parallel:     o.Parallel,
+		IgnoreFields: o.IgnoreFields,
+		OtherHeader:  other,
+		Profile:      s.profile,
+	}
+	return s, nil
+}
+
+// parseBaseURL accepts an absolute http(s) URL without query or fragment.
+func parseBaseURL(s string) (string, error) {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", err
+	}
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		return "", fmt.Errorf("%q is not an absolute http(s) URL", s)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("%q must not have a query or fragment", s)
+	}
+	if u.User != nil {
+		// Credentials in the URL would reach the reports and would not be
+		// sent by the raw-connection senders (last-byte, h2, drop).
+		return "", fmt.Errorf("%q carries credentials; pass them as -H 'Authorization: Basic …' instead, which every request sends and every report redacts", u.Redacted())
+	}
+	return strings.TrimRight(u.String(), "/"), nil
+}
+
+// parseHeaders reads "Name: value" flags.
+func parseHeaders(flags []string) (http.Header, error) {
+	h := http.Header{}
+	for _, f := range flags {
+		name, value, ok := strings.Cut(f, ":")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" || strings.ContainsAny(name, " \t") {
+			return nil, fmt.Errorf("%q is not 'Name: value'", f)
+		}
+		h.Add(name, strings.TrimSpace(value))
+	}
+	return h, nil
+}

@@ -1,0 +1,28 @@
+package probes
+
+import "github.com/idemcheck/idemcheck/openapi"
+
+// Target is one planned operation with the settings settled for it before
+// the run: the observer that counts its side effects and the expectations
+// it is judged by. The probes read them from here, never from the run-wide
+// Env, so what an operation is checked against is decided once, in one
+// place (the check package settles the configuration into targets).
+type Target struct {
+	Op *openapi.Operation
+	// Observer counts the operation's side effects; nil when none is known
+	// (verdicts then rest on the responses, and say so).
+	Observer Observer
+	// Profile is what the operation is judged by; nil means the run's
+	// (Env.Profile, else DefaultProfile).
+	Profile *Profile
+}
+
+// DefaultTargets settles ops with the defaults: the observer inferred from
+// the document (DefaultObserver) and the run's profile.
+func DefaultTargets(ops []openapi.Operation) []Target {
+	targets := make([]Target, len(ops))
+	for i := range ops {
+		targets[i] = Target{Op: &ops[i], Observer: DefaultObserver(&ops[i])}
+	}
+	return targets
+}
