@@ -56,7 +56,7 @@ func verdicts(t *testing.T, base string, op openapi.Operation) map[string]Result
 	t.Helper()
 	env := Env{BaseURL: base, Header: http.Header{"Authorization": {"Bearer " + t.Name()}}, Concurrency: 8, Rounds: 3, Timeout: 5 * time.Second}
 	env.OtherHeader = http.Header{"Authorization": {"Bearer other-" + t.Name()}} // cross-principal's principal B
-	env.targets = DefaultTargets([]openapi.Operation{op, createRefund()})                            // mismatch-target's other operation
+	env.targets = DefaultTargets([]openapi.Operation{op, createRefund()})        // mismatch-target's other operation
 	got := map[string]Result{}
 	for _, r := range Run(context.Background(), []openapi.Operation{op}, All(), env) {
 		got[r.Probe] = r
