@@ -89,13 +89,10 @@ func (c *Check) Run(ctx context.Context, plan *Plan) (*report.Run, error) {
 	if len(plan.Operations) == 0 {
 		return nil, fmt.Errorf("%s has no mutating operations to check", plan.Doc.Source)
 	}
+	if err := c.Preflight(ctx, plan); err != nil {
+		return nil, err
+	}
 	env := c.s.env
-	if err := reachable(ctx, env.BaseURL, c.opts.Timeout); err != nil {
-		return nil, err
-	}
-	if err := preflightObservers(ctx, c.s.cfg, env, plan.Targets); err != nil {
-		return nil, err
-	}
 	start := time.Now()
 	results := probes.RunTargets(ctx, plan.Targets, c.s.probes, env)
 	if err := ctx.Err(); err != nil {
@@ -110,6 +107,28 @@ func (c *Check) Run(ctx context.Context, plan *Plan) (*report.Run, error) {
 		Duration: time.Since(start),
 		Results:  results,
 	}, nil
+}
+
+// Preflight makes sure the target answers and that every configured
+// observer the plan uses can take a snapshot, before any probe runs: an
+// unreachable target or a broken observer is one error, not a wall of them.
+func (c *Check) Preflight(ctx context.Context, plan *Plan) error {
+	if err := reachable(ctx, c.s.env.BaseURL, c.opts.Timeout); err != nil {
+		return err
+	}
+	return preflightObservers(ctx, c.s.cfg, c.s.env, plan.Targets)
+}
+
+// Probes are the probes the check runs, in catalogue order.
+func (c *Check) Probes() []probes.Probe { return c.s.probes }
+
+// Gate is the lowest severity that fails the check.
+func (c *Check) Gate() probes.Severity { return c.s.gate }
+
+// RunOne runs probe p on the plan's i-th operation alone (after Preflight),
+// for a caller that runs each pair on its own, as idemchecktest does.
+func (c *Check) RunOne(ctx context.Context, plan *Plan, i int, p probes.Probe) probes.Result {
+	return probes.RunOne(ctx, plan.Targets, i, p, c.s.env)
 }
 
 // reachable makes sure something answers HTTP at base before any probe runs,

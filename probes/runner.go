@@ -79,6 +79,21 @@ produce:
 	return results
 }
 
+// RunOne runs probe p on targets[i] alone and returns its result; the other
+// targets stay known to the probes that need another one (mismatch-target).
+// It is how a test runs one (operation, probe) pair as a subtest.
+func RunOne(ctx context.Context, targets []Target, i int, p Probe, env Env) Result {
+	e := env.withDefaults()
+	targets = slices.Clone(targets)
+	e.targets = targets
+	note := dropUnusableObservers(ctx, e, targets[i:i+1])[targets[i].Op]
+	r := runOne(ctx, e, targets[i], p)
+	if note != "" && r.Verdict != Skip {
+		r.Diffs = append(r.Diffs, note)
+	}
+	return r
+}
+
 // groupByObserver groups the indexes of targets that share an observer (the
 // same collection, or a configured observer declared for several).
 func groupByObserver(targets []Target) [][]int {

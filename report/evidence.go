@@ -128,8 +128,11 @@ func exchangeTitle(i int, x probes.Exchange) string {
 	return label + " (" + formatDuration(x.Elapsed) + ")"
 }
 
-// formatDetail is the full plain-text account of a result, for a CI log:
+// Detail is the full plain-text account of a result, for a CI or test log:
 // reason, rule, fix, diffs, effects and the evidence exchanges.
+func Detail(r probes.Result) string { return formatDetail(r) }
+
+// formatDetail is Detail.
 func formatDetail(r probes.Result) string {
 	var b strings.Builder
 	b.WriteString(resultReason(r) + "\n")
