@@ -84,10 +84,18 @@ func (c *Check) Plan(ctx context.Context, doc *openapi.Document) (*Plan, error) 
 
 // Run makes sure the target answers, checks its configured observers, runs
 // every selected probe on every planned operation and returns the results.
-// Cancelling ctx stops it: an interrupted run is an error.
+// Cancelling ctx (a signal), or spending Options.MaxDuration, stops the
+// work in flight: the run is returned with what finished, the rest as
+// errors "not run: <why>", and Run.Stopped saying why, so every report can
+// still be written.
 func (c *Check) Run(ctx context.Context, plan *Plan) (*report.Run, error) {
 	if len(plan.Operations) == 0 {
 		return nil, fmt.Errorf("%s has no mutating operations to check", plan.Doc.Source)
+	}
+	if c.opts.MaxDuration > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, c.opts.MaxDuration, fmt.Errorf("time budget (--max-duration %s) spent", c.opts.MaxDuration))
+		defer cancel()
 	}
 	if err := c.Preflight(ctx, plan); err != nil {
 		return nil, err
@@ -95,10 +103,12 @@ func (c *Check) Run(ctx context.Context, plan *Plan) (*report.Run, error) {
 	env := c.s.env
 	start := time.Now()
 	results := probes.RunTargets(ctx, plan.Targets, c.s.probes, env)
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("interrupted: %w", err)
+	stopped := ""
+	if cause := context.Cause(ctx); cause != nil {
+		stopped = cause.Error()
 	}
 	return &report.Run{
+		Stopped:  stopped,
 		Tool:     c.opts.Tool,
 		Spec:     plan.Doc.Source,
 		BaseURL:  env.BaseURL,

@@ -46,6 +46,12 @@ type Options struct {
 	// set, is its content and Config only its name.
 	Config     string
 	ConfigData []byte
+	// MaxDuration bounds the whole run (--max-duration); zero is none.
+	// When it is spent the run stops cleanly: what finished is reported,
+	// the rest is an error "not run: time budget".
+	MaxDuration time.Duration
+	// Rate caps requests per second across the run (--rate); zero is none.
+	Rate float64
 	// Tool names the program in reports ("idemcheck 1.2.3").
 	Tool string
 }
@@ -139,6 +145,12 @@ func (o *Options) validate(needTarget bool) (*settings, error) {
 	if o.Timeout <= 0 {
 		return nil, usagef("--timeout must be positive, got %s", o.Timeout)
 	}
+	if o.MaxDuration < 0 {
+		return nil, usagef("--max-duration must not be negative, got %s", o.MaxDuration)
+	}
+	if o.Rate < 0 || o.Rate > 1e6 {
+		return nil, usagef("--rate must be between 0 (no limit) and 1000000 requests per second, got %g", o.Rate)
+	}
 	for _, p := range o.IgnoreFields {
 		if p != "" && !strings.HasPrefix(p, "/") {
 			return nil, usagef("--ignore-field %q is not a JSON pointer (it must start with /)", p)
@@ -159,6 +171,7 @@ func (o *Options) validate(needTarget bool) (*settings, error) {
 		IgnoreFields: o.IgnoreFields,
 		OtherHeader:  other,
 		Profile:      s.profile,
+		Rate:         o.Rate,
 	}
 	return s, nil
 }

@@ -53,6 +53,8 @@ func NewCmdCheck(stdout, stderr io.Writer, runF func(context.Context, *CheckOpti
 	f.StringVar(&o.RaceMode, "race-mode", string(probes.DefaultRaceMode), "how concurrent releases its copies: auto (h2 when the target speaks HTTP/2, else last-byte), last-byte, h2, naive")
 	f.IntVar(&o.Parallel, "parallel", probes.DefaultParallel, "operations probed at once")
 	f.DurationVar(&o.Timeout, "timeout", probes.DefaultTimeout, "timeout of every single request")
+	f.DurationVar(&o.MaxDuration, "max-duration", 0, "time budget of the whole run; when spent, what finished is reported and the rest is 'not run' (default no limit)")
+	f.Float64Var(&o.Rate, "rate", 0, "at most this many requests per second across the run (default no limit)")
 	f.StringVar(&o.FailOn, "fail-on", check.DefaultFailOn, "lowest severity that fails the run: info, minor, major, critical")
 	f.StringVar(&o.Config, "config", "", "configuration file (idemcheck.yaml): request bodies, path parameters, keys and side-effect observers per operation")
 	f.StringVar(&opts.Reports.JUnit, "junit", "", "write a JUnit XML report to FILE ('-' for stdout)")

@@ -48,10 +48,21 @@ func usagef(format string, args ...any) error {
 	return usageError{fmt.Errorf(format, args...)}
 }
 
-// Main runs the command line and returns the exit code.
+// Main runs the command line and returns the exit code. The first SIGINT
+// or SIGTERM stops the work in flight, and the reports of what finished
+// are still written; a second one ends the process at once.
 func Main() ExitCode {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		if s, ok := <-sigs; ok {
+			signal.Stop(sigs) // the next signal has its default effect
+			cancel(fmt.Errorf("interrupted by %v", s))
+		}
+	}()
+	defer signal.Stop(sigs)
 	return run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 }
 

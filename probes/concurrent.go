@@ -103,6 +103,9 @@ func runRound(ctx context.Context, x *Experiment, rel releaser, round, n int) (*
 	o := &roundOutcome{mode: rel.mode()}
 	var v *volley
 	effect, _, err := x.Measure(ctx, fmt.Sprintf("round %d: %d concurrent copies (%s)", round, n, rel.mode()), func() error {
+		if err := x.Env.limit.wait(ctx, n); err != nil { // rate.go: the copies leave together
+			return err
+		}
 		v = rel.release(ctx, x, fmt.Sprintf("round %d", round), reqs)
 		o.replies, o.spread, o.note = v.replies, v.spread(), v.note
 		var err error

@@ -96,7 +96,9 @@ func (x *Experiment) SendDropped(ctx context.Context, label, key string, after t
 		return err
 	}
 	payload := requestBody(req)
-	err = nil
+	if err := x.Env.limit.wait(ctx, 1); err != nil {
+		return err
+	}
 	elapsed := timed(func() { err = dropRequest(ctx, x.Env, req, after) })
 	ex := Exchange{Label: label, Request: recordRequest(req, payload, x.Env.Header), Elapsed: elapsed, Err: errDropped}
 	if err != nil {

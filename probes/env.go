@@ -47,6 +47,11 @@ type Env struct {
 
 	autoModes *autoModes // RaceAuto's decision per base URL, for one run
 
+	// Rate, when positive, caps the run's requests per second (--rate),
+	// across every operation and sender; limit enforces it for one run.
+	Rate  float64
+	limit *limiter
+
 	// OtherHeader names a second principal (--other-header): its headers
 	// replace the same-named ones of Header in cross-principal's requests
 	// as principal B. Empty means the probe is skipped.
@@ -91,6 +96,7 @@ func (e Env) withDefaults() *Env {
 	if e.RaceMode == "" {
 		e.RaceMode = DefaultRaceMode
 	}
+	e.limit = newLimiter(e.Rate)
 	e.autoModes = &autoModes{}    // a fresh decision per run
 	e.exclusive = &sync.RWMutex{} // one per run, like autoModes
 	return &e

@@ -25,6 +25,9 @@ func (r *reply) is4xx() bool { return r != nil && r.Status >= 400 && r.Status < 
 
 // send performs req with the per-request timeout and reads the body.
 func send(ctx context.Context, env *Env, req *http.Request) (*reply, error) {
+	if err := env.limit.wait(ctx, 1); err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithTimeout(ctx, env.Timeout)
 	defer cancel()
 	resp, err := env.Client.Do(req.WithContext(ctx))

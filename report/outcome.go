@@ -47,6 +47,9 @@ func (r *Run) Outcome() Outcome {
 	if failed > 0 {
 		return Outcome{Findings, fmt.Sprintf("%d finding(s) at or above --fail-on %s", failed, gate)}
 	}
+	if r.Stopped != "" {
+		return Outcome{Untestable, "the run stopped before it finished (" + r.Stopped + "); the probes not run are errors"}
+	}
 	ran, errored, gated := 0, 0, 0
 	for _, res := range r.Results {
 		if res.Verdict == probes.Skip {

@@ -21,6 +21,9 @@ type Run struct {
 	// displayed (the terminal total line, JSON, Markdown). The zero value,
 	// probes.Info, means any failure fails the run.
 	Gate    probes.Severity
+	// Stopped says why the run stopped before it finished (a signal, the
+	// time budget); "" when it ran to the end. A stopped run never passes.
+	Stopped string
 	Results []probes.Result
 }
 
