@@ -20,7 +20,7 @@ type Run struct {
 	// Gate is the --fail-on severity the run is judged by; it is only
 	// displayed (the terminal total line, JSON, Markdown). The zero value,
 	// probes.Info, means any failure fails the run.
-	Gate    probes.Severity
+	Gate probes.Severity
 	// Stopped says why the run stopped before it finished (a signal, the
 	// time budget); "" when it ran to the end. A stopped run never passes.
 	Stopped string
