@@ -55,6 +55,22 @@ func (concurrentProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 			}
 		}
 	}
+	if failed == 0 && errored == 0 && ctx.Err() == nil { // concurrent_quick.go: more chances, cheaply
+		q, err := runQuickRounds(ctx, x, rel, rounds+1, n, one, observed)
+		switch {
+		case err != nil:
+			errored++
+			summaries = append(summaries, fmt.Sprintf("quick rounds (%s): %v", mode, err))
+		default:
+			rounds += q.ran
+			summaries = append(summaries, q.summary)
+			if len(q.problems) > 0 {
+				failed++
+				res.Diffs = append(res.Diffs, fmt.Sprintf("round %d: %s", q.failedAt, strings.Join(q.problems, "; ")))
+				res.Diffs = append(res.Diffs, q.diffs...)
+			}
+		}
+	}
 	if why != "" {
 		summaries = append([]string{"release: " + why}, summaries...)
 	}
@@ -92,13 +108,9 @@ type roundOutcome struct {
 // once to read the stored result, measuring the round's effect.
 func runRound(ctx context.Context, x *Experiment, rel releaser, round, n int) (*roundOutcome, error) {
 	key := x.Key()
-	reqs := make([]*http.Request, n)
-	for i := range reqs {
-		req, err := buildFor(x, x.Op, key, nil)
-		if err != nil {
-			return nil, err
-		}
-		reqs[i] = req
+	reqs, err := roundRequests(x, key, n)
+	if err != nil {
+		return nil, err
 	}
 	o := &roundOutcome{mode: rel.mode()}
 	var v *volley
@@ -123,6 +135,19 @@ func runRound(ctx context.Context, x *Experiment, rel releaser, round, n int) (*
 		}
 	}
 	return o, nil
+}
+
+// roundRequests builds n copies of the operation's request with key.
+func roundRequests(x *Experiment, key string, n int) ([]*http.Request, error) {
+	reqs := make([]*http.Request, n)
+	for i := range reqs {
+		req, err := buildFor(x, x.Op, key, nil)
+		if err != nil {
+			return nil, err
+		}
+		reqs[i] = req
+	}
+	return reqs, nil
 }
 
 // problems lists how the round's responses break the rules: every 2xx must be

@@ -1,15 +1,18 @@
 // Command race measures how often the concurrent probe catches a
 // check-then-act race, per release mode and race window:
 //
-//	go run ./bench/race                     # 20 runs per cell, windows 2ms, 500µs, 100µs
-//	go run ./bench/race -runs 50 -windows 1ms,50us
+//	go run ./bench/race                     # 20 runs per cell, windows 2ms, 500µs, 100µs, parked and CPU-bound holds
+//	go run ./bench/race -runs 50 -windows 1ms,50us -holds cpu
 //
 // A run is what `idemcheck check --probes concurrent` does by default
 // (--concurrency 10, --rounds 3) against a fresh payments-check-then-act
 // example server on loopback whose check and act are the window apart; the
-// race is detected when the verdict is fail. The table shows the fraction
-// of runs that detected it, and the median client-side send spread of the
-// rounds (h2 sends every final frame in one write: 0s).
+// race is detected when the verdict is fail. The window is either a parked
+// wait (hold park: a database round trip) or CPU work (hold cpu: a busy
+// loop that keeps the handler on its processor). The table shows the
+// fraction of runs that detected it, the rounds that caught it over all
+// rounds, and the median client-side send spread of the rounds (h2 sends
+// every final frame in one write: 0s).
 package main
 
 import (
@@ -34,6 +37,7 @@ func main() { os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stder
 // config is the parsed command line.
 type config struct {
 	runs    int
+	holds   []string
 	windows []time.Duration
 	modes   []probes.RaceMode
 }
@@ -54,17 +58,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "check-then-act race detected by the concurrent probe (--concurrency %d --rounds %d), %d runs per cell\n\n",
 		probes.DefaultConcurrency, probes.DefaultRounds, cfg.runs)
 	var rows []row
-	for _, w := range cfg.windows {
-		r := row{window: w}
-		for _, mode := range cfg.modes {
-			c, err := measure(ctx, op, w, mode, cfg.runs)
-			if err != nil {
-				fmt.Fprintln(stderr, "race:", err)
-				return 1
+	for _, hold := range cfg.holds {
+		for _, w := range cfg.windows {
+			r := row{hold: hold, window: w}
+			for _, mode := range cfg.modes {
+				c, err := measure(ctx, op, w, hold == "cpu", mode, cfg.runs)
+				if err != nil {
+					fmt.Fprintln(stderr, "race:", err)
+					return 1
+				}
+				r.cells = append(r.cells, c)
 			}
-			r.cells = append(r.cells, c)
+			rows = append(rows, r)
 		}
-		rows = append(rows, r)
 	}
 	printTable(stdout, cfg.modes, rows)
 	return 0
@@ -76,6 +82,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	runs := fs.Int("runs", 20, "default runs per window and mode")
 	windows := fs.String("windows", "2ms,500us,100us", "race windows of the example server, comma-separated")
 	modes := fs.String("modes", "naive,last-byte,h2", "release modes, comma-separated (auto, last-byte, h2, naive)")
+	holds := fs.String("holds", "park,cpu", "what the race window is: park (a parked wait), cpu (a busy loop), comma-separated")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -86,6 +93,12 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		return nil, fmt.Errorf("-runs must be between 1 and 10000, got %d", *runs)
 	}
 	cfg := &config{runs: *runs}
+	for _, h := range strings.Split(*holds, ",") {
+		if h = strings.TrimSpace(h); h != "park" && h != "cpu" {
+			return nil, fmt.Errorf("-holds: %q is neither park nor cpu", h)
+		}
+		cfg.holds = append(cfg.holds, strings.TrimSpace(h))
+	}
 	for _, s := range strings.Split(*windows, ",") {
 		d, err := time.ParseDuration(strings.TrimSpace(s))
 		if err != nil || d <= 0 || d > time.Second {
@@ -121,7 +134,7 @@ func createPayment(ctx context.Context) (openapi.Operation, error) {
 
 // measure does runs default runs of the concurrent probe in mode against
 // fresh racy servers with the given window.
-func measure(ctx context.Context, op openapi.Operation, window time.Duration, mode probes.RaceMode, runs int) (cell, error) {
+func measure(ctx context.Context, op openapi.Operation, window time.Duration, busy bool, mode probes.RaceMode, runs int) (cell, error) {
 	concurrent, err := probes.Select([]string{"concurrent"})
 	if err != nil {
 		return cell{}, err
@@ -129,7 +142,7 @@ func measure(ctx context.Context, op openapi.Operation, window time.Duration, mo
 	v := examples.Variant{
 		Name: "payments-check-then-act",
 		Handler: func() http.Handler {
-			return payments.New(payments.Options{Flaw: payments.FlawRace, RaceWindow: window})
+			return payments.New(payments.Options{Flaw: payments.FlawRace, RaceWindow: window, RaceBusy: busy})
 		},
 	}
 	c := cell{runs: runs}
@@ -151,6 +164,9 @@ func measure(ctx context.Context, op openapi.Operation, window time.Duration, mo
 			c.lastError = res.Reason
 		}
 		c.spreads = append(c.spreads, sendSpreads(res)...)
+		caught, rounds := roundsCaught(res)
+		c.caught += caught
+		c.rounds += rounds
 	}
 	return c, nil
 }

@@ -8,7 +8,7 @@ import (
 )
 
 func TestBadFlagsExitTwo(t *testing.T) {
-	for _, args := range [][]string{{"-runs", "0"}, {"-windows", "soon"}, {"-modes", "fast"}, {"extra"}} {
+	for _, args := range [][]string{{"-runs", "0"}, {"-windows", "soon"}, {"-modes", "fast"}, {"-holds", "spin"}, {"extra"}} {
 		var out, errs bytes.Buffer
 		if code := run(context.Background(), args, &out, &errs); code != 2 || errs.Len() == 0 {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and an error line", args, code, errs.String())
@@ -20,10 +20,10 @@ func TestBadFlagsExitTwo(t *testing.T) {
 // caught by the synchronized releases in one default run.
 func TestOneRunPerCell(t *testing.T) {
 	var out, errs bytes.Buffer
-	if code := run(context.Background(), []string{"-runs", "1", "-windows", "2ms", "-modes", "last-byte,h2"}, &out, &errs); code != 0 {
+	if code := run(context.Background(), []string{"-runs", "1", "-windows", "2ms", "-modes", "last-byte,h2", "-holds", "park"}, &out, &errs); code != 0 {
 		t.Fatalf("exit %d: %s", code, errs.String())
 	}
-	if !strings.Contains(out.String(), "1/1 (100%)  1/1 (100%)") {
+	if strings.Count(out.String(), "1/1 (100%)") != 2 {
 		t.Errorf("table does not show the race caught in both modes:\n%s", out.String())
 	}
 }

@@ -120,6 +120,7 @@ func ParseFlaw(s string) (Flaw, error) {
 type policy struct {
 	ignoreKey    bool          // FlawNoIdempotency
 	raceWindow   time.Duration // FlawRace: >0 separates check from act
+	raceBusy     bool          // FlawRace: the window is CPU work, not a parked wait
 	bodyBlind    bool          // FlawKeyOnlyFingerprint
 	keyOptional  bool          // FlawOptionalKey
 	repeatEffect bool          // FlawReplayButRepeat
@@ -144,7 +145,7 @@ func policyFor(opts Options) (policy, error) {
 		if w <= 0 {
 			w = DefaultRaceWindow
 		}
-		return policy{raceWindow: w}, nil
+		return policy{raceWindow: w, raceBusy: opts.RaceBusy}, nil
 	case FlawKeyOnlyFingerprint:
 		return policy{bodyBlind: true}, nil
 	case FlawOptionalKey:
@@ -177,14 +178,18 @@ func policyFor(opts Options) (policy, error) {
 // the reservation are two locked steps with a gap between them, so two
 // requests can both find the key unseen and both reserve (the second
 // overwrites the first) and both process.
-func (s *keyStore) beginCheckThenAct(scope, fingerprint string, window time.Duration) (*keyEntry, outcome) {
+func (s *keyStore) beginCheckThenAct(scope, fingerprint string, window time.Duration, busy bool) (*keyEntry, outcome) {
 	s.mu.Lock()
 	seen := s.lookup(scope) != nil
 	s.mu.Unlock()
 	if seen {
 		return s.begin(scope, fingerprint)
 	}
-	hold(window) // the "act" comes later than the "check", by window exactly
+	if busy {
+		spin(window) // the "act" comes later than the "check", by window of CPU work
+	} else {
+		hold(window) // the "act" comes later than the "check", by window exactly
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.reserve(scope, fingerprint), fresh

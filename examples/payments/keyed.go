@@ -36,7 +36,7 @@ func (s *server) serveKeyed(w http.ResponseWriter, r *http.Request, body []byte,
 	var e *keyEntry
 	var o outcome
 	if p.raceWindow > 0 {
-		e, o = s.keys.beginCheckThenAct(s.keyScope(r, key), fp, p.raceWindow)
+		e, o = s.keys.beginCheckThenAct(s.keyScope(r, key), fp, p.raceWindow, p.raceBusy)
 	} else {
 		e, o = s.keys.begin(s.keyScope(r, key), fp)
 	}

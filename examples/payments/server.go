@@ -24,6 +24,11 @@ type Options struct {
 	// RaceWindow is FlawRace's gap between check and act
 	// (DefaultRaceWindow when zero); other flaws ignore it.
 	RaceWindow time.Duration
+	// RaceBusy makes FlawRace's window CPU work (a busy loop, as a handler
+	// hashing or rendering between its lookup and its insert) instead of a
+	// parked wait (a database round trip): a window in which the handler
+	// holds a processor, so the other copies can only race it on another.
+	RaceBusy bool
 	// Latency is added before processing each request, plus up to 20% jitter,
 	// so that concurrent duplicates really overlap.
 	Latency time.Duration

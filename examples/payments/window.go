@@ -23,3 +23,10 @@ func hold(d time.Duration) {
 	}
 	time.Sleep(d)
 }
+
+// spin keeps the processor busy for d, as CPU work between a lookup and an
+// insert does: the goroutine is neither parked nor yielding.
+func spin(d time.Duration) {
+	for start := time.Now(); time.Since(start) < d; {
+	}
+}

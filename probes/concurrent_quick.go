@@ -1,0 +1,130 @@
+package probes
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// A check-then-act race whose window is CPU work, not a parked wait, is
+// caught in only some rounds however tightly the copies are released: the
+// copies can only overlap on another processor, and whether one is free at
+// that instant is up to the server's scheduler. What raises the odds is
+// more rounds; what keeps them cheap is not measuring each one. So when the
+// measured rounds found nothing, quick rounds follow: the same release with
+// a fresh key each, judged on their responses (a race shows as two
+// different successful responses in one round), their side effects
+// measured together, stopping at the first that shows the defect or when
+// their count or time budget is spent.
+
+const (
+	// maxQuickRounds bounds the quick rounds after the measured ones.
+	maxQuickRounds = 12
+	// quickRoundsBudget bounds their time: against a slow server fewer run.
+	quickRoundsBudget = 400 * time.Millisecond
+)
+
+// quickRounds is what the quick rounds found.
+type quickRounds struct {
+	ran      int      // rounds released
+	failedAt int      // the round (counted after the measured ones) that showed the defect; 0 for none
+	problems []string // what it showed, and the batch's effect when it is off
+	diffs    []string // one example diff
+	summary  string   // the line for the rounds evidence
+}
+
+// runQuickRounds releases up to maxQuickRounds rounds of n copies through
+// rel after the first measured rounds, measured as one step. one is a
+// single request's side effect (observed says whether it is known).
+func runQuickRounds(ctx context.Context, x *Experiment, rel releaser, first, n, one int, observed bool) (*quickRounds, error) {
+	q := &quickRounds{}
+	prof := x.Profile()
+	statuses := map[int]int{}
+	label := fmt.Sprintf("quick rounds from %d: up to %d rounds of %d copies, measured together", first, maxQuickRounds, n)
+	effect, measured, err := x.Measure(ctx, label, func() error {
+		deadline := time.Now().Add(quickRoundsBudget)
+		for k := 0; k < maxQuickRounds && time.Now().Before(deadline) && ctx.Err() == nil; k++ {
+			round := first + k
+			reqs, err := roundRequests(x, x.Key(), n)
+			if err != nil {
+				return err
+			}
+			if err := x.Env.limit.wait(ctx, n); err != nil {
+				return err
+			}
+			v := rel.release(ctx, x, fmt.Sprintf("round %d", round), reqs)
+			q.ran++
+			for i, err := range v.errs {
+				if err != nil {
+					return fmt.Errorf("round %d copy %d: %w", round, i+1, err)
+				}
+			}
+			for _, r := range v.replies {
+				statuses[r.Status]++
+			}
+			if problems, diffs := inRoundProblems(v.replies, x.ignoreFields, prof); len(problems) > 0 {
+				q.failedAt, q.problems, q.diffs = round, problems, diffs
+				keepDistinct(x, v.exchanges)
+				return nil
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if measured && observed && effect != q.ran*one {
+		q.problems = append(q.problems, fmt.Sprintf("%d quick rounds added %d side effect(s); one request adds %d", q.ran, effect, one))
+		if q.failedAt == 0 {
+			q.failedAt = first + q.ran - 1
+		}
+	}
+	q.summary = fmt.Sprintf("rounds %d–%d (%s, quick: measured together): %s", first, first+q.ran-1, rel.mode(), countStatuses(statuses))
+	if measured {
+		q.summary += fmt.Sprintf(", side effect %+d", effect)
+	}
+	return q, nil
+}
+
+// inRoundProblems judges a quick round on its responses alone: every 2xx
+// must be the same result (the one stored for the key), everything else
+// the profile's in-flight answer.
+func inRoundProblems(replies []*reply, ignore []string, prof *Profile) (problems, diffs []string) {
+	var stored *reply
+	differing, others := 0, 0
+	for i, r := range replies {
+		switch {
+		case r.is2xx() && stored == nil:
+			stored = r
+		case r.is2xx():
+			if d := prof.replayDiff(stored, r, ignore); d != "" {
+				differing++
+				if differing == 1 {
+					diffs = append(diffs, fmt.Sprintf("copy %d vs the round's first success (-first +copy):\n%s", i+1, d))
+				}
+			}
+		case prof.acceptsInFlight(r.Status):
+		default:
+			others++
+		}
+	}
+	if differing > 0 {
+		problems = append(problems, fmt.Sprintf("%d successful responses differ from the round's first (processed more than once)", differing))
+	}
+	if others > 0 {
+		problems = append(problems, fmt.Sprintf("%d responses were neither the stored result nor %s", others, statusList(prof.InFlightStatuses)))
+	}
+	return problems, diffs
+}
+
+// countStatuses renders status counts in ascending order: "201×9 409×81".
+func countStatuses(counts map[int]int) string {
+	var parts []string
+	for s := 100; s < 600; s++ {
+		if counts[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d×%d", s, counts[s]))
+		}
+	}
+	return strings.Join(parts, " ")
+}
