@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/idemcheck/idemcheck/examples"
 	"github.com/idemcheck/idemcheck/examples/payments"
+	"github.com/idemcheck/idemcheck/internal/browsertest"
 	"github.com/idemcheck/idemcheck/internal/junittest"
 )
 
@@ -176,6 +178,28 @@ func TestDemoBehavesAsDocumented(t *testing.T) {
 		if correct := len(v.ExpectFail) == 0; correct != (s.Failures == 0) {
 			t.Errorf("%s: %d failures, but %d probes are expected to fail", v.Name, s.Failures, len(v.ExpectFail))
 		}
+	}
+	t.Run("html report in a browser", func(t *testing.T) { demoReportInABrowser(t, out) })
+}
+
+// updateDocs rewrites docs/demo-report.png from the demo's HTML report.
+var updateDocs = flag.Bool("update", false, "rewrite docs/demo-report.png, the README's picture, from a demo HTML report rendered in Chromium")
+
+// demoReportInABrowser renders the HTML report of a flawed demo example in
+// headless Chromium: every failed probe is a finding section. With -update
+// its screenshot becomes the README's picture.
+func demoReportInABrowser(t *testing.T, out string) {
+	browser := browsertest.Require(t)
+	page, err := filepath.Abs(filepath.Join(out, "payments-no-idempotency.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dom := browsertest.DumpDOM(t, browser, page)
+	if n := strings.Count(dom, `<section class="finding`); n < 5 {
+		t.Errorf("the rendered report has %d finding sections; the flaw fails at least 5 probes", n)
+	}
+	if *updateDocs {
+		browsertest.Screenshot(t, browser, page, filepath.Join("..", "docs", "demo-report.png"), 1280, 1500)
 	}
 }
 

@@ -2,13 +2,12 @@ package report
 
 import (
 	"bytes"
-	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/idemcheck/idemcheck/internal/browsertest"
 )
 
 func TestWriteHTML(t *testing.T) {
@@ -57,12 +56,8 @@ func TestWriteHTMLReturnsWriteErrors(t *testing.T) {
 // the rendered DOM: the matrix, the findings and the skips are all there.
 // It skips only where no Chromium is installed (CI installs it: .ci/run).
 func TestHTMLRendersInABrowser(t *testing.T) {
-	browser := findChromium()
-	if browser == "" {
-		t.Skip("chromium not installed (apt-get install chromium)")
-	}
-	dir := t.TempDir()
-	page := filepath.Join(dir, "report.html")
+	browser := browsertest.Require(t)
+	page := filepath.Join(t.TempDir(), "report.html")
 	var buf bytes.Buffer
 	if err := WriteHTML(&buf, fixtureRun()); err != nil {
 		t.Fatal(err)
@@ -70,43 +65,16 @@ func TestHTMLRendersInABrowser(t *testing.T) {
 	if err := os.WriteFile(page, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	args := append(chromiumFlags(dir), "--dump-dom", "file://"+page)
-	dom, err := exec.CommandContext(ctx, browser, args...).Output()
-	if err != nil {
-		t.Fatalf("chromium: %v", err)
-	}
+	dom := browsertest.DumpDOM(t, browser, page)
 	run := fixtureRun()
 	c := run.Counts()
-	if got, want := strings.Count(string(dom), `<section class="finding`), c.Fail+c.Error; got != want {
+	if got, want := strings.Count(dom, `<section class="finding`), c.Fail+c.Error; got != want {
 		t.Errorf("rendered %d finding sections, want %d", got, want)
 	}
-	if got, want := strings.Count(string(dom), "<tr><th><code>"), len(run.Groups()); got != want {
+	if got, want := strings.Count(dom, "<tr><th><code>"), len(run.Groups()); got != want {
 		t.Errorf("rendered %d matrix rows, want %d", got, want)
 	}
 	if *screenshot != "" {
-		shot, _ := filepath.Abs(*screenshot)
-		args := append(chromiumFlags(dir), "--window-size=1280,2000", "--screenshot="+shot, "file://"+page)
-		if out, err := exec.CommandContext(ctx, browser, args...).CombinedOutput(); err != nil {
-			t.Errorf("screenshot: %v\n%s", err, out)
-		}
+		browsertest.Screenshot(t, browser, page, *screenshot, 1280, 2000)
 	}
-}
-
-// findChromium returns the path of a Chromium binary, or "".
-func findChromium() string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
-
-// chromiumFlags start a headless browser that stays off the network.
-func chromiumFlags(profile string) []string {
-	return []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir=" + filepath.Join(profile, "chromium")}
 }
