@@ -79,6 +79,18 @@ func openH2(ctx context.Context, cfg Config, u *url.URL) (*h2Conn, error) {
 		conn.Close()
 		return nil, fmt.Errorf("%w: TLS ALPN did not select h2", ErrNoH2)
 	}
+	c := newH2Conn(conn, cfg)
+	if err := c.handshake(ctx); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	go c.readLoop()
+	return c, nil
+}
+
+// newH2Conn prepares an HTTP/2 client connection on conn, with the
+// defaults of RFC 9113 §6.5.2 until the server's SETTINGS arrive.
+func newH2Conn(conn net.Conn, cfg Config) *h2Conn {
 	c := &h2Conn{
 		conn:         conn,
 		cfg:          cfg,
@@ -100,14 +112,11 @@ func openH2(ctx context.Context, cfg Config, u *url.URL) (*h2Conn, error) {
 	c.read.ReadMetaHeaders = hpack.NewDecoder(4096, nil)
 	c.wfr = http2.NewFramer(&c.wbuf, nil)
 	c.enc = hpack.NewEncoder(&c.hbuf)
-	if err := c.handshake(ctx); err != nil {
-		conn.Close()
-		return nil, err
-	}
-	go c.readLoop()
-	return c, nil
+	return c
 }
 
+// handshake sends the preface and our SETTINGS, applies the server's, and
+// returns after a PING round trip.
 func (c *h2Conn) handshake(ctx context.Context) error {
 	deadline := time.Now().Add(c.cfg.Timeout)
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
