@@ -42,8 +42,9 @@ type h2Conn struct {
 	conn   net.Conn
 	cfg    Config
 	budget *readBudget
-	read   *http2.Framer // used by the handshake, then only by readLoop
-	dead   chan struct{} // closed when readLoop has ended every stream and returned
+	read   *http2.Framer  // used by the handshake, then only by readLoop
+	dec    *hpack.Decoder // the header blocks' decoder, used by readLoop
+	dead   chan struct{}  // closed when readLoop has ended every stream and returned
 
 	wmu   sync.Mutex
 	wbuf  bytes.Buffer
@@ -108,8 +109,8 @@ func newH2Conn(conn net.Conn, cfg Config) *h2Conn {
 	c.budget = &readBudget{r: conn, left: 1 << 20}
 	c.read = http2.NewFramer(nil, bufio.NewReader(c.budget))
 	c.read.SetMaxReadFrameSize(h2MaxReadFrame)
-	c.read.MaxHeaderListSize = uint32(cfg.MaxHeaderBytes)
-	c.read.ReadMetaHeaders = hpack.NewDecoder(4096, nil)
+	c.dec = hpack.NewDecoder(4096, nil) // our SETTINGS_HEADER_TABLE_SIZE is the default
+	c.dec.SetMaxStringLength(cfg.MaxHeaderBytes)
 	c.wfr = http2.NewFramer(&c.wbuf, nil)
 	c.enc = hpack.NewEncoder(&c.hbuf)
 	return c
@@ -137,6 +138,10 @@ func (c *h2Conn) handshake(ctx context.Context) error {
 		return fmt.Errorf("send HTTP/2 preface: %w", err)
 	}
 	first, err := c.read.ReadFrame()
+	var ce http2.ConnectionError
+	if errors.As(err, &ce) { // an HTTP/2 frame, but an invalid one
+		return fmt.Errorf("HTTP/2 handshake: the server's first frame is invalid: %w", c.frameError(err))
+	}
 	sf, ok := first.(*http2.SettingsFrame)
 	if err != nil || !ok || sf.IsAck() {
 		why := fmt.Sprintf("a %T", first)

@@ -51,8 +51,11 @@ func (c *h2Conn) readLoop() {
 			return
 		}
 		switch f := fr.(type) {
-		case *http2.MetaHeadersFrame:
-			err = c.headers(f)
+		case *http2.HeadersFrame:
+			var b *h2Block
+			if b, err = c.readBlock(f); err == nil {
+				err = c.headers(b)
+			}
 		case *http2.DataFrame:
 			err = c.data(f)
 		default:
@@ -74,45 +77,48 @@ func (c *h2Conn) stream(id uint32, what string) (*h2Stream, error) {
 	return nil, fmt.Errorf("the server sent %s on stream %d, which idemcheck never opened", what, id)
 }
 
-func (c *h2Conn) headers(f *http2.MetaHeadersFrame) error {
+func (c *h2Conn) headers(f *h2Block) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	s, err := c.stream(f.StreamID, "HEADERS")
+	s, err := c.stream(f.streamID, "HEADERS")
 	if err != nil || s.ended {
 		return err
 	}
 	s.blocks++
 	switch {
-	case f.Truncated:
+	case f.truncated:
 		c.endLocked(s, fmt.Errorf("read response: more than %d bytes: %w", c.cfg.MaxHeaderBytes, ErrHeaderTooLarge))
 		return nil
 	case s.blocks > h2MaxHeaderBlocks:
 		c.endLocked(s, fmt.Errorf("read response: more than %d header blocks", h2MaxHeaderBlocks))
 		return nil
+	case f.invalid != nil:
+		c.endLocked(s, fmt.Errorf("malformed response: %w", f.invalid))
+		return nil
 	case s.status != 0: // trailers: they carry nothing we compare, and end the stream
-		if !f.StreamEnded() {
+		if !f.endStream {
 			c.endLocked(s, errors.New("malformed response: trailers without END_STREAM"))
 			return nil
 		}
 		c.finishLocked(s, true)
 		return nil
 	}
-	status, err := strconv.Atoi(f.PseudoValue("status"))
+	status, err := strconv.Atoi(f.status)
 	if err != nil || status < 100 || status > 999 {
 		c.endLocked(s, fmt.Errorf("malformed response: no valid :status"))
 		return nil
 	}
 	if status < 200 { // 1xx are informational: the real response follows
-		if f.StreamEnded() {
+		if f.endStream {
 			c.endLocked(s, fmt.Errorf("malformed response: informational %d ends the stream", status))
 		}
 		return nil
 	}
 	s.status = status
-	for _, hf := range f.RegularFields() {
+	for _, hf := range f.fields {
 		s.header.Add(http.CanonicalHeaderKey(hf.Name), hf.Value)
 	}
-	if f.StreamEnded() {
+	if f.endStream {
 		c.finishLocked(s, true)
 		return nil
 	}
@@ -146,7 +152,8 @@ func (c *h2Conn) data(f *http2.DataFrame) error {
 	case f.StreamEnded():
 		c.finishLocked(s, true)
 	case !s.decode && len(s.raw) > c.cfg.MaxBody, s.flow >= c.streamWindow:
-		c.finishLocked(s, false) // enough read: cut, and stop the server sending more
+		// Enough read: cut the body, and stop the server sending more.
+		c.finishLocked(s, false)
 		go c.write(func(w *http2.Framer) error { return w.WriteRSTStream(s.id, http2.ErrCodeCancel) }) //nolint:errcheck // best effort
 	}
 	return nil

@@ -99,7 +99,7 @@ func (c *h2Conn) control(fr http2.Frame, handshake bool) error {
 		c.end(f.StreamID, fmt.Errorf("the server reset the stream (%v)", f.ErrCode))
 	case *http2.PushPromiseFrame:
 		return fmt.Errorf("the server sent PUSH_PROMISE although push is disabled (RFC 9113 §8.4)")
-	case *http2.MetaHeadersFrame, *http2.DataFrame:
+	case *http2.HeadersFrame, *http2.DataFrame:
 		return fmt.Errorf("the server sent %s on stream %d before any request", fr.Header().Type, fr.Header().StreamID)
 	}
 	return nil

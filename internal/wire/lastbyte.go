@@ -3,9 +3,11 @@ package wire
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"runtime"
 	"time"
 )
@@ -73,7 +75,7 @@ func ReleaseLastByte(ctx context.Context, cfg Config, reqs []*http.Request) []Ou
 				return
 			}
 			r, err := ReadResponse(c, reqs[i], gzipped[i], cfg)
-			if err != nil && ctx.Err() != nil {
+			if err != nil && (ctx.Err() != nil || errors.Is(err, os.ErrDeadlineExceeded)) {
 				err = timeoutError(ctx, cfg)
 			}
 			outs[i].Response, outs[i].Err, outs[i].Elapsed = r, err, time.Since(outs[i].Sent)
@@ -100,8 +102,13 @@ func writeFinalBytes(conns []net.Conn, wires [][]byte, outs []Outcome) []error {
 }
 
 // timeoutError says no response came in time; ctx is the exchange's own.
+// The connection's deadline may fire a moment before the context's.
 func timeoutError(ctx context.Context, cfg Config) error {
-	return fmt.Errorf("no response within %s: %w", cfg.Timeout, ctx.Err())
+	err := ctx.Err()
+	if err == nil {
+		err = context.DeadlineExceeded
+	}
+	return fmt.Errorf("no response within %s: %w", cfg.Timeout, err)
 }
 
 // sleep waits d or until ctx is done, whichever comes first.
