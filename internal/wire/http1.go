@@ -52,6 +52,9 @@ func ReadResponse(r io.Reader, req *http.Request, gzipped bool, cfg Config) (*Re
 	for n := 0; ; n++ {
 		var err error
 		resp, err = http.ReadResponse(br, req)
+		if err != nil && lim.n <= 0 { // whatever the parser made of the cut
+			return nil, fmt.Errorf("read response: more than %d bytes: %w", lim.limit, ErrHeaderTooLarge)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("read response: %w", err)
 		}
