@@ -72,7 +72,8 @@ func FuzzReadResponse(f *testing.F) {
 		if len(r.Body) > fuzzCfg.MaxBody || (r.Truncated && len(r.Body) != fuzzCfg.MaxBody) {
 			t.Fatalf("body of %d bytes (truncated %v), cap %d", len(r.Body), r.Truncated, fuzzCfg.MaxBody)
 		}
-		if r.Status < 100 || r.Status > 999 || (r.Status < 200 && r.Status != http.StatusSwitchingProtocols) {
+		// Like net/http, any three digits but a 1xx other than 101 are final.
+		if r.Status < 0 || r.Status > 999 || (r.Status >= 100 && r.Status < 200 && r.Status != http.StatusSwitchingProtocols) {
 			t.Fatalf("status %d taken for the final response", r.Status)
 		}
 	})
