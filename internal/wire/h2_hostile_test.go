@@ -37,7 +37,7 @@ func TestH2InvalidSettingsFailCleanly(t *testing.T) {
 	for _, tt := range invalidSettings {
 		t.Run("handshake/"+tt.name, func(t *testing.T) {
 			base := wiretest.Listen(t, wiretest.H2Server{Settings: tt.settings}.Serve)
-			bounded(t, fastEnough, func() {
+			bounded(t, hardLimit, func() {
 				wantErrors(t, ReleaseH2(context.Background(), hostileCfg, requests(t, base, 5)).Outcomes, tt.want)
 			})
 		})
@@ -45,7 +45,7 @@ func TestH2InvalidSettingsFailCleanly(t *testing.T) {
 			base := wiretest.Listen(t, wiretest.H2Server{Respond: func(fr *http2.Framer, _ uint32) {
 				fr.WriteSettings(tt.settings...) //nolint:errcheck // the client hangs up
 			}}.Serve)
-			bounded(t, fastEnough, func() {
+			bounded(t, hardLimit, func() {
 				wantErrors(t, ReleaseH2(context.Background(), hostileCfg, requests(t, base, 5)).Outcomes, tt.want)
 			})
 		})
@@ -80,7 +80,7 @@ func TestH2EndlessHeader(t *testing.T) {
 	for name, respond := range servers {
 		t.Run(name, func(t *testing.T) {
 			base := wiretest.Listen(t, wiretest.H2Server{Respond: respond}.Serve)
-			bounded(t, fastEnough, func() {
+			bounded(t, hardLimit, func() {
 				for i, o := range ReleaseH2(context.Background(), hostileCfg, requests(t, base, 3)).Outcomes {
 					if o.Response != nil || o.Err == nil || !errors.Is(o.Err, ErrHeaderTooLarge) {
 						t.Errorf("copy %d: response %v, error %v; want ErrHeaderTooLarge", i+1, o.Response != nil, o.Err)
@@ -104,7 +104,7 @@ func TestH2HugeBody(t *testing.T) {
 		srv.Config.Protocols.SetUnencryptedHTTP2(true)
 		srv.Start()
 		defer srv.Close()
-		bounded(t, fastEnough, func() {
+		bounded(t, hardLimit, func() {
 			for i, o := range ReleaseH2(context.Background(), hostileCfg, requests(t, srv.URL, 5)).Outcomes {
 				if o.Err != nil || o.Response == nil || !o.Response.Truncated || len(o.Response.Body) != DefaultMaxBody {
 					t.Errorf("copy %d: %v; want a response cut at %d bytes and said to be", i+1, o.Err, DefaultMaxBody)
@@ -119,7 +119,7 @@ func TestH2HugeBody(t *testing.T) {
 			for fr.WriteData(id, false, chunk) == nil {
 			}
 		}}.Serve)
-		bounded(t, fastEnough, func() {
+		bounded(t, hardLimit, func() {
 			// The first copy may keep what it got before the server broke
 			// the rules: its first MaxBody bytes, said to be cut.
 			outs := ReleaseH2(context.Background(), hostileCfg, requests(t, base, 3)).Outcomes
@@ -137,7 +137,7 @@ func TestH2ControlFlood(t *testing.T) {
 		for fr.WritePing(false, [8]byte{}) == nil {
 		}
 	}}.Serve)
-	bounded(t, fastEnough, func() {
+	bounded(t, hardLimit, func() {
 		wantErrors(t, ReleaseH2(context.Background(), hostileCfg, requests(t, base, 3)).Outcomes, "control frames")
 	})
 }

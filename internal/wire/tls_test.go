@@ -63,7 +63,7 @@ func TestTLSPrivateCAAndClientCert(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			hits.Store(0)
-			bounded(t, fastEnough, func() { tlsPaths(t, srv, Config{TLS: tt.tls}, tt.ok) })
+			bounded(t, hardLimit, func() { tlsPaths(t, srv, Config{TLS: tt.tls}, tt.ok) })
 			want := int64(0)
 			if tt.ok { // net/http, 2 last-byte, 2 h2, the drop (which may arrive late)
 				want = 6
