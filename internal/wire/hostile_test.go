@@ -21,7 +21,7 @@ import (
 // that a loaded machine could break: hardLimit is only the hard bound.
 const (
 	hostileTimeout = 20 * time.Second
-	hardLimit     = 2 * hostileTimeout
+	hardLimit      = 2 * hostileTimeout
 	maxPeakHeap    = 48 << 20
 )
 
