@@ -2,10 +2,13 @@ package probes
 
 import (
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/idemcheck/idemcheck/internal/wire"
 )
 
 // Defaults for Env, documented here so the CLI flags and the library agree.
@@ -29,8 +32,13 @@ type Env struct {
 	BaseURL string
 	// Header is added to every request (the user's -H flags); its values are
 	// redacted in evidence.
-	Header      http.Header
-	Client      *http.Client
+	Header http.Header
+	Client *http.Client
+	// TLS is the client TLS configuration (wire.TLSOptions.Config: private
+	// roots, client certificate, --insecure) of the default Client and of
+	// every raw connection; nil means Go's defaults, or the TLS settings of
+	// a Client the caller supplied.
+	TLS         *tls.Config
 	Timeout     time.Duration
 	Concurrency int
 	Rounds      int
@@ -75,7 +83,13 @@ func (e Env) withDefaults() *Env {
 			// Never follow redirects: a 3xx is a response to judge, and
 			// following it could leave the base URL the user named.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-			Transport:     &http.Transport{MaxIdleConnsPerHost: 64, Proxy: nil},
+			Transport: &http.Transport{
+				MaxIdleConnsPerHost:    64,
+				Proxy:                  nil,
+				TLSClientConfig:        e.TLS,
+				ForceAttemptHTTP2:      true,                       // a custom TLSClientConfig would otherwise turn HTTP/2 off
+				MaxResponseHeaderBytes: wire.DefaultMaxHeaderBytes, // the raw paths' limit too
+			},
 		}
 	}
 	if e.Timeout <= 0 {

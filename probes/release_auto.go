@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"sync"
 	"time"
+
+	"github.com/idemcheck/idemcheck/internal/wire"
 )
 
 // maxAutoDetect bounds how long auto waits for an HTTP/2 answer.
@@ -55,13 +57,11 @@ func detectH2(ctx context.Context, env *Env) autoDecision {
 	if err != nil {
 		return autoDecision{RaceLastByte, fmt.Sprintf("auto chose last-byte: bad base URL: %v", err)}
 	}
-	ctx, cancel := context.WithTimeout(ctx, min(env.Timeout, maxAutoDetect))
-	defer cancel()
-	c, err := openH2(ctx, env, u)
-	if err != nil {
+	cfg := wireConfig(env)
+	cfg.Timeout = min(env.Timeout, maxAutoDetect)
+	if err := wire.DetectH2(ctx, cfg, u); err != nil {
 		return autoDecision{RaceLastByte, fmt.Sprintf("auto chose last-byte: no HTTP/2 (%v)", err)}
 	}
-	c.close()
 	how := "h2c with prior knowledge"
 	if u.Scheme == "https" {
 		how = "TLS with ALPN h2"

@@ -113,6 +113,9 @@ type Response struct {
 	Status int                 `json:"status"`
 	Header map[string][]string `json:"header,omitempty"`
 	Body   string              `json:"body,omitempty"`
+	// BodyTruncated says the body was longer than MaxBody: Body is its
+	// first MaxBody bytes (after decoding, e.g. gzip).
+	BodyTruncated bool `json:"body_truncated,omitempty"`
 }
 
 // Effect is a side-effect observation: a snapshot count before and after one

@@ -15,6 +15,8 @@ type reply struct {
 	Status int
 	Header http.Header
 	Body   []byte
+	// Truncated says the body was longer than MaxBody and was cut there.
+	Truncated bool
 }
 
 // is2xx reports whether the request was processed successfully.
@@ -35,11 +37,15 @@ func send(ctx context.Context, env *Env, req *http.Request) (*reply, error) {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
 	if err != nil {
 		return nil, err
 	}
-	return &reply{Status: resp.StatusCode, Header: resp.Header, Body: body}, nil
+	truncated := len(body) > MaxBody
+	if truncated {
+		body = body[:MaxBody]
+	}
+	return &reply{Status: resp.StatusCode, Header: resp.Header, Body: body, Truncated: truncated}, nil
 }
 
 // credentialHeaders are redacted in evidence wherever they appear.
@@ -84,7 +90,7 @@ func recordResponse(r *reply, user http.Header) *Response {
 	if r == nil {
 		return nil
 	}
-	return &Response{Status: r.Status, Header: redactHeader(r.Header, user), Body: string(r.Body)}
+	return &Response{Status: r.Status, Header: redactHeader(r.Header, user), Body: string(r.Body), BodyTruncated: r.Truncated}
 }
 
 // requestBody reads back a built request's body for evidence, restoring it.

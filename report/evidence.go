@@ -113,6 +113,9 @@ func formatResponse(x probes.Exchange) string {
 	b.WriteString("\n")
 	formatHeader(&b, x.Response.Header)
 	formatBody(&b, x.Response.Body)
+	if x.Response.BodyTruncated {
+		b.WriteString("(body cut by idemcheck after " + strconv.Itoa(probes.MaxBody) + " bytes)\n")
+	}
 	if x.Err != "" {
 		b.WriteString("(error: " + sanitizeLine(x.Err) + ")\n")
 	}
