@@ -123,7 +123,7 @@ func (c *Check) Run(ctx context.Context, plan *Plan) (*report.Run, error) {
 // observer the plan uses can take a snapshot, before any probe runs: an
 // unreachable target or a broken observer is one error, not a wall of them.
 func (c *Check) Preflight(ctx context.Context, plan *Plan) error {
-	if err := reachable(ctx, c.s.env.BaseURL, c.opts.Timeout); err != nil {
+	if err := reachable(ctx, c.s.env, c.opts.Timeout); err != nil {
 		return err
 	}
 	return preflightObservers(ctx, c.s.cfg, c.s.env, plan.Targets)
@@ -143,14 +143,19 @@ func (c *Check) RunOne(ctx context.Context, plan *Plan, i int, p probes.Probe) p
 
 // reachable makes sure something answers HTTP at base before any probe runs,
 // so an unreachable target is one clear error instead of a wall of errors.
-func reachable(ctx context.Context, base string, timeout time.Duration) error {
+func reachable(ctx context.Context, env probes.Env, timeout time.Duration) error {
+	base := env.BaseURL
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodHead, base+"/", http.NoBody)
 	if err != nil {
 		return err
 	}
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	client := &http.Client{
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		Transport:     &http.Transport{TLSClientConfig: env.TLS, Proxy: nil},
+	}
+	defer client.CloseIdleConnections()
 	resp, err := client.Do(req)
 	if err != nil {
 		var ue *url.Error

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/idemcheck/idemcheck/config"
+	"github.com/idemcheck/idemcheck/internal/wire"
 	"github.com/idemcheck/idemcheck/probes"
 )
 
@@ -52,6 +53,13 @@ type Options struct {
 	MaxDuration time.Duration
 	// Rate caps requests per second across the run (--rate); zero is none.
 	Rate float64
+	// CACert is a PEM file of the root certificates to trust instead of
+	// the system's (--cacert); ClientCert and ClientKey a PEM client
+	// certificate and its key for mutual TLS; Insecure skips verifying the
+	// server's certificate (--insecure, never implied). Every sender uses
+	// them: net/http, last-byte, h2 and the dropped connections.
+	CACert, ClientCert, ClientKey string
+	Insecure                      bool
 	// Tool names the program in reports ("idemcheck 1.2.3").
 	Tool string
 }
@@ -160,7 +168,12 @@ func (o *Options) validate(needTarget bool) (*settings, error) {
 	if err != nil {
 		return nil, usagef("--race-mode: %v", err)
 	}
+	tlsConfig, err := wire.TLSOptions{CAFile: o.CACert, CertFile: o.ClientCert, KeyFile: o.ClientKey, Insecure: o.Insecure}.Config()
+	if err != nil {
+		return nil, usagef("tls: %v", err)
+	}
 	s.env = probes.Env{
+		TLS:          tlsConfig,
 		BaseURL:      base,
 		Header:       header,
 		Timeout:      o.Timeout,
