@@ -122,6 +122,6 @@ var expectFail = map[payments.Flaw][]string{
 }
 
 var alsoFail = map[payments.Flaw][]string{
-	payments.FlawNoIdempotency:   {"key-format", "replay-marker", "retry-after-drop"},
+	payments.FlawNoIdempotency:   {"key-format", "retry-after-drop"},
 	payments.FlawReplayButRepeat: {"retry-after-drop"},
 }

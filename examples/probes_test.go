@@ -40,7 +40,9 @@ func replayProbe(marker bool) func(string) (string, error) {
 		}
 		n, err := c.count()
 		switch {
-		case marker && again.status < 300 && !again.replayed: // a refused retry has nothing to mark: replay's finding
+		case marker && again.status < 300 && paymentID(again.body) == paymentID(first.body) && !again.replayed:
+			// a retry refused or processed again is no replay and has
+			// nothing to mark: that is replay's finding
 			return "replay not marked", err
 		case !marker && (again.status != first.status || again.body != first.body):
 			return "replay differs", err

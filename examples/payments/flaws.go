@@ -17,8 +17,8 @@ const (
 	// FlawNoIdempotency ignores the key entirely: every request is processed
 	// and a missing key is accepted. Trips replay, concurrent, mismatch-body
 	// and missing-key (and, consequently, key-format: an empty key is
-	// accepted; replay-marker: no replay is ever marked; retry-after-drop:
-	// the retry creates a second payment).
+	// accepted; retry-after-drop: the retry creates a second payment).
+	// replay-marker has nothing to judge: a retry is never a replay.
 	FlawNoIdempotency Flaw = "no-idempotency"
 
 	// FlawRace checks the key, then reserves it in a second locked step after
