@@ -38,7 +38,11 @@ func (o *roundOutcome) judge(ignore []string, prof *Profile, observed bool, one 
 			f.safety = append(f.safety, fmt.Sprintf("no copy was processed (%s) and the retry after the round got %d", o.statusCounts(), o.settle.Status))
 			return f
 		}
-		f.notes = append(f.notes, fmt.Sprintf("the retry after the round got %d, not the stored result: see replay", o.settle.Status))
+		if o.settle.refused() {
+			f.notes = append(f.notes, fmt.Sprintf("the retry after the round got %d, not the stored result: see replay", o.settle.Status))
+		} else { // a server error or a throttle is no refusal of a retry
+			f.safety = append(f.safety, fmt.Sprintf("the retry after the round got %d, not the stored result", o.settle.Status))
+		}
 	}
 	var differing, asRetry, refused, others int
 	var ids []string
@@ -55,7 +59,7 @@ func (o *roundOutcome) judge(ignore []string, prof *Profile, observed bool, one 
 				}
 			}
 		case prof.acceptsInFlight(r.Status): // 409, or the profile's in-flight statuses (profile.go)
-		case !o.settle.is2xx() && r.Status == o.settle.Status:
+		case o.settle.refused() && r.Status == o.settle.Status:
 			asRetry++
 		case r.refused():
 			refused++
