@@ -76,7 +76,9 @@ func (concurrentProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	case errored > 0:
 		errorf(res, "%d of %d rounds could not be completed: %s", errored, rounds, firstRoundError(summaries))
 	case nonconforming > 0:
-		nonconformant(res, fmt.Sprintf("each round was processed once%s, but in %d of %d rounds %s", roundNote(observed, one), nonconforming, rounds, conformance[0]))
+		prof := x.Profile()
+		nonconformant(res, fmt.Sprintf("every round was processed once%s, but in %d of %d rounds copies were refused with a status profile %s does not name for an in-flight duplicate (%s): %s",
+			roundNote(observed, one), nonconforming, rounds, prof.Name, statusList(prof.InFlightStatuses), conformance[0]))
 	default:
 		pass(res, fmt.Sprintf("%d rounds of %d concurrent requests (%s release) were each processed once%s", rounds, n, mode, roundNote(observed, one)))
 	}

@@ -83,7 +83,7 @@ func (o *roundOutcome) judge(ignore []string, prof *Profile, observed bool, one 
 		f.notes = append(f.notes, fmt.Sprintf("copies answered after the first completed got %d like the retry: see replay", o.settle.Status))
 	}
 	if refused > 0 {
-		f.conformance = append(f.conformance, fmt.Sprintf("%d copies were refused (%s) with a status profile %s does not name for an in-flight duplicate (%s)", refused, o.statusCounts(), prof.Name, statusList(prof.InFlightStatuses)))
+		f.conformance = append(f.conformance, fmt.Sprintf("%d copies refused (%s)", refused, o.statusCounts()))
 	}
 	if others > 0 {
 		f.safety = append(f.safety, fmt.Sprintf("%d responses were neither the stored result nor %s (%s)", others, statusList(prof.InFlightStatuses), o.statusCounts()))

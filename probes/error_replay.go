@@ -110,9 +110,7 @@ func (errorReplayProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	case prof.StoresErrors && !validation && d != "" && note == "":
 		fail(res, fmt.Sprintf("the stored error (%d) was not replayed: the retry got %d with a different response; profile %s stores business errors", first.Status, retry.Status, prof.Name))
 		res.Diffs = append(res.Diffs, "first vs retry (-first +retry):\n"+d)
-	case note != "":
-		pass(res, fmt.Sprintf("the retry of a failed request (%d) was refused again (%d), not processed", first.Status, retry.Status))
-	case retry.Status != first.Status:
+	case note != "" || retry.Status != first.Status:
 		pass(res, fmt.Sprintf("the retry of a failed request (%d) was refused again (%d), not processed", first.Status, retry.Status))
 	case d == "":
 		pass(res, fmt.Sprintf("the retry got the stored error (%d, identical response)%s", retry.Status, markerNote(prof, retry)))
