@@ -1,11 +1,13 @@
 package probes
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -135,5 +137,40 @@ func TestIssue17SecondPutRefusedIsConformance(t *testing.T) {
 				t.Fatalf("%s %s %s (%s), want a %s %s failure", r.Verdict, r.Severity, r.Class, r.Reason, tt.severity, tt.want)
 			}
 		})
+	}
+}
+
+// withRequestIDs renders a fresh request_id into every JSON object body h
+// answers, as a response middleware would.
+func withRequestIDs(h http.Handler) http.Handler {
+	var n atomic.Int64
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		body := rec.Body.Bytes()
+		var obj map[string]any
+		if json.Unmarshal(body, &obj) == nil && obj != nil {
+			obj["request_id"] = fmt.Sprintf("req_%d", n.Add(1))
+			body, _ = json.Marshal(obj)
+		}
+		for k, vs := range rec.Header() {
+			w.Header()[k] = vs
+		}
+		w.Header().Del("Content-Length")
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(body)
+	})
+}
+
+// TestIssue17ReRenderedStoredResultForAnotherBody: a server that ignores
+// the body when matching keys and renders a request id into every response
+// answers the reused key with the first payment, re-rendered: mismatch-body
+// must say so (the same resource), not "processed".
+func TestIssue17ReRenderedStoredResultForAnotherBody(t *testing.T) {
+	srv := httptest.NewServer(withRequestIDs(payments.New(payments.Options{Flaw: payments.FlawKeyOnlyFingerprint})))
+	t.Cleanup(srv.Close)
+	r := runOneProbe(t, mismatchBodyProbe{}, srv.URL, createPayment(), Env{})
+	if r.Verdict != Fail || r.Class != Safety || !strings.Contains(r.Reason, "answered about the first request's resource") {
+		t.Fatalf("%s %s (%s), want a safety failure naming the first request's resource; diffs: %v", r.Verdict, r.Class, r.Reason, r.Diffs)
 	}
 }

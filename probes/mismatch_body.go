@@ -67,6 +67,10 @@ func (mismatchBodyProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		errorf(res, "the reuse got %d (come back later), which says nothing about the key; run again with less load (--parallel, --concurrency)", reuse.Status)
 	case reuse.is2xx() && diffReplies(first, reuse, x.Env.IgnoreFields) == "":
 		fail(res, fmt.Sprintf("the different body was answered with the first request's stored result (status %d): the server ignores the body when matching keys", reuse.Status))
+	case reuse.is2xx() && resourceID(first) != "" && resourceID(reuse) == resourceID(first) && resourceID(control) != resourceID(first):
+		// The stored result, rendered anew (a request id, a timestamp).
+		fail(res, fmt.Sprintf("the different body was answered about the first request's resource %q (status %d): the server ignores the body when matching keys", resourceID(first), reuse.Status))
+		res.Diffs = append(res.Diffs, "first vs reuse (-first +reuse):\n"+diffReplies(first, reuse, x.Env.IgnoreFields))
 	case reuse.is2xx():
 		fail(res, fmt.Sprintf("the different body was processed (status %d) under a key already used", reuse.Status))
 		res.Diffs = append(res.Diffs, "first vs reuse (-first +reuse):\n"+diffReplies(first, reuse, x.Env.IgnoreFields))
