@@ -153,7 +153,13 @@ func sendKey(ctx context.Context, x *Experiment, label, key string) (r *reply, s
 			where = "header"
 		}
 		r, ex, err = x.exchangeOversize(ctx, label, req, len(key), where)
-	} else {
+	}
+	if len(key) <= oversizeLimit || errors.Is(err, errRawDial) { // nothing sent yet: the ordinary client
+		if req.GetBody != nil {
+			if req.Body, err = req.GetBody(); err != nil {
+				return nil, true, err
+			}
+		}
 		r, ex, err = x.exchange(ctx, label, req)
 	}
 	if err != nil && isInvalidHeader(err) {

@@ -20,6 +20,11 @@ const oversizeLimit = 8 << 10
 // errClosedUnanswered is the cause of a closedError.
 var errClosedUnanswered = errors.New("connection closed by the server without an answer")
 
+// errRawDial marks a raw connection that could not be opened (for
+// instance a TLS server that speaks HTTP/2 only): nothing was sent, so the
+// request can go through the ordinary client instead.
+var errRawDial = errors.New("raw connection")
+
 // closedError is an oversize request that the server closed the connection
 // on before any answer could be read: a refusal by closing.
 type closedError struct {
@@ -72,7 +77,7 @@ func roundTripRaw(ctx context.Context, env *Env, req *http.Request) (*reply, err
 	defer cancel()
 	conn, err := dialRaw(ctx, env, req) // drop.go
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", errRawDial, err)
 	}
 	defer conn.Close()
 	if deadline, ok := ctx.Deadline(); ok {
