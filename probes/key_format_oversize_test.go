@@ -138,3 +138,15 @@ func TestIssue17OversizeKeyRefusedByClosing(t *testing.T) {
 		})
 	}
 }
+
+// TestOversizeKeyOverTLS: the raw connection of an oversize key speaks TLS
+// with the user's client settings, so an https API is judged the same way.
+func TestOversizeKeyOverTLS(t *testing.T) {
+	srv := httptest.NewTLSServer(payments.New(payments.Options{HeaderLimit: payments.DefaultHeaderLimit}))
+	t.Cleanup(srv.Close)
+	r := runOneProbe(t, keyFormatProbe{}, srv.URL, createPayment(), Env{Client: srv.Client()})
+	answers := strings.Join(r.Diffs, "\n")
+	if r.Verdict != Pass || !(strings.Contains(answers, "64 KiB key: 431") || strings.Contains(answers, "64 KiB key: refused (connection closed)")) {
+		t.Fatalf("verdict %s (%s), want a pass with the 64 KiB key refused; diffs: %v", r.Verdict, r.Reason, r.Diffs)
+	}
+}
