@@ -42,6 +42,14 @@ func Variants() []Variant {
 		Description: "payments API that makes an in-flight duplicate wait for the stored result instead of answering 409",
 		Spec:        payments.Spec,
 		Handler:     func() http.Handler { return payments.New(payments.Options{InFlight: payments.InFlightWait}) },
+	}, {
+		// Correct too: a header block over 16 KiB (the 64 KiB key of
+		// key-format) is refused the way Node.js refuses it, with 431 and
+		// a connection reset, which is a refusal, not a failure.
+		Name:        "payments-header-limit",
+		Description: "payments API that refuses a header block over 16 KiB with 431 and resets the connection, as Node.js does",
+		Spec:        payments.Spec,
+		Handler:     func() http.Handler { return payments.New(payments.Options{HeaderLimit: payments.DefaultHeaderLimit}) },
 	}}
 	for _, f := range payments.Flaws() {
 		vs = append(vs, Variant{
@@ -84,6 +92,9 @@ var flawDescriptions = map[payments.Flaw]string{
 	payments.FlawUnvalidatedKey:        "uses the key unvalidated: an empty key is accepted, a key over 1 KiB is a 500",
 	payments.FlawNoReplayHeader:        "replays correctly but never marks the replay (no Idempotent-Replayed)",
 	payments.FlawErrorsNotStored:       "does not store declines, and a soft-declined payment retried with the same key is charged",
+	payments.FlawReuse417:              "refuses a key reused with another body safely, but with 417 Expectation Failed instead of 422",
+	payments.FlawReplayRequestID:       "renders a new request_id into every response, so a replay is not the stored result byte for byte",
+	payments.FlawRefuseReuse:           "treats the key as a one-time token: every reuse, an identical retry included, gets 422 instead of the stored result",
 }
 
 // expectFail and alsoFail follow the flaw comments in payments/flaws.go.
@@ -105,9 +116,12 @@ var expectFail = map[payments.Flaw][]string{
 	payments.FlawUnvalidatedKey:        {"key-format"},
 	payments.FlawNoReplayHeader:        {"replay-marker"},
 	payments.FlawErrorsNotStored:       {"error-replay"},
+	payments.FlawReuse417:              {"mismatch-body"},
+	payments.FlawReplayRequestID:       {"replay"},
+	payments.FlawRefuseReuse:           {"replay"},
 }
 
 var alsoFail = map[payments.Flaw][]string{
-	payments.FlawNoIdempotency:   {"key-format", "replay-marker", "retry-after-drop"},
+	payments.FlawNoIdempotency:   {"key-format", "retry-after-drop"},
 	payments.FlawReplayButRepeat: {"retry-after-drop"},
 }

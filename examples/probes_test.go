@@ -1,6 +1,7 @@
 package examples
 
 import (
+	"encoding/json"
 	"fmt"
 	"net"
 	"strings"
@@ -39,7 +40,9 @@ func replayProbe(marker bool) func(string) (string, error) {
 		}
 		n, err := c.count()
 		switch {
-		case marker && !again.replayed:
+		case marker && again.status < 300 && paymentID(again.body) == paymentID(first.body) && !again.replayed:
+			// a retry refused or processed again is no replay and has
+			// nothing to mark: that is replay's finding
 			return "replay not marked", err
 		case !marker && (again.status != first.status || again.body != first.body):
 			return "replay differs", err
@@ -65,14 +68,17 @@ func concurrentProbe(base string) (string, error) {
 		}
 		close(barrier)
 		wg.Wait()
+		// Copies are judged by the payment they name: a copy answered after
+		// the first completed is a retry, and how a retry is answered is
+		// replay's matter.
 		stored := ""
 		for i, r := range replies {
 			switch {
 			case errs[i] != nil:
 				return "", errs[i]
-			case r.status == 409:
-			case r.status == 201 && (stored == "" || r.body == stored):
-				stored = r.body
+			case r.status >= 400 && r.status < 500:
+			case r.status == 201 && (stored == "" || paymentID(r.body) == stored):
+				stored = paymentID(r.body)
 			default:
 				return fmt.Sprintf("unexpected %d", r.status), nil
 			}
@@ -94,7 +100,7 @@ func mismatchBodyProbe(base string) (string, error) {
 		return "", err
 	}
 	r, err := c.do("POST", "/v1/payments", k, alt)
-	if r.status < 300 {
+	if r.status < 300 || (r.status != 422 && r.status != 400 && r.status != 409) {
 		return fmt.Sprintf("reused key answered %d", r.status), err
 	}
 	return "", err
@@ -131,6 +137,9 @@ func keyFormatProbe(base string) (string, error) {
 	c := newClient(base)
 	for _, k := range []string{"", strings.Repeat("k", 256), strings.Repeat("k", 100_000), `"quoted"`} {
 		r, err := c.do("POST", "/v1/payments", k, payment)
+		if err != nil && len(k) > 8<<10 {
+			continue // an oversize header refused by closing the connection
+		}
 		if err != nil {
 			return "", err
 		}
@@ -162,7 +171,7 @@ func errorReplayProbe(base string) (string, error) {
 		return "", err
 	}
 	again, err := c.do("POST", "/v1/payments", k, declined)
-	if first.status != 402 || again.status != first.status || again.body != first.body {
+	if first.status != 402 || again.status < 400 || again.status >= 500 {
 		return "declined payment processed differently on retry", err
 	}
 	return "", err
@@ -199,4 +208,11 @@ func retryAfterDropProbe(base string) (string, error) {
 		return fmt.Sprintf("%d payments", n), err
 	}
 	return "", nil
+}
+
+// paymentID is the "id" of a payment body, "" when there is none.
+func paymentID(body string) string {
+	var p struct{ ID string }
+	_ = json.Unmarshal([]byte(body), &p)
+	return p.ID
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,8 +34,8 @@ func (concurrentProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	n, rounds := x.Env.Concurrency, x.Env.Rounds
 	rel, why := releaserFor(ctx, x)
 	mode := rel.mode()
-	var failed, errored int
-	var summaries []string
+	var failed, nonconforming, errored int
+	var summaries, conformance, notes []string
 	for round := 1; round <= rounds && ctx.Err() == nil; round++ {
 		o, err := runRound(ctx, x, rel, round, n)
 		if err != nil {
@@ -42,14 +43,23 @@ func (concurrentProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 			summaries = append(summaries, fmt.Sprintf("round %d (%s): %v", round, mode, err))
 			continue
 		}
-		problems := o.problems(x.ignoreFields, x.Profile())
+		f := o.judge(x.ignoreFields, x.Profile(), observed, one) // concurrent_judge.go
 		if observed && o.effect != one {
-			problems = append(problems, fmt.Sprintf("the round added %d side effect(s); one request adds %d", o.effect, one))
+			f.safety = append(f.safety, fmt.Sprintf("the round added %d side effect(s); one request adds %d", o.effect, one))
 		}
 		summaries = append(summaries, o.summary(round))
-		if len(problems) > 0 {
+		for _, note := range f.notes {
+			if !slices.Contains(notes, note) {
+				notes = append(notes, note)
+			}
+		}
+		if len(f.conformance) > 0 {
+			nonconforming++
+			conformance = append(conformance, fmt.Sprintf("round %d: %s", round, strings.Join(f.conformance, "; ")))
+		}
+		if len(f.safety) > 0 {
 			failed++
-			res.Diffs = append(res.Diffs, fmt.Sprintf("round %d: %s", round, strings.Join(problems, "; ")))
+			res.Diffs = append(res.Diffs, fmt.Sprintf("round %d: %s", round, strings.Join(f.safety, "; ")))
 			if failed == 1 { // one example diff is enough; the summary lists every round
 				res.Diffs = append(res.Diffs, o.diffs...)
 			}
@@ -74,14 +84,22 @@ func (concurrentProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	if why != "" {
 		summaries = append([]string{"release: " + why}, summaries...)
 	}
+	res.Diffs = append(res.Diffs, conformance...)
 	res.Diffs = append(res.Diffs, "rounds:\n  "+strings.Join(summaries, "\n  "))
 	switch {
 	case failed > 0:
 		fail(res, fmt.Sprintf("the defect showed in %d of %d rounds of %d concurrent requests (%s release): %s", failed, rounds, n, mode, firstLine(res.Diffs[0])))
 	case errored > 0:
 		errorf(res, "%d of %d rounds could not be completed: %s", errored, rounds, firstRoundError(summaries))
+	case nonconforming > 0:
+		prof := x.Profile()
+		nonconformant(res, fmt.Sprintf("every round was processed once%s, but in %d of %d rounds copies were refused with a status profile %s does not name for an in-flight duplicate (%s): %s",
+			roundNote(observed, one), nonconforming, rounds, prof.Name, statusList(prof.InFlightStatuses), conformance[0]))
 	default:
 		pass(res, fmt.Sprintf("%d rounds of %d concurrent requests (%s release) were each processed once%s", rounds, n, mode, roundNote(observed, one)))
+	}
+	if len(notes) > 0 {
+		res.Reason += "; note: " + strings.Join(notes, "; ")
 	}
 }
 
@@ -148,38 +166,6 @@ func roundRequests(x *Experiment, key string, n int) ([]*http.Request, error) {
 		reqs[i] = req
 	}
 	return reqs, nil
-}
-
-// problems lists how the round's responses break the rules: every 2xx must be
-// the stored result (what the retry after the round returned), everything
-// else must be 409, and the key must have been processed at all.
-func (o *roundOutcome) problems(ignore []string, prof *Profile) []string {
-	var out []string
-	if !o.settle.is2xx() {
-		out = append(out, fmt.Sprintf("the retry after the round got %d, not the stored result", o.settle.Status))
-	}
-	differing, others := 0, 0
-	for i, r := range o.replies {
-		switch {
-		case r.is2xx():
-			if d := prof.replayDiff(o.settle, r, ignore); d != "" { // profile.go: PayPal replays the latest status
-				differing++
-				if differing == 1 {
-					o.diffs = append(o.diffs, fmt.Sprintf("copy %d vs stored result (-stored +copy):\n%s", i+1, d))
-				}
-			}
-		case prof.acceptsInFlight(r.Status): // 409, or the profile's in-flight statuses (profile.go)
-		default:
-			others++
-		}
-	}
-	if differing > 0 {
-		out = append(out, fmt.Sprintf("%d successful responses differ from the stored result (processed more than once)", differing))
-	}
-	if others > 0 {
-		out = append(out, fmt.Sprintf("%d responses were neither the stored result nor %s (%s)", others, statusList(prof.InFlightStatuses), o.statusCounts()))
-	}
-	return out
 }
 
 // summary is the round's line in the evidence: mode, send spread, statuses

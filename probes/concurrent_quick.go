@@ -3,6 +3,7 @@ package probes
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -63,7 +64,7 @@ func runQuickRounds(ctx context.Context, x *Experiment, rel releaser, first, n, 
 			for _, r := range v.replies {
 				statuses[r.Status]++
 			}
-			if problems, diffs := inRoundProblems(v.replies, x.ignoreFields, prof); len(problems) > 0 {
+			if problems, diffs := inRoundProblems(v.replies, x.ignoreFields, prof, observed); len(problems) > 0 {
 				q.failedAt, q.problems, q.diffs = round, problems, diffs
 				keepDistinct(x, v.exchanges)
 				return nil
@@ -87,33 +88,47 @@ func runQuickRounds(ctx context.Context, x *Experiment, rel releaser, first, n, 
 	return q, nil
 }
 
-// inRoundProblems judges a quick round on its responses alone: every 2xx
-// must be the same result (the one stored for the key), everything else
-// the profile's in-flight answer.
-func inRoundProblems(replies []*reply, ignore []string, prof *Profile) (problems, diffs []string) {
-	var stored *reply
-	differing, others := 0, 0
+// inRoundProblems judges a quick round on its responses alone, as judge
+// does a measured one (one defect, one finding): successful copies that
+// name different resources were processed more than once; copies that
+// differ otherwise are a replay rendered differently (replay's property),
+// unless nothing else can tell (no id, no observed effect); a server error
+// is a problem, a refusal was already judged in the measured rounds. The
+// batch's side effect is checked after the rounds.
+func inRoundProblems(replies []*reply, ignore []string, prof *Profile, observed bool) (problems, diffs []string) {
+	var first *reply
+	var ids []string
+	differing, broken := 0, 0
 	for i, r := range replies {
 		switch {
-		case r.is2xx() && stored == nil:
-			stored = r
 		case r.is2xx():
-			if d := prof.replayDiff(stored, r, ignore); d != "" {
+			if id := resourceID(r); id != "" && !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+			if first == nil {
+				first = r
+			} else if d := prof.replayDiff(first, r, ignore); d != "" {
 				differing++
 				if differing == 1 {
 					diffs = append(diffs, fmt.Sprintf("copy %d vs the round's first success (-first +copy):\n%s", i+1, d))
 				}
 			}
-		case prof.acceptsInFlight(r.Status):
+		case prof.acceptsInFlight(r.Status), r.refused():
 		default:
-			others++
+			broken++
 		}
 	}
-	if differing > 0 {
+	switch {
+	case len(ids) > 1:
+		problems = append(problems, fmt.Sprintf("%d successful responses name %d different resources (processed more than once)", differing+1, len(ids)))
+	case differing > 0 && len(ids) == 0 && !observed:
 		problems = append(problems, fmt.Sprintf("%d successful responses differ from the round's first (processed more than once)", differing))
 	}
-	if others > 0 {
-		problems = append(problems, fmt.Sprintf("%d responses were neither the stored result nor %s", others, statusList(prof.InFlightStatuses)))
+	if broken > 0 {
+		problems = append(problems, fmt.Sprintf("%d responses were neither a success, a refusal nor %s", broken, statusList(prof.InFlightStatuses)))
+	}
+	if len(problems) == 0 {
+		diffs = nil
 	}
 	return problems, diffs
 }

@@ -15,7 +15,8 @@ import (
 // itself is valid. Treatment: one request per key form (keyForms). Each must
 // get an answer that is not a 5xx, within the timeout; an empty key must not
 // be accepted. Any other rejection (400, 413, 431, …) is correct, and so is
-// accepting an odd but non-empty key.
+// accepting an odd but non-empty key. A key beyond oversizeLimit may also be
+// refused by closing the connection (key_format_oversize.go).
 type keyFormatProbe struct{}
 
 func (keyFormatProbe) ID() string                           { return "key-format" }
@@ -84,6 +85,9 @@ func (keyFormatProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 			switch {
 			case !sendable:
 				outcomes = append(outcomes, f.label+": not sendable")
+			case errors.As(err, new(*closedError)):
+				outcomes = append(outcomes, f.label+": refused (connection closed)")
+				notes = append(notes, fmt.Sprintf("the %s was refused by closing the connection without an answer, which is how many servers refuse a header or body beyond their limit", f.label))
 			case err != nil && isTimeout(err):
 				problems = append(problems, fmt.Sprintf("%s: no answer within %s (a hang)", f.label, x.Env.Timeout))
 				outcomes = append(outcomes, f.label+": timeout")
@@ -115,7 +119,7 @@ func (keyFormatProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		fail(res, strings.Join(problems, "; "))
 		return
 	}
-	reason := fmt.Sprintf("every key form got an answer without a server error (%d forms)", len(outcomes))
+	reason := fmt.Sprintf("every key form was answered without a server error or refused (%d forms)", len(outcomes))
 	if len(notes) > 0 {
 		reason += "; note: " + strings.Join(notes, "; ")
 	}
@@ -142,7 +146,22 @@ func sendKey(ctx context.Context, x *Experiment, label, key string) (r *reply, s
 		return nil, true, err
 	}
 	payload := requestBody(req)
-	r, ex, err := x.exchange(ctx, label, req)
+	var ex Exchange
+	if len(key) > oversizeLimit { // key_format_oversize.go: a refusal by closing is read as one
+		where := "body"
+		if op.Key.In == openapi.KeyHeader {
+			where = "header"
+		}
+		r, ex, err = x.exchangeOversize(ctx, label, req, len(key), where)
+	}
+	if len(key) <= oversizeLimit || errors.Is(err, errRawDial) { // nothing sent yet: the ordinary client
+		if req.GetBody != nil {
+			if req.Body, err = req.GetBody(); err != nil {
+				return nil, true, err
+			}
+		}
+		r, ex, err = x.exchange(ctx, label, req)
+	}
 	if err != nil && isInvalidHeader(err) {
 		return nil, false, nil
 	}

@@ -67,13 +67,21 @@ func (mismatchBodyProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		errorf(res, "the reuse got %d (come back later), which says nothing about the key; run again with less load (--parallel, --concurrency)", reuse.Status)
 	case reuse.is2xx() && diffReplies(first, reuse, x.ignoreFields) == "":
 		fail(res, fmt.Sprintf("the different body was answered with the first request's stored result (status %d): the server ignores the body when matching keys", reuse.Status))
+	case reuse.is2xx() && resourceID(first) != "" && resourceID(reuse) == resourceID(first) && resourceID(control) != resourceID(first):
+		// The stored result, rendered anew (a request id, a timestamp).
+		fail(res, fmt.Sprintf("the different body was answered about the first request's resource %q (status %d): the server ignores the body when matching keys", resourceID(first), reuse.Status))
+		res.Diffs = append(res.Diffs, "first vs reuse (-first +reuse):\n"+diffReplies(first, reuse, x.Env.IgnoreFields))
 	case reuse.is2xx():
 		fail(res, fmt.Sprintf("the different body was processed (status %d) under a key already used", reuse.Status))
 		res.Diffs = append(res.Diffs, "first vs reuse (-first +reuse):\n"+diffReplies(first, reuse, x.ignoreFields))
-	case !x.Profile().acceptsReuse(reuse.Status): // profile.go: 422, 400 or 409 by provider
-		fail(res, fmt.Sprintf("the reuse got %d; a key reused with a different body must be rejected with %s (profile %s)", reuse.Status, statusList(x.Profile().ReuseStatuses), x.Profile().Name))
 	case observed && effect != 0:
-		fail(res, fmt.Sprintf("the reuse was rejected (%d) but still added %d side effect(s)", reuse.Status, effect))
+		fail(res, fmt.Sprintf("the reuse was answered %d but still added %d side effect(s)", reuse.Status, effect))
+	case !reuse.refused():
+		fail(res, fmt.Sprintf("the reuse got %d; a key reused with a different body must be refused with a 4xx (%s under profile %s)", reuse.Status, statusList(x.Profile().ReuseStatuses), x.Profile().Name))
+	case !x.Profile().acceptsReuse(reuse.Status): // profile.go: 422, 400 or 409 by provider
+		// Safe: refused, nothing done, nothing of R's returned. Only the
+		// status is not the one the profile documents.
+		nonconformant(res, fmt.Sprintf("the reuse was refused safely with %d%s, but profile %s expects %s", reuse.Status, rejectNote(observed), x.Profile().Name, statusList(x.Profile().ReuseStatuses)))
 	default:
 		pass(res, fmt.Sprintf("the reuse was rejected with %d%s", reuse.Status, rejectNote(observed)))
 	}

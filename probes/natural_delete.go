@@ -90,10 +90,14 @@ func (naturalDeleteProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		return
 	}
 	var problems []string
+	var refusal string // a refusal that changed nothing is a conformance finding
 	switch {
 	case second.Status >= 500:
 		problems = append(problems, fmt.Sprintf("the second, identical DELETE failed with %d; it must answer 2xx, 404 or 410", second.Status))
-	case !second.is2xx() && second.Status != http.StatusNotFound && second.Status != http.StatusGone:
+	case second.is2xx() || second.Status == http.StatusNotFound || second.Status == http.StatusGone:
+	case second.refused():
+		refusal = fmt.Sprintf("the second, identical DELETE was refused with %d; it should answer 2xx, 404 or 410", second.Status)
+	default:
 		problems = append(problems, fmt.Sprintf("the second, identical DELETE got %d; it must answer 2xx, 404 or 410", second.Status))
 	}
 	if observed && effect != 0 {
@@ -115,7 +119,14 @@ func (naturalDeleteProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		}
 	}
 	if len(problems) > 0 {
+		if refusal != "" {
+			problems = append([]string{refusal}, problems...)
+		}
 		fail(res, strings.Join(problems, "; "))
+		return
+	}
+	if refusal != "" {
+		nonconformant(res, refusal+", though it changed nothing"+stateNote(before != nil, observed))
 		return
 	}
 	state := " (no GET on the same path: the state was not compared)"

@@ -71,11 +71,14 @@ func (naturalPutProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	}
 
 	var problems []string
+	var refusal string // a refusal that changed nothing is a conformance finding
 	switch {
 	case second.Status >= 500:
 		problems = append(problems, fmt.Sprintf("the second, identical PUT failed with %d", second.Status))
+	case second.refused():
+		refusal = fmt.Sprintf("the second, identical PUT was refused with %d (the first got %d)", second.Status, first.Status)
 	case !second.is2xx():
-		problems = append(problems, fmt.Sprintf("the second, identical PUT was refused with %d (the first got %d)", second.Status, first.Status))
+		problems = append(problems, fmt.Sprintf("the second, identical PUT got %d (the first got %d)", second.Status, first.Status))
 	}
 	if observed && effect != 0 {
 		problems = append(problems, fmt.Sprintf("the second PUT changed the count of %s by %+d", x.Observer.Name(), effect))
@@ -96,7 +99,14 @@ func (naturalPutProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		}
 	}
 	if len(problems) > 0 {
+		if refusal != "" {
+			problems = append([]string{refusal}, problems...)
+		}
 		fail(res, strings.Join(problems, "; "))
+		return
+	}
+	if refusal != "" {
+		nonconformant(res, refusal+"; a repeated PUT succeeds (RFC 9110 §9.2.2), though this refusal changed nothing"+stateNote(before != nil, observed))
 		return
 	}
 	switch {
@@ -113,4 +123,17 @@ func listEffectNote(observed bool, x *Experiment) string {
 		return ""
 	}
 	return fmt.Sprintf(" and did not change the count of %s", x.Observer.Name())
+}
+
+// stateNote says what a refusal that changed nothing was checked against.
+func stateNote(read, counted bool) string {
+	switch {
+	case read && counted:
+		return " (the resource read back the same and the list kept its count)"
+	case read:
+		return " (the resource read back the same)"
+	case counted:
+		return " (the list kept its count)"
+	}
+	return " (no GET and no list on the same path: judged on the response only)"
 }

@@ -49,9 +49,13 @@ func (replayMarkerProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	name, value := prof.replayMarker(retry)
 	switch {
 	case firstName != "":
-		fail(res, fmt.Sprintf("the first response already carries %s: %s, so the marker does not tell a replay apart", firstName, firstValue))
+		nonconformant(res, fmt.Sprintf("the first response already carries %s: %s, so the marker does not tell a replay apart", firstName, firstValue))
+	case name == "" && !isReplayOf(first, retry):
+		// Nothing to mark: the retry was refused or processed again, which
+		// is replay's finding, not a missing marker.
+		skip(res, fmt.Sprintf("cannot tell: the retry was not a replay of the first response (status %d → %d, resource %q → %q), so it has nothing to mark; see replay", first.Status, retry.Status, resourceID(first), resourceID(retry)))
 	case name == "":
-		fail(res, fmt.Sprintf("the retry (status %d) carries no %s: a client cannot tell a replay from a first response", retry.Status, header))
+		nonconformant(res, fmt.Sprintf("the retry (status %d) carries no %s: a client cannot tell a replay from a first response", retry.Status, header))
 	default:
 		pass(res, fmt.Sprintf("the retry carries %s: %s and the first response none", name, value))
 	}
@@ -63,4 +67,15 @@ func markerName(p *Profile) string {
 		return p.ReplayHeader
 	}
 	return replayHeaders[0]
+}
+
+// isReplayOf reports whether retry can be the stored result first replayed:
+// the same status, and the same resource when both name one. A retry that
+// differs in a volatile field only (a request id) still is one.
+func isReplayOf(first, retry *reply) bool {
+	if first.Status != retry.Status {
+		return false
+	}
+	a, b := resourceID(first), resourceID(retry)
+	return a == "" || b == "" || a == b
 }

@@ -59,6 +59,19 @@ func (s *Severity) UnmarshalText(b []byte) error {
 	return err
 }
 
+// Class is the kind of a failing result.
+type Class string
+
+// The classes. A safety failure means a client could be harmed: a second side
+// effect, another principal's data, a different body taken for a retry. A
+// conformance failure means the request was handled safely (refused with a
+// 4xx, nothing done, nothing leaked) but not the way the profile says, e.g.
+// 417 where 422 is expected; it is never above Minor.
+const (
+	Safety      Class = "safety"
+	Conformance Class = "conformance"
+)
+
 // OperationRef identifies the operation a result is about.
 type OperationRef struct {
 	ID     string `json:"id"`
@@ -77,7 +90,11 @@ type Result struct {
 	Title     string       `json:"title"`    // what was tested, one line
 	Verdict   Verdict      `json:"verdict"`  // pass, fail, error, skip
 	Severity  Severity     `json:"severity"` // the probe's severity (meaningful on fail)
-	Reason    string       `json:"reason"`   // one line: why this verdict
+	// Class says, on a failure, what kind of finding it is: Safety (the
+	// property the probe checks did not hold) or Conformance (it held, but
+	// the answer deviates from the profile's convention, e.g. a status).
+	Class  Class  `json:"class,omitempty"`
+	Reason string `json:"reason"` // one line: why this verdict
 	// Rule is the reference the probe checks (the IETF draft section or a
 	// provider's documented behaviour), and Fix what to change on failure.
 	Rule string `json:"rule,omitempty"`

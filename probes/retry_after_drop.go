@@ -3,6 +3,7 @@ package probes
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -60,8 +61,9 @@ func (retryAfterDropProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 
 	var one int
 	var observed, ok bool
+	plain := &ordinaryReplay{x: x, key: x.Key()} // ordinary_replay.go
 	took := timed(func() {
-		_, one, observed, ok = x.measureProcessed(ctx, res, "control: one request, fresh key", x.Key())
+		plain.first, one, observed, ok = x.measureProcessed(ctx, res, "control: one request, fresh key", plain.key)
 	})
 	if !ok {
 		return
@@ -72,9 +74,9 @@ func (retryAfterDropProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 		{"drop at once", "dropped: connection closed right after the request was written", 0},
 		{fmt.Sprintf("drop after %v", delay), fmt.Sprintf("dropped: connection closed %v after the request was written", delay), delay},
 	}
-	var problems, summaries []string
+	var problems, summaries, notes []string
 	for _, m := range modes {
-		o, err := dropOnce(ctx, x, m, one, observed, min(max(dropEffectFactor*took, dropEffectWaitMin), dropEffectWaitMax))
+		o, err := dropOnce(ctx, x, m, one, observed, min(max(dropEffectFactor*took, dropEffectWaitMin), dropEffectWaitMax), plain)
 		if err != nil {
 			errorf(res, "%s: %v", m.name, err)
 			return
@@ -83,32 +85,42 @@ func (retryAfterDropProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 		if o.problem != "" {
 			problems = append(problems, m.name+": "+o.problem)
 		}
+		for _, n := range o.notes {
+			if !slices.Contains(notes, n) {
+				notes = append(notes, n)
+			}
+		}
 		if o.diff != "" {
 			res.Diffs = append(res.Diffs, o.diff)
 		}
 	}
 	res.Diffs = append(res.Diffs, "drops:\n  "+strings.Join(summaries, "\n  "))
-	if len(problems) > 0 {
+	switch {
+	case len(problems) > 0:
 		fail(res, strings.Join(problems, "; "))
-		return
+	case !observed:
+		pass(res, "after each drop the retries were answered alike and never processed again (side effects not observed: judged on responses only)")
+	default:
+		pass(res, fmt.Sprintf("after each drop the retries were answered alike and the drop with its retries added exactly one request's side effect (%+d)", one))
 	}
-	if !observed {
-		pass(res, "after each drop the retries returned one stored result (side effects not observed: judged on responses only)")
-		return
+	if len(notes) > 0 {
+		res.Reason += "; note: " + strings.Join(notes, "; ")
 	}
-	pass(res, fmt.Sprintf("after each drop the retries returned one stored result and the drop with its retries added exactly one request's side effect (%+d)", one))
 }
 
 // dropOutcome is what one drop showed: what is wrong ("" when nothing), a
 // one-line summary, and the go-cmp diff of the two retries when they differ.
 type dropOutcome struct {
 	problem, summary, diff string
+	notes                  []string // symptoms that are another probe's (replay's) finding
 }
 
 // dropOnce drops R with a fresh key as m says, retries until the key has
 // settled, retries again, and judges the outcome; an error means the
-// experiment could not be carried out.
-func dropOnce(ctx context.Context, x *Experiment, m dropMode, one int, observed bool, effectWait time.Duration) (dropOutcome, error) {
+// experiment could not be carried out. A retry that is refused, or that
+// differs from the other, the way an ordinary retry without any drop is
+// (plain, asked only then) is replay's defect: a note, not a problem.
+func dropOnce(ctx context.Context, x *Experiment, m dropMode, one int, observed bool, effectWait time.Duration, plain *ordinaryReplay) (dropOutcome, error) {
 	key := x.Key()
 	var first, second *reply
 	var waited time.Duration
@@ -147,12 +159,27 @@ func dropOnce(ctx context.Context, x *Experiment, m dropMode, one int, observed 
 	switch {
 	case prof.acceptsInFlight(first.Status):
 		problems = append(problems, fmt.Sprintf("the retries still got %d (in flight under the %s profile) for %v, longer than one request may take (--timeout): the dropped request left the key locked", first.Status, prof.Name, waited.Round(time.Millisecond)))
-	case !first.is2xx():
+	case first.is2xx():
+	case first.refused() && (!observed || effect == one):
+		if note := plain.refusesRetries(ctx, first.Status); note != "" {
+			o.notes = append(o.notes, fmt.Sprintf("the retry after the drop got %d; %s", first.Status, note))
+			break
+		}
+		fallthrough
+	default:
 		problems = append(problems, fmt.Sprintf("the retry got %d, but the same request with a fresh key succeeds: the dropped request left the key unusable", first.Status))
 	}
 	if d := prof.replayDiff(first, second, x.ignoreFields); d != "" { // profile.go: PayPal replays the latest status
-		problems = append(problems, fmt.Sprintf("the second retry differs from the first (status %d → %d): there is no single stored result", first.Status, second.Status))
 		o.diff = fmt.Sprintf("%s: first vs second retry (-first +second):\n%s", m.name, d)
+		note := ""
+		if isReplayOf(first, second) && (!observed || effect == one) {
+			note = plain.rendersDifferently(ctx)
+		}
+		if note != "" {
+			o.notes = append(o.notes, "the two retries differ in their body only; "+note)
+		} else {
+			problems = append(problems, fmt.Sprintf("the second retry differs from the first (status %d → %d): there is no single stored result", first.Status, second.Status))
+		}
 	}
 	if observed && effect != one {
 		problems = append(problems, fmt.Sprintf("the drop and its retries added %d side effect(s); one request adds %d", effect, one))

@@ -180,6 +180,15 @@ func resultReason(r probes.Result) string {
 	return "verdict: " + sanitizeLine(string(r.Verdict))
 }
 
+// severityLabel is a failure's severity, with its class when the failure is
+// a conformance finding rather than a safety one: "minor, conformance".
+func severityLabel(r probes.Result) string {
+	if r.Class == probes.Conformance {
+		return r.Severity.String() + ", " + string(probes.Conformance)
+	}
+	return r.Severity.String()
+}
+
 // testName is "<probe id>: <title>", the name of a result in reports.
 func testName(r probes.Result) string {
 	probe := sanitizeLine(r.Probe)

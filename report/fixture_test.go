@@ -47,7 +47,7 @@ var bigBody = `{"items":[` + strings.Repeat(`"0123456789abcdef",`, 538) + `"end"
 
 // fixtureRun is a fixed run across two operations with a pass, a failure
 // (diff, effects, evidence with an ESC character, invalid UTF-8 and a 10 KiB
-// body), an error, a skip, and a minor failure below the gate.
+// body), an error, a skip, and a minor conformance failure below the gate.
 func fixtureRun() *Run {
 	started := time.Date(2025, 1, 2, 3, 4, 5, 678_000_000, time.FixedZone("CET", 3600))
 	header := func(kv ...string) map[string][]string {
@@ -73,7 +73,7 @@ func fixtureRun() *Run {
 			},
 			{
 				Operation: payments, Probe: "concurrent", Title: "concurrent retries create one payment",
-				Verdict: probes.Fail, Severity: probes.Critical,
+				Verdict: probes.Fail, Severity: probes.Critical, Class: probes.Safety,
 				Reason: "5 concurrent requests with one key created 2 payments\n(round 2 of 3)",
 				Rule:   "draft-ietf-httpapi-idempotency-key-header-07 §2.6: a retry while the first is in flight gets 409 Conflict",
 				Fix:    "lock the key before processing; answer concurrent retries with 409 or the stored result",
@@ -137,9 +137,9 @@ func fixtureRun() *Run {
 			},
 			{
 				Operation: users, Probe: "natural-put", Title: "the same PUT twice leaves the same state",
-				Verdict: probes.Fail, Severity: probes.Minor,
-				Reason:   `the second PUT changed "updated_at" <& 'quoted'>`,
-				Diffs:    []string{"  map[string]any{\n-   \"updated_at\": \"2025-01-02T03:04:05Z\",\n+   \"updated_at\": \"2025-01-02T03:04:06Z\",\n  }\n"},
+				Verdict: probes.Fail, Severity: probes.Minor, Class: probes.Conformance,
+				Reason:   `the second, identical PUT was refused with 409 <& 'already exists'> (the first got 200); the state is unchanged`,
+				Diffs:    []string{"first vs second PUT (-first +second):\n  probes.identity{\n-   Status: 200,\n+   Status: 409,\n  }\n"},
 				Duration: 40 * time.Millisecond,
 			},
 		},

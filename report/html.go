@@ -157,7 +157,8 @@ func verdictClass(v probes.Verdict) string {
 }
 
 // verdictLabel is how a verdict reads in the summary tables of the review
-// reports: "pass", "skip", "FAIL (critical)", "ERROR" (anything unknown).
+// reports: "pass", "skip", "FAIL (critical)", "FAIL (minor, conformance)",
+// "ERROR" (anything unknown).
 func verdictLabel(r probes.Result) string {
 	switch r.Verdict {
 	case probes.Pass:
@@ -165,7 +166,7 @@ func verdictLabel(r probes.Result) string {
 	case probes.Skip:
 		return "skip"
 	case probes.Fail:
-		return "FAIL (" + r.Severity.String() + ")"
+		return "FAIL (" + severityLabel(r) + ")"
 	default:
 		return "ERROR"
 	}

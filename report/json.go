@@ -36,6 +36,7 @@ type (
 		Title      string              `json:"title"`
 		Verdict    probes.Verdict      `json:"verdict"`
 		Severity   probes.Severity     `json:"severity"`
+		Class      probes.Class        `json:"class,omitempty"`
 		Reason     string              `json:"reason"`
 		Rule       string              `json:"rule,omitempty"`
 		Fix        string              `json:"fix,omitempty"`
@@ -100,6 +101,7 @@ func jsonResultOf(r probes.Result) jsonResult {
 		Title:      r.Title,
 		Verdict:    r.Verdict,
 		Severity:   r.Severity,
+		Class:      r.Class,
 		Reason:     r.Reason,
 		Rule:       r.Rule,
 		Fix:        r.Fix,

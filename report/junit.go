@@ -173,7 +173,11 @@ func junitCase(classname, name string, r probes.Result) junitTestcase {
 	case probes.Skip:
 		tc.Skipped = &junitSkipped{Message: sanitizeLine(r.Reason)}
 	case probes.Fail:
-		tc.Failure = &junitResult{Message: resultReason(r), Type: r.Severity.String(), Text: junitText(formatDetail(r))}
+		msg := resultReason(r)
+		if r.Class == probes.Conformance { // type stays the severity, for tools that gate on it
+			msg = string(probes.Conformance) + ": " + msg
+		}
+		tc.Failure = &junitResult{Message: msg, Type: r.Severity.String(), Text: junitText(formatDetail(r))}
 	default: // probes.Error and unknown verdicts; Counts treats them the same way
 		tc.Error = &junitResult{Message: resultReason(r), Type: "error", Text: junitText(formatDetail(r))}
 	}

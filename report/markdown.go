@@ -135,7 +135,7 @@ func writeMarkdownFinding(ew *errWriter, r probes.Result) {
 		ew.printf("- **Operation:** %s\n", mdCode(r.Operation.ID))
 	}
 	if r.Verdict == probes.Fail {
-		ew.printf("- **Severity:** %s\n", r.Severity)
+		ew.printf("- **Severity:** %s\n", severityLabel(r))
 	}
 	ew.printf("- **Reason:** %s\n", mdText(resultReason(r)))
 	if r.Rule != "" {

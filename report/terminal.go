@@ -115,7 +115,7 @@ func writeTerminal(w io.Writer, run *Run, useColor, findingsOnly bool) error {
 			pad := strings.Repeat(" ", max(0, width-utf8.RuneCountInString(probe)))
 			line := "  " + p.verdictWord(r.Verdict) + "  " + probe + pad + "  "
 			if r.Verdict == probes.Fail {
-				line += p.severity.Sprint(r.Severity.String()) + "  "
+				line += p.severity.Sprint(severityLabel(r)) + "  "
 			}
 			ew.printf("%s%s\n", line, resultReason(r))
 			if r.Verdict == probes.Fail && len(r.Diffs) > 0 {

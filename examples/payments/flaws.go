@@ -17,8 +17,8 @@ const (
 	// FlawNoIdempotency ignores the key entirely: every request is processed
 	// and a missing key is accepted. Trips replay, concurrent, mismatch-body
 	// and missing-key (and, consequently, key-format: an empty key is
-	// accepted; replay-marker: no replay is ever marked; retry-after-drop:
-	// the retry creates a second payment).
+	// accepted; retry-after-drop: the retry creates a second payment).
+	// replay-marker has nothing to judge: a retry is never a replay.
 	FlawNoIdempotency Flaw = "no-idempotency"
 
 	// FlawRace checks the key, then reserves it in a second locked step after
@@ -89,6 +89,26 @@ const (
 	// server forwards as the retry reference): the declined payment's
 	// unchanged retry is charged. Trips error-replay only.
 	FlawErrorsNotStored Flaw = "errors-not-stored"
+
+	// FlawReuse417 refuses a key reused with another body with 417
+	// Expectation Failed instead of 422: safe (nothing is done, nothing of
+	// the first request is returned), but not the status the draft names.
+	// Trips mismatch-body only, as a minor conformance finding
+	// (flaws_replay.go).
+	FlawReuse417 Flaw = "reuse-417"
+
+	// FlawReplayRequestID adds a request id to every keyed response body,
+	// a new one per response: a replay is the stored result re-rendered
+	// with another request_id, so it is not byte-identical. One payment per
+	// key all the same. Trips replay only (flaws_replay.go).
+	FlawReplayRequestID Flaw = "replay-rerenders-request-id"
+
+	// FlawRefuseReuse treats the key as a one-time token: once a request
+	// completed, every reuse of its key, an identical retry included, is
+	// refused with 422 instead of getting the stored result (in-flight
+	// duplicates still get 409). One payment per key all the same. Trips
+	// replay only.
+	FlawRefuseReuse Flaw = "refuses-every-reuse"
 )
 
 // DefaultRaceWindow is FlawRace's gap between check and act when
@@ -99,7 +119,8 @@ const DefaultRaceWindow = 2 * time.Millisecond
 func Flaws() []Flaw {
 	return []Flaw{FlawNoIdempotency, FlawRace, FlawKeyOnlyFingerprint, FlawOptionalKey, FlawReplayButRepeat,
 		FlawDisconnectReleasesKey, FlawPutBumpsVersion, FlawDeleteGone500, FlawUndocumentedKey,
-		FlawPathBlindFingerprint, FlawKeysNotScopedToCaller, FlawUnvalidatedKey, FlawNoReplayHeader, FlawErrorsNotStored}
+		FlawPathBlindFingerprint, FlawKeysNotScopedToCaller, FlawUnvalidatedKey, FlawNoReplayHeader, FlawErrorsNotStored,
+		FlawReuse417, FlawReplayRequestID, FlawRefuseReuse}
 }
 
 // ParseFlaw returns the flaw named s ("" is FlawNone).
@@ -132,6 +153,9 @@ type policy struct {
 	rawKey       bool          // FlawUnvalidatedKey
 	noReplayMark bool          // FlawNoReplayHeader
 	forgetErrors bool          // FlawErrorsNotStored
+	reuse417     bool          // FlawReuse417
+	requestID    bool          // FlawReplayRequestID
+	refuseReuse  bool          // FlawRefuseReuse
 }
 
 func policyFor(opts Options) (policy, error) {
@@ -170,6 +194,12 @@ func policyFor(opts Options) (policy, error) {
 		return policy{noReplayMark: true}, nil
 	case FlawErrorsNotStored:
 		return policy{forgetErrors: true}, nil
+	case FlawReuse417:
+		return policy{reuse417: true}, nil
+	case FlawReplayRequestID:
+		return policy{requestID: true}, nil
+	case FlawRefuseReuse:
+		return policy{refuseReuse: true}, nil
 	}
 	return policy{}, fmt.Errorf("payments: unknown flaw %q", opts.Flaw)
 }

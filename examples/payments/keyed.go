@@ -14,16 +14,16 @@ func (s *server) serveKeyed(w http.ResponseWriter, r *http.Request, body []byte,
 	p := s.policy
 	values, present := r.Header[KeyHeader]
 	if p.ignoreKey || (!present && p.keyOptional) {
-		write(w, s.run(r, body, ep))
+		s.write(w, s.run(r, body, ep))
 		return
 	}
 	if !present {
-		write(w, errorResponse(http.StatusBadRequest, "invalid_request_error", "the Idempotency-Key header is required"))
+		s.write(w, errorResponse(http.StatusBadRequest, "invalid_request_error", "the Idempotency-Key header is required"))
 		return
 	}
 	key, problem, status := s.checkKey(values) // flaws_keys.go
 	if problem != "" {
-		write(w, errorResponse(status, "invalid_request_error", problem))
+		s.write(w, errorResponse(status, "invalid_request_error", problem))
 		return
 	}
 	fp := fingerprint(r, body)
@@ -50,18 +50,22 @@ func (s *server) serveKeyed(w http.ResponseWriter, r *http.Request, body []byte,
 	case fresh:
 		resp := s.confirm(r, s.run(r, body, ep)) // disconnect.go
 		s.finishKey(e, resp)
-		write(w, resp)
+		s.write(w, resp)
 	case replay:
+		if s.policy.refuseReuse { // flaws_replay.go
+			s.write(w, errorResponse(http.StatusUnprocessableEntity, "idempotency_error", "this key has already been used"))
+			return
+		}
 		s.keys.mu.Lock()
 		resp := e.resp // immutable once done; copied under the lock anyway
 		s.keys.mu.Unlock()
 		s.markReplay(w)
-		write(w, resp)
+		s.write(w, resp)
 	case inFlight:
 		w.Header().Set("Retry-After", "1")
-		write(w, errorResponse(http.StatusConflict, "idempotency_error", "a request with this key is in progress"))
+		s.write(w, errorResponse(http.StatusConflict, "idempotency_error", "a request with this key is in progress"))
 	case mismatch:
-		write(w, errorResponse(http.StatusUnprocessableEntity, "idempotency_error", "key reused with a different request"))
+		s.write(w, errorResponse(s.reuseStatus(), "idempotency_error", "key reused with a different request"))
 	}
 }
 

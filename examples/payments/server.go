@@ -36,6 +36,10 @@ type Options struct {
 	// 409 (InFlightConflict, the default) or the stored result after
 	// waiting (InFlightWait).
 	InFlight InFlight
+	// HeaderLimit, when positive, refuses a request whose header block is
+	// larger with 431 and a connection reset, as Node.js does
+	// (DefaultHeaderLimit); see headers.go.
+	HeaderLimit int
 }
 
 // MaxObjects bounds the stored payments, refunds and customers; a create
@@ -85,6 +89,10 @@ func (s *server) plain(ep endpoint) http.Handler { return s.handler(ep, false) }
 
 func (s *server) handler(ep endpoint, keyed bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.opts.HeaderLimit > 0 && headerSize(r) > s.opts.HeaderLimit {
+			refuseOversize(w) // headers.go
+			return
+		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 		if err != nil {
 			write(w, errorResponse(http.StatusBadRequest, "invalid_request_error", "request body too large or unreadable"))

@@ -80,8 +80,12 @@ func handler(name string, opts payments.Options) (http.Handler, error) {
 	if _, ok := examples.Lookup(name); !ok {
 		return nil, fmt.Errorf("unknown API %q (-list shows them)", name)
 	}
-	if name == "payments-waiting" { // correct, with the other in-flight behaviour
+	switch name { // correct variants, with another legitimate behaviour
+	case "payments-waiting":
 		opts.InFlight = payments.InFlightWait
+		return payments.New(opts), nil
+	case "payments-header-limit":
+		opts.HeaderLimit = payments.DefaultHeaderLimit
 		return payments.New(opts), nil
 	}
 	f, err := payments.ParseFlaw(strings.TrimPrefix(strings.TrimPrefix(name, "payments"), "-"))

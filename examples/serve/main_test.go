@@ -48,7 +48,7 @@ func TestCheckLoopback(t *testing.T) {
 }
 
 func TestHandlerPerVariant(t *testing.T) {
-	for _, name := range []string{"payments", "payments-check-then-act", "payments-no-idempotency"} {
+	for _, name := range []string{"payments", "payments-check-then-act", "payments-no-idempotency", "payments-header-limit", "payments-waiting", "payments-refuses-every-reuse"} {
 		if _, err := handler(name, payments.Options{}); err != nil {
 			t.Errorf("handler(%q): %v", name, err)
 		}
