@@ -37,6 +37,8 @@ type htmlView struct {
 	Gate                                   string
 	GateFailed                             bool
 	Counts                                 Counts
+	Baseline                               string // the baseline file applied, "" when none
+	Fixed                                  []string
 	Probes                                 []string
 	Rows                                   []htmlRow
 	Findings                               []htmlFinding
@@ -54,6 +56,7 @@ type htmlCell struct {
 
 type htmlFinding struct {
 	Anchor, Class, Word, Operation, ID, Name, Severity string
+	Location                                           string // "file:line" of the operation
 	Reason, Rule, Fix                                  string
 	Diffs                                              []string
 	Effects                                            []string
@@ -73,6 +76,12 @@ func newHTMLView(run *Run) htmlView {
 		Gate:       run.Gate.String(),
 		GateFailed: run.Failed(run.Gate),
 		Counts:     run.Counts(),
+	}
+	if b := run.Baseline; b != nil {
+		v.Baseline = nonEmpty(sanitizeLine(b.File), "(unnamed)")
+		for _, e := range b.Fixed {
+			v.Fixed = append(v.Fixed, fixedLine(e))
+		}
 	}
 	if !run.Started.IsZero() {
 		v.Started = run.Started.UTC().Truncate(time.Second).Format(time.RFC3339)
@@ -108,7 +117,7 @@ func newHTMLView(run *Run) htmlView {
 				row.Cells = append(row.Cells, htmlCell{Class: "none", Text: "–"})
 				continue
 			}
-			row.Cells = append(row.Cells, htmlCell{Class: verdictClass(r.Verdict), Text: verdictLabel(r), Anchor: anchors[p]})
+			row.Cells = append(row.Cells, htmlCell{Class: resultClass(r), Text: verdictLabel(r), Anchor: anchors[p]})
 		}
 		v.Rows = append(v.Rows, row)
 	}
@@ -118,8 +127,9 @@ func newHTMLView(run *Run) htmlView {
 func newHTMLFinding(r probes.Result, anchor string) htmlFinding {
 	f := htmlFinding{
 		Anchor:    anchor,
-		Class:     verdictClass(r.Verdict),
+		Class:     resultClass(r),
 		Word:      verdictLabel(r),
+		Location:  operationPosition(r.Operation),
 		Operation: operationName(r.Operation),
 		ID:        sanitizeLine(r.Operation.ID),
 		Name:      testName(r),
@@ -142,6 +152,15 @@ func newHTMLFinding(r probes.Result, anchor string) htmlFinding {
 	return f
 }
 
+// resultClass is the CSS class of a result: its verdict's, or "accepted"
+// for a failure a baseline accepts.
+func resultClass(r probes.Result) string {
+	if r.Verdict == probes.Fail && r.Accepted {
+		return "accepted"
+	}
+	return verdictClass(r.Verdict)
+}
+
 // verdictClass is the CSS class of a verdict; anything unknown is an error.
 func verdictClass(v probes.Verdict) string {
 	switch v {
@@ -153,8 +172,13 @@ func verdictClass(v probes.Verdict) string {
 }
 
 // verdictLabel is how a verdict reads in the summary tables of the review
-// reports: "pass", "skip", "FAIL (critical)", "ERROR" (anything unknown).
+// reports: "pass", "skip", "FAIL (critical)", "accepted (critical)" (a
+// failure a baseline accepts), "ERROR" (anything unknown).
 func verdictLabel(r probes.Result) string {
+	switch {
+	case r.Verdict == probes.Fail && r.Accepted:
+		return "accepted (" + r.Severity.String() + ")"
+	}
 	switch r.Verdict {
 	case probes.Pass:
 		return "pass"

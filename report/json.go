@@ -26,6 +26,7 @@ type (
 		FailOn        string       `json:"fail_on"`
 		GateFailed    bool         `json:"gate_failed"`
 		Summary       Counts       `json:"summary"`
+		Baseline      *BaselineUse `json:"baseline,omitempty"`
 		Results       []jsonResult `json:"results"`
 	}
 	jsonResult struct {
@@ -41,6 +42,7 @@ type (
 		Diffs      []string            `json:"diffs,omitempty"`
 		Effects    []jsonEffect        `json:"effects,omitempty"`
 		DurationMS float64             `json:"duration_ms"`
+		Accepted   bool                `json:"accepted,omitempty"`
 	}
 	jsonExchange struct {
 		Label     string               `json:"label"`
@@ -57,7 +59,10 @@ type (
 
 // WriteJSON writes the run as one indented JSON document:
 // {"schema_version": 1, "tool", "spec", "base_url", "started", "duration_ms",
-// "fail_on", "gate_failed", "summary": {pass, fail, error, skip}, "results"}.
+// "fail_on", "gate_failed", "summary": {pass, fail, accepted, error, skip},
+// "baseline" (when one was applied: its file and the entries now fixed),
+// "results"}. Operations carry "file" and "line" when known; a failure a
+// baseline accepts has "accepted": true and counts as accepted, not fail.
 // Bodies are written in full (probes cap them when recording); invalid UTF-8
 // becomes U+FFFD and control characters are escaped, as encoding/json does.
 func WriteJSON(w io.Writer, run *Run) error {
@@ -70,6 +75,7 @@ func WriteJSON(w io.Writer, run *Run) error {
 		FailOn:        run.Gate.String(),
 		GateFailed:    run.Failed(run.Gate),
 		Summary:       run.Counts(),
+		Baseline:      run.Baseline,
 		Results:       make([]jsonResult, 0, len(run.Results)),
 	}
 	if !run.Started.IsZero() {
@@ -99,6 +105,7 @@ func jsonResultOf(r probes.Result) jsonResult {
 		Fix:        r.Fix,
 		Diffs:      r.Diffs,
 		DurationMS: milliseconds(r.Duration),
+		Accepted:   r.Accepted,
 	}
 	for _, x := range r.Evidence {
 		jr.Evidence = append(jr.Evidence, jsonExchange{
