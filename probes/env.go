@@ -67,6 +67,12 @@ type Env struct {
 	// configuration file's per-operation overrides); nil falls back to Profile.
 	ProfileFor func(op *openapi.Operation) *Profile
 
+	// Planned, when set, are all the planned operations of which Run is
+	// given a subset (a shard, see Shard): probes that need another
+	// operation (mismatch-target) look for it there, so a shard reaches
+	// the verdicts the whole run would. Nil means the operations Run gets.
+	Planned []openapi.Operation
+
 	// ops are every planned operation (set by Run), for the probes that
 	// need another target; exclusive lets such probes run alone (exclusive.go).
 	ops       []openapi.Operation

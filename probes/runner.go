@@ -19,6 +19,9 @@ func Run(ctx context.Context, ops []openapi.Operation, probes []Probe, env Env) 
 	e := env.withDefaults()
 	if e.ops == nil {
 		e.ops = ops // for the probes that need another target (mismatch-target)
+		if e.Planned != nil {
+			e.ops = e.Planned // a shard of the run: the others are planned too
+		}
 	}
 	results := make([]Result, len(ops)*len(probes))
 
