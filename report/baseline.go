@@ -104,11 +104,14 @@ func NewBaseline(run *Run) *Baseline {
 			Fingerprint: fp, Operation: op, Probe: r.Probe, Severity: r.Severity, Reason: sanitizeLine(r.Reason),
 		})
 	}
-	slices.SortFunc(b.Findings, func(x, y BaselineEntry) int {
-		return cmp.Or(cmp.Compare(x.Operation.Path, y.Operation.Path), cmp.Compare(x.Operation.Method, y.Operation.Method),
-			cmp.Compare(x.Operation.ID, y.Operation.ID), cmp.Compare(x.Probe, y.Probe))
-	})
+	slices.SortFunc(b.Findings, compareEntries)
 	return b
+}
+
+// compareEntries orders baseline entries by operation, then probe.
+func compareEntries(x, y BaselineEntry) int {
+	return cmp.Or(cmp.Compare(x.Operation.Path, y.Operation.Path), cmp.Compare(x.Operation.Method, y.Operation.Method),
+		cmp.Compare(x.Operation.ID, y.Operation.ID), cmp.Compare(x.Probe, y.Probe))
 }
 
 // WriteBaseline writes b as indented JSON.

@@ -141,7 +141,7 @@ func writeTerminal(w io.Writer, run *Run, useColor, findingsOnly bool) error {
 	}
 	ew.printf("%s; %s\n", total, gate)
 	if b := run.Baseline; b != nil && len(b.Fixed) > 0 {
-		ew.printf("%s fixed since the baseline %s (remove them from it):\n", plural(len(b.Fixed), "finding"), sanitizeLine(b.File))
+		ew.printf("Fixed since the baseline %s (delete from it):\n", sanitizeLine(b.File))
 		for _, e := range b.Fixed {
 			ew.printf("  %s\n", fixedLine(e))
 		}
