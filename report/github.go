@@ -28,11 +28,12 @@ const maxAnnotationMessage = 4 << 10
 
 // GitHubActions does what the environment asks for: when getenv
 // ("GITHUB_ACTIONS") is "true" it writes an annotation per finding to w
-// (WriteGitHubAnnotations); when GITHUB_STEP_SUMMARY names a file it
+// (WriteGitHubAnnotations, with absolute paths inside GITHUB_WORKSPACE
+// made relative to it, as GitHub wants them); when GITHUB_STEP_SUMMARY names a file it
 // appends the Markdown report to it (AppendGitHubSummary). Pass os.Getenv.
 func GitHubActions(getenv func(string) string, w io.Writer, run *Run) error {
 	if getenv("GITHUB_ACTIONS") == "true" {
-		if err := WriteGitHubAnnotations(w, run); err != nil {
+		if err := writeAnnotations(w, run, getenv("GITHUB_WORKSPACE")); err != nil {
 			return err
 		}
 	}
@@ -53,7 +54,9 @@ func GitHubActions(getenv func(string) string, w io.Writer, run *Run) error {
 // probe and severity, the message the operation, the reason and the fix.
 // Values are escaped as GitHub's toolkit does: %, CR and LF everywhere,
 // and ":" and "," in properties.
-func WriteGitHubAnnotations(w io.Writer, run *Run) error {
+func WriteGitHubAnnotations(w io.Writer, run *Run) error { return writeAnnotations(w, run, "") }
+
+func writeAnnotations(w io.Writer, run *Run, workspace string) error {
 	ew := &errWriter{w: w}
 	for _, r := range run.Results {
 		level, title := annotationLevel(r, run.Gate)
@@ -61,7 +64,7 @@ func WriteGitHubAnnotations(w io.Writer, run *Run) error {
 			continue
 		}
 		var props []string
-		if file, line := annotationPosition(run, r.Operation); file != "" {
+		if file, line := annotationPosition(run, r.Operation, workspace); file != "" {
 			props = append(props, "file="+escapeProperty(file))
 			if line > 0 {
 				props = append(props, "line="+strconv.Itoa(line))
@@ -113,14 +116,20 @@ func annotationMessage(r probes.Result) string {
 
 // annotationPosition is where an annotation points: the operation's file
 // and line, else the spec file (no line), else nowhere. Paths are relative
-// with / separators, as GitHub resolves them in the checkout.
-func annotationPosition(run *Run, op probes.OperationRef) (string, int) {
+// with / separators, as GitHub resolves them in the checkout; an absolute
+// path inside workspace is made relative to it.
+func annotationPosition(run *Run, op probes.OperationRef, workspace string) (string, int) {
 	file, line := op.File, max(0, op.Line)
 	if file == "" {
 		file, line = localSpec(run.Spec), 0
 	}
 	if file == "" {
 		return "", 0
+	}
+	if workspace != "" && filepath.IsAbs(file) {
+		if rel, err := filepath.Rel(workspace, file); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			file = rel
+		}
 	}
 	slashed := filepath.ToSlash(sanitizeLine(file))
 	if !path.IsAbs(slashed) {

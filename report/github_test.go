@@ -46,6 +46,28 @@ func TestWriteGitHubAnnotationsBaseline(t *testing.T) {
 	}
 }
 
+// TestGitHubAnnotationsWorkspace: an absolute path inside the checkout is
+// made relative to it; one outside is left as it is.
+func TestGitHubAnnotationsWorkspace(t *testing.T) {
+	ws := filepath.Join(t.TempDir(), "repo")
+	run := &Run{Gate: probes.Major, Results: []probes.Result{
+		{Operation: probes.OperationRef{Method: "POST", Path: "/a", File: filepath.Join(ws, "api", "openapi.yaml"), Line: 4}, Probe: "replay", Verdict: probes.Fail, Severity: probes.Critical, Reason: "two"},
+		{Operation: probes.OperationRef{Method: "POST", Path: "/b", File: filepath.Join(ws+"-other", "x.yaml"), Line: 5}, Probe: "replay", Verdict: probes.Fail, Severity: probes.Critical, Reason: "two"},
+	}}
+	var buf bytes.Buffer
+	env := map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": ws}
+	if err := GitHubActions(func(k string) string { return env[k] }, &buf, run); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(buf.String(), "\n")
+	if !strings.HasPrefix(lines[0], "::error file=api/openapi.yaml,line=4,") {
+		t.Errorf("inside the workspace: %q", lines[0])
+	}
+	if !strings.HasPrefix(lines[1], "::error file="+escapeProperty(filepath.ToSlash(filepath.Join(ws+"-other", "x.yaml")))+",line=5,") {
+		t.Errorf("outside the workspace: %q", lines[1])
+	}
+}
+
 func TestGitHubEscaping(t *testing.T) {
 	tests := []struct{ in, data, property string }{
 		{"plain", "plain", "plain"},

@@ -22,8 +22,12 @@ func TestWriteJUnit(t *testing.T) {
 	golden(t, "report.junit.xml", buf.Bytes())
 	junittest.WellFormed(t, buf.Bytes())
 	junittest.Counts(t, buf.Bytes())
-	// Test cases carry file and line: our schema accepts them, Jenkins' does not.
+	// Test cases carry file and line: our schema accepts them, Jenkins' does
+	// not (hence JUnitOptions.OmitPositions).
 	junittest.ValidateSchemas(t, buf.Bytes(), junittest.CISchema)
+	if err := junittest.SchemaError(t, buf.Bytes(), junittest.JenkinsSchema); err == nil || !strings.Contains(err.Error(), "attribute 'file'") {
+		t.Errorf("the Jenkins schema accepts testcase/@file, or rejects the report for another reason: %v", err)
+	}
 
 	out := buf.String()
 	for _, want := range []string{
