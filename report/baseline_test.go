@@ -125,7 +125,21 @@ func TestApplyBaseline(t *testing.T) {
 func TestBaselineReports(t *testing.T) {
 	run := baselineRun(t)
 	c := run.Counts()
-	var md, term, junit, js bytes.Buffer
+	var md, term, junit, js, html bytes.Buffer
+	if err := WriteHTML(&html, run); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`<span class="accepted">1 accepted</span>`,
+		`<td class="accepted"><a href="#r1">accepted (critical)</a></td>`,
+		`<h2>Fixed</h2>`,
+		`<li>replay on POST /v1/payments (critical)</li>`,
+		`<dt>Baseline</dt><dd><code>idemcheck-baseline.json</code>`,
+	} {
+		if !strings.Contains(html.String(), want) {
+			t.Errorf("html report lacks %s", want)
+		}
+	}
 	if err := WriteMarkdown(&md, run); err != nil {
 		t.Fatal(err)
 	}
