@@ -53,7 +53,12 @@ func (c *Check) Load(ctx context.Context) (*openapi.Document, error) {
 type Plan struct {
 	Doc        *openapi.Document
 	Operations []openapi.Operation
-	Targets    []probes.Target // Targets[i].Op is &Operations[i]
+	// Targets are the operations this check runs, with their settings:
+	// all of Operations, or a shard of them (Options.Shard).
+	Targets []probes.Target
+	// Planned are the targets of all of Operations (Planned[i].Op is
+	// &Operations[i]), for probes that need another operation.
+	Planned []probes.Target
 }
 
 // Plan selects and plans the document's mutating operations, with the
@@ -75,11 +80,17 @@ func (c *Check) Plan(ctx context.Context, doc *openapi.Document) (*Plan, error) 
 	if err != nil {
 		return nil, err
 	}
-	targets, err := settle(cfg, c.s.profile, ops)
+	planned, err := settle(cfg, c.s.profile, ops)
 	if err != nil {
 		return nil, err
 	}
-	return &Plan{Doc: doc, Operations: ops, Targets: targets}, nil
+	targets := planned
+	if c.s.shardN > 0 {
+		if targets, err = probes.ShardTargets(planned, c.s.shardK, c.s.shardN); err != nil {
+			return nil, err
+		}
+	}
+	return &Plan{Doc: doc, Operations: ops, Targets: targets, Planned: planned}, nil
 }
 
 // Run makes sure the target answers, checks its configured observers, runs
@@ -101,13 +112,14 @@ func (c *Check) Run(ctx context.Context, plan *Plan) (*report.Run, error) {
 		return nil, err
 	}
 	env := c.s.env
+	env.Planned = plan.Planned // a shard's probes find the other operations
 	start := time.Now()
 	results := probes.RunTargets(ctx, plan.Targets, c.s.probes, env)
 	stopped := ""
 	if cause := context.Cause(ctx); cause != nil {
 		stopped = cause.Error()
 	}
-	return &report.Run{
+	run := &report.Run{
 		Stopped:  stopped,
 		Tool:     c.opts.Tool,
 		Spec:     plan.Doc.Source,
@@ -116,7 +128,11 @@ func (c *Check) Run(ctx context.Context, plan *Plan) (*report.Run, error) {
 		Started:  start.UTC(),
 		Duration: time.Since(start),
 		Results:  results,
-	}, nil
+	}
+	if c.s.baseline != nil {
+		report.ApplyBaseline(run, c.s.baseline, c.opts.Baseline)
+	}
+	return run, nil
 }
 
 // Preflight makes sure the target answers and that every configured
@@ -138,7 +154,9 @@ func (c *Check) Gate() probes.Severity { return c.s.gate }
 // RunOne runs probe p on the plan's i-th operation alone (after Preflight),
 // for a caller that runs each pair on its own, as idemchecktest does.
 func (c *Check) RunOne(ctx context.Context, plan *Plan, i int, p probes.Probe) probes.Result {
-	return probes.RunOne(ctx, plan.Targets, i, p, c.s.env)
+	env := c.s.env
+	env.Planned = plan.Planned
+	return probes.RunOne(ctx, plan.Targets, i, p, env)
 }
 
 // reachable makes sure something answers HTTP at base before any probe runs,

@@ -10,6 +10,7 @@ import (
 	"github.com/idemcheck/idemcheck/config"
 	"github.com/idemcheck/idemcheck/internal/wire"
 	"github.com/idemcheck/idemcheck/probes"
+	"github.com/idemcheck/idemcheck/report"
 )
 
 // Options are the inputs of a check, as a user gives them: flags, or a Go
@@ -60,6 +61,13 @@ type Options struct {
 	// them: net/http, last-byte, h2 and the dropped connections.
 	CACert, ClientCert, ClientKey string
 	Insecure                      bool
+	// Baseline is a file of accepted findings (idemcheck baseline): they
+	// are reported as accepted and do not fail the gate.
+	Baseline string
+	// Shard is "k/n": check only shard k of n of the planned operations
+	// (operations that share an observer stay together), for CI jobs in
+	// parallel whose JSON reports idemcheck merge combines.
+	Shard string
 	// Tool names the program in reports ("idemcheck 1.2.3").
 	Tool string
 }
@@ -94,11 +102,14 @@ func usagef(format string, args ...any) error {
 
 // settings are validated options.
 type settings struct {
-	gate    probes.Severity
-	probes  []probes.Probe
-	env     probes.Env
-	profile *probes.Profile
-	cfg     *config.Config // nil when none
+	gate     probes.Severity
+	baseline *report.Baseline // nil when none
+	shardK   int              // 0 when not sharded
+	shardN   int
+	probes   []probes.Probe
+	env      probes.Env
+	profile  *probes.Profile
+	cfg      *config.Config // nil when none
 }
 
 // validate checks what can be checked without the document. needTarget is
@@ -167,6 +178,16 @@ func (o *Options) validate(needTarget bool) (*settings, error) {
 	raceMode, err := probes.ParseRaceMode(o.RaceMode)
 	if err != nil {
 		return nil, usagef("--race-mode: %v", err)
+	}
+	if o.Shard != "" {
+		if s.shardK, s.shardN, err = probes.ParseShard(o.Shard); err != nil {
+			return nil, usagef("--shard: %v", err)
+		}
+	}
+	if o.Baseline != "" {
+		if s.baseline, err = report.LoadBaseline(o.Baseline); err != nil {
+			return nil, err
+		}
 	}
 	tlsConfig, err := wire.TLSOptions{CAFile: o.CACert, CertFile: o.ClientCert, KeyFile: o.ClientKey, Insecure: o.Insecure}.Config()
 	if err != nil {

@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"io"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -18,6 +19,9 @@ type CheckOptions struct {
 	check.Options
 	Reports report.Outputs
 	NoColor bool
+	// Getenv reads the environment (GITHUB_ACTIONS, GITHUB_STEP_SUMMARY);
+	// nil means os.Getenv.
+	Getenv func(string) string
 }
 
 // NewCmdCheck builds `idemcheck check`. runF replaces checkRun in tests.
@@ -65,6 +69,10 @@ func NewCmdCheck(stdout, stderr io.Writer, runF func(context.Context, *CheckOpti
 	f.StringVar(&opts.Reports.JSON, "json", "", "write a JSON report to FILE ('-' for stdout)")
 	f.StringVar(&opts.Reports.Markdown, "markdown", "", "write a Markdown review report to FILE ('-' for stdout)")
 	f.StringVar(&opts.Reports.HTML, "html", "", "write a self-contained HTML review report to FILE ('-' for stdout)")
+	f.StringVar(&opts.Reports.SARIF, "sarif", "", "write a SARIF 2.1.0 log to FILE, for GitHub code scanning ('-' for stdout)")
+	f.BoolVar(&opts.Reports.JUnitNoPositions, "junit-no-positions", false, "leave testcase file and line out of the JUnit report (the Jenkins xUnit schema rejects them)")
+	f.StringVar(&o.Baseline, "baseline", "", "file of accepted findings (idemcheck baseline): shown as accepted, they do not fail the gate")
+	f.StringVar(&o.Shard, "shard", "", "check only shard k/n of the operations, for parallel CI jobs (combine their --json reports with idemcheck merge)")
 	f.BoolVar(&opts.NoColor, "no-color", false, "disable colour (also NO_COLOR, or when output is not a terminal)")
 	return c
 }
@@ -96,6 +104,13 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 		summary = opts.Stderr
 	}
 	if err := report.WriteTerminal(summary, run, report.ColorWanted(summary, opts.NoColor)); err != nil {
+		return err
+	}
+	getenv := opts.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	if err := report.GitHubActions(getenv, summary, run); err != nil { // annotations and the step summary, on GitHub only
 		return err
 	}
 	if err := opts.Reports.Write(run, opts.Stdout); err != nil {

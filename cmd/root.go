@@ -33,6 +33,8 @@ Exit codes: 0 nothing failed at or above --fail-on, 1 findings at or above
 		NewCmdDemo(stdout, stderr, nil),
 		NewCmdVersion(stdout),
 	)
+	root.AddCommand(NewCmdBaseline(stdout, stderr, nil))
+	root.AddCommand(NewCmdMerge(stdout, stderr, nil))
 	return root
 }
 

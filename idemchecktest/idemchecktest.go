@@ -77,8 +77,8 @@ func Run(t *testing.T, handler http.Handler, spec string, opts *check.Options) [
 		t.Fatalf("idemchecktest: %v", err)
 	}
 	var results []probes.Result
-	for i := range plan.Operations {
-		t.Run(subtestName(&plan.Operations[i]), func(t *testing.T) {
+	for i, target := range plan.Targets {
+		t.Run(subtestName(target.Op), func(t *testing.T) {
 			for _, p := range c.Probes() {
 				t.Run(p.ID(), func(t *testing.T) {
 					r := c.RunOne(t.Context(), plan, i, p)

@@ -69,9 +69,15 @@ type Env struct {
 	// own Profile wins over it.
 	Profile *Profile
 
-	// targets are every planned operation and its settings (set by
-	// RunTargets), for the probes that need another target; exclusive lets
-	// such probes run alone (exclusive.go).
+	// Planned, when set, are all the planned targets of which a run is
+	// given a subset (a shard, see ShardTargets): probes that need another
+	// operation (mismatch-target) look for it there, so a shard reaches
+	// the verdicts the whole run would. Nil means the targets run.
+	Planned []Target
+
+	// targets are every planned operation and its settings (Planned, else
+	// those RunTargets runs), for the probes that need another target;
+	// exclusive lets such probes run alone (exclusive.go).
 	targets   []Target
 	exclusive *sync.RWMutex
 }

@@ -77,6 +77,11 @@ type OperationRef struct {
 	ID     string `json:"id"`
 	Method string `json:"method"`
 	Path   string `json:"path"`
+	// File and Line are where the operation is declared in the document
+	// (the file a $ref led to, relative to the working directory, with /
+	// separators); empty and 0 when unknown.
+	File string `json:"file,omitempty"`
+	Line int    `json:"line,omitempty"`
 }
 
 // Name is "METHOD /path".
@@ -106,6 +111,10 @@ type Result struct {
 	// Effects are the side-effect observations, when an observer was available.
 	Effects  []Effect      `json:"effects,omitempty"`
 	Duration time.Duration `json:"duration_ns"`
+	// Accepted marks a failure that a baseline of known findings accepts
+	// (report.ApplyBaseline): it is still a failure and shown in every
+	// report, but it does not fail the gate.
+	Accepted bool `json:"accepted,omitempty"`
 }
 
 // Exchange is one request and what came back, as recorded evidence.

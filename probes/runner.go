@@ -29,7 +29,10 @@ func Run(ctx context.Context, ops []openapi.Operation, probes []Probe, env Env) 
 func RunTargets(ctx context.Context, targets []Target, probes []Probe, env Env) []Result {
 	e := env.withDefaults()
 	targets = slices.Clone(targets) // dropping an observer must not change the caller's
-	if e.targets == nil {
+	switch {
+	case len(e.Planned) > 0:
+		e.targets = e.Planned // a shard of the run: the others are planned too
+	case e.targets == nil:
 		e.targets = targets // for the probes that need another target (mismatch-target)
 	}
 	results := make([]Result, len(targets)*len(probes))

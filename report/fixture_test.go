@@ -38,8 +38,8 @@ func golden(t *testing.T, name string, got []byte) {
 }
 
 var (
-	payments = probes.OperationRef{ID: "createPayment", Method: "POST", Path: "/v1/payments"}
-	users    = probes.OperationRef{ID: "updateUser", Method: "PUT", Path: "/v1/users/{id}"}
+	payments = probes.OperationRef{ID: "createPayment", Method: "POST", Path: "/v1/payments", File: "examples/payments/openapi.yaml", Line: 42}
+	users    = probes.OperationRef{ID: "updateUser", Method: "PUT", Path: "/v1/users/{id}", File: "examples/payments/paths/users.yaml", Line: 7}
 )
 
 // bigBody is 10 KiB of JSON-ish text, to exercise truncation.

@@ -38,6 +38,8 @@ type htmlView struct {
 	GateFailed                             bool
 	GateNote                               string // why the gate could not pass: the target was not tested
 	Counts                                 Counts
+	Baseline                               string // the baseline file applied, "" when none
+	Fixed                                  []string
 	Probes                                 []string
 	Rows                                   []htmlRow
 	Findings                               []htmlFinding
@@ -55,6 +57,7 @@ type htmlCell struct {
 
 type htmlFinding struct {
 	Anchor, Class, Word, Operation, ID, Name, Severity string
+	Location                                           string // "file:line" of the operation
 	Reason, Rule, Fix                                  string
 	Diffs                                              []string
 	Effects                                            []string
@@ -77,6 +80,12 @@ func newHTMLView(run *Run) htmlView {
 	}
 	if o := run.Outcome(); o.Status == Untestable {
 		v.GateNote = sanitizeLine(o.Reason)
+	}
+	if b := run.Baseline; b != nil {
+		v.Baseline = nonEmpty(sanitizeLine(b.File), "(unnamed)")
+		for _, e := range b.Fixed {
+			v.Fixed = append(v.Fixed, fixedLine(e))
+		}
 	}
 	if !run.Started.IsZero() {
 		v.Started = run.Started.UTC().Truncate(time.Second).Format(time.RFC3339)
@@ -112,7 +121,7 @@ func newHTMLView(run *Run) htmlView {
 				row.Cells = append(row.Cells, htmlCell{Class: "none", Text: "–"})
 				continue
 			}
-			row.Cells = append(row.Cells, htmlCell{Class: verdictClass(r.Verdict), Text: verdictLabel(r), Anchor: anchors[p]})
+			row.Cells = append(row.Cells, htmlCell{Class: resultClass(r), Text: verdictLabel(r), Anchor: anchors[p]})
 		}
 		v.Rows = append(v.Rows, row)
 	}
@@ -122,8 +131,9 @@ func newHTMLView(run *Run) htmlView {
 func newHTMLFinding(r probes.Result, anchor string) htmlFinding {
 	f := htmlFinding{
 		Anchor:    anchor,
-		Class:     verdictClass(r.Verdict),
+		Class:     resultClass(r),
 		Word:      verdictLabel(r),
+		Location:  operationPosition(r.Operation),
 		Operation: operationName(r.Operation),
 		ID:        sanitizeLine(r.Operation.ID),
 		Name:      testName(r),
@@ -146,6 +156,15 @@ func newHTMLFinding(r probes.Result, anchor string) htmlFinding {
 	return f
 }
 
+// resultClass is the CSS class of a result: its verdict's, or "accepted"
+// for a failure a baseline accepts.
+func resultClass(r probes.Result) string {
+	if r.Verdict == probes.Fail && r.Accepted {
+		return "accepted"
+	}
+	return verdictClass(r.Verdict)
+}
+
 // verdictClass is the CSS class of a verdict; anything unknown is an error.
 func verdictClass(v probes.Verdict) string {
 	switch v {
@@ -158,8 +177,13 @@ func verdictClass(v probes.Verdict) string {
 
 // verdictLabel is how a verdict reads in the summary tables of the review
 // reports: "pass", "skip", "FAIL (critical)", "FAIL (minor, conformance)",
-// "ERROR" (anything unknown).
+// "accepted (critical)" (a failure a baseline accepts), "ERROR" (anything
+// unknown).
 func verdictLabel(r probes.Result) string {
+	switch {
+	case r.Verdict == probes.Fail && r.Accepted:
+		return "accepted (" + r.Severity.String() + ")"
+	}
 	switch r.Verdict {
 	case probes.Pass:
 		return "pass"

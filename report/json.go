@@ -28,6 +28,7 @@ type (
 		Outcome       Status       `json:"outcome"`
 		OutcomeReason string       `json:"outcome_reason,omitempty"`
 		Summary       Counts       `json:"summary"`
+		Baseline      *BaselineUse `json:"baseline,omitempty"`
 		Results       []jsonResult `json:"results"`
 	}
 	jsonResult struct {
@@ -44,6 +45,7 @@ type (
 		Diffs      []string            `json:"diffs,omitempty"`
 		Effects    []jsonEffect        `json:"effects,omitempty"`
 		DurationMS float64             `json:"duration_ms"`
+		Accepted   bool                `json:"accepted,omitempty"`
 	}
 	jsonExchange struct {
 		Label     string               `json:"label"`
@@ -61,7 +63,10 @@ type (
 // WriteJSON writes the run as one indented JSON document:
 // {"schema_version": 1, "tool", "spec", "base_url", "started", "duration_ms",
 // "fail_on", "gate_failed", "outcome" (passed, findings, untestable),
-// "outcome_reason", "summary": {pass, fail, error, skip}, "results"}.
+// "outcome_reason", "summary": {pass, fail, accepted, error, skip},
+// "baseline" (when one was applied: its file and the entries now fixed),
+// "results"}. Operations carry "file" and "line" when known; a failure a
+// baseline accepts has "accepted": true and counts as accepted, not fail.
 // Bodies are written in full (probes cap them when recording); invalid UTF-8
 // becomes U+FFFD and control characters are escaped, as encoding/json does.
 func WriteJSON(w io.Writer, run *Run) error {
@@ -77,6 +82,7 @@ func WriteJSON(w io.Writer, run *Run) error {
 		Outcome:       outcome.Status,
 		OutcomeReason: outcome.Reason,
 		Summary:       run.Counts(),
+		Baseline:      run.Baseline,
 		Results:       make([]jsonResult, 0, len(run.Results)),
 	}
 	if !run.Started.IsZero() {
@@ -107,6 +113,7 @@ func jsonResultOf(r probes.Result) jsonResult {
 		Fix:        r.Fix,
 		Diffs:      r.Diffs,
 		DurationMS: milliseconds(r.Duration),
+		Accepted:   r.Accepted,
 	}
 	for _, x := range r.Evidence {
 		jr.Evidence = append(jr.Evidence, jsonExchange{

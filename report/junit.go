@@ -47,6 +47,8 @@ type (
 		Name      string        `xml:"name,attr"`
 		Classname string        `xml:"classname,attr"`
 		Time      string        `xml:"time,attr"`
+		File      string        `xml:"file,attr,omitempty"`
+		Line      int           `xml:"line,attr,omitempty"`
 		Skipped   *junitSkipped `xml:"skipped"`
 		Failure   *junitResult  `xml:"failure"`
 		Error     *junitResult  `xml:"error"`
@@ -93,15 +95,33 @@ func encodeText(e *xml.Encoder, start xml.StartElement, text string) error {
 	return e.EncodeToken(start.End())
 }
 
-// WriteJUnit writes the run as JUnit XML, valid against
-// shared/junit/junit-ci.xsd. A Fail verdict becomes <failure type=severity>,
-// Error becomes <error type="error">, both with the reason as message and the
+// JUnitOptions adjust the JUnit report.
+type JUnitOptions struct {
+	// OmitPositions leaves out testcase/@file and @line (where the
+	// operation is declared in the document): the Jenkins xUnit schema,
+	// and tools validating against it, reject them.
+	OmitPositions bool
+}
+
+// WriteJUnit writes the run as JUnit XML with default options; see
+// JUnitOptions.Write.
+func WriteJUnit(w io.Writer, run *Run) error { return JUnitOptions{}.Write(w, run) }
+
+// Write writes the run as JUnit XML, valid against
+// shared/junit/junit-ci.xsd (and, with OmitPositions, against the Jenkins
+// xUnit schema). A Fail verdict becomes <failure type=severity>, Error
+// becomes <error type="error">, both with the reason as message and the
 // detail (rule, fix, diffs, effects, evidence) as text; Skip becomes
-// <skipped>; a pass carries its reason in <system-out>. All text is sanitized
-// for XML 1.0 and capped in size. A run without results is written as one
-// skipped test case, because several CI systems fail on an empty report.
-func WriteJUnit(w io.Writer, run *Run) error {
-	doc := junitDocument(run)
+// <skipped>; a pass carries its reason in <system-out>. A failure a
+// baseline accepts becomes <skipped message="accepted (baseline): …"> with
+// the detail in <system-out>, so CI systems do not count it as failed:
+// failures is Counts.Fail, skipped is Counts.Skip + Counts.Accepted. Test
+// cases carry the operation's file and line when known. All text is
+// sanitized for XML 1.0 and capped in size. A run without results is
+// written as one skipped test case, because several CI systems fail on an
+// empty report.
+func (o JUnitOptions) Write(w io.Writer, run *Run) error {
+	doc := junitDocument(run, o)
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return fmt.Errorf("write junit: %w", err)
 	}
@@ -119,7 +139,7 @@ func WriteJUnit(w io.Writer, run *Run) error {
 	return nil
 }
 
-func junitDocument(run *Run) junitTestsuites {
+func junitDocument(run *Run, o JUnitOptions) junitTestsuites {
 	timestamp := junitTimestamp(run.Started)
 	doc := junitTestsuites{
 		Name: sanitizeLine(run.Tool),
@@ -137,7 +157,7 @@ func junitDocument(run *Run) junitTestsuites {
 			Tests:      c.Total(),
 			Failures:   c.Fail,
 			Errors:     c.Error,
-			Skipped:    c.Skip,
+			Skipped:    c.Skip + c.Accepted,
 			Time:       junitTime(g.Duration()),
 			Timestamp:  timestamp,
 			Properties: props,
@@ -151,7 +171,11 @@ func junitDocument(run *Run) junitTestsuites {
 			if seen[name]++; seen[name] > 1 {
 				name += " #" + strconv.Itoa(seen[name])
 			}
-			suite.Cases = append(suite.Cases, junitCase(classname, name, r))
+			tc := junitCase(classname, name, r)
+			if !o.OmitPositions {
+				tc.File, tc.Line = sanitizeLine(g.Operation.File), max(0, g.Operation.Line)
+			}
+			suite.Cases = append(suite.Cases, tc)
 		}
 		doc.Suites = append(doc.Suites, suite)
 	}
@@ -173,6 +197,11 @@ func junitCase(classname, name string, r probes.Result) junitTestcase {
 	case probes.Skip:
 		tc.Skipped = &junitSkipped{Message: sanitizeLine(r.Reason)}
 	case probes.Fail:
+		if r.Accepted {
+			tc.Skipped = &junitSkipped{Message: "accepted (baseline): " + resultReason(r)}
+			tc.SystemOut = &junitOut{Text: junitText(formatDetail(r))}
+			break
+		}
 		msg := resultReason(r)
 		if r.Class == probes.Conformance { // type stays the severity, for tools that gate on it
 			msg = string(probes.Conformance) + ": " + msg
@@ -211,6 +240,11 @@ func junitRunProperties(run *Run) *junitProperties {
 	outcome := run.Outcome()
 	add("idemcheck.outcome", string(outcome.Status))
 	add("idemcheck.outcome_reason", outcome.Reason)
+	if b := run.Baseline; b != nil {
+		add("idemcheck.baseline", b.File)
+		add("idemcheck.baseline.accepted", strconv.Itoa(run.Counts().Accepted))
+		add("idemcheck.baseline.fixed", strconv.Itoa(len(b.Fixed)))
+	}
 	if len(p.Property) == 0 {
 		return nil
 	}

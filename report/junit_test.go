@@ -22,10 +22,16 @@ func TestWriteJUnit(t *testing.T) {
 	golden(t, "report.junit.xml", buf.Bytes())
 	junittest.WellFormed(t, buf.Bytes())
 	junittest.Counts(t, buf.Bytes())
-	junittest.Validate(t, buf.Bytes())
+	// Test cases carry file and line: our schema accepts them, Jenkins' does
+	// not (hence JUnitOptions.OmitPositions).
+	junittest.ValidateSchemas(t, buf.Bytes(), junittest.CISchema)
+	if err := junittest.SchemaError(t, buf.Bytes(), junittest.JenkinsSchema); err == nil || !strings.Contains(err.Error(), "attribute 'file'") {
+		t.Errorf("the Jenkins schema accepts testcase/@file, or rejects the report for another reason: %v", err)
+	}
 
 	out := buf.String()
 	for _, want := range []string{
+		`file="examples/payments/openapi.yaml" line="42"`,
 		`timestamp="2025-01-02T02:04:05Z"`,
 		`time="2.346"`,
 		`...[truncated `,
@@ -40,6 +46,28 @@ func TestWriteJUnit(t *testing.T) {
 			t.Errorf("report contains %q", bad)
 		}
 	}
+}
+
+// TestWriteJUnitOmitPositions: without file and line the report satisfies
+// the Jenkins xUnit schema too, and nothing else changes.
+func TestWriteJUnitOmitPositions(t *testing.T) {
+	var with, without bytes.Buffer
+	if err := WriteJUnit(&with, fixtureRun()); err != nil {
+		t.Fatal(err)
+	}
+	if err := (JUnitOptions{OmitPositions: true}).Write(&without, fixtureRun()); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(without.String(), ` file="`) || strings.Contains(without.String(), ` line="`) {
+		t.Error("OmitPositions report has file or line attributes")
+	}
+	stripped := strings.NewReplacer(
+		` file="examples/payments/openapi.yaml" line="42"`, "",
+		` file="examples/payments/paths/users.yaml" line="7"`, "").Replace(with.String())
+	if stripped != without.String() {
+		t.Error("OmitPositions changed more than the file and line attributes")
+	}
+	junittest.Check(t, without.Bytes()) // both schemas
 }
 
 func TestWriteJUnitEmptyRun(t *testing.T) {
@@ -72,7 +100,7 @@ func TestWriteJUnitDuplicateNames(t *testing.T) {
 		}
 		seen[key] = true
 	}
-	junittest.Validate(t, buf.Bytes())
+	junittest.ValidateSchemas(t, buf.Bytes(), junittest.CISchema)
 }
 
 // TestWriteJUnitDetailCap pins the 64 KiB cap on one failure's text: a
@@ -96,7 +124,7 @@ func TestWriteJUnitDetailCap(t *testing.T) {
 	if len(text) > maxDetail+50 || !strings.HasSuffix(text, " bytes]...") {
 		t.Errorf("failure text is %d bytes, ends %q; want at most %d and a truncation marker", len(text), text[len(text)-30:], maxDetail)
 	}
-	junittest.Validate(t, buf.Bytes())
+	junittest.ValidateSchemas(t, buf.Bytes(), junittest.CISchema)
 }
 
 func TestJUnitTime(t *testing.T) {

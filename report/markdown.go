@@ -38,6 +38,13 @@ func WriteMarkdown(w io.Writer, run *Run) error {
 	for _, r := range findings {
 		writeMarkdownFinding(ew, r)
 	}
+	if b := run.Baseline; b != nil && len(b.Fixed) > 0 {
+		ew.printf("## Fixed\n\nFindings in the baseline that no longer occur: remove them from it.\n\n")
+		for _, e := range b.Fixed {
+			ew.printf("- %s\n", mdText(fixedLine(e)))
+		}
+		ew.printf("\n")
+	}
 	if len(skipped) > 0 {
 		ew.printf("## Skipped\n\n")
 		for _, r := range skipped {
@@ -76,12 +83,14 @@ func writeMarkdownMeta(ew *errWriter, run *Run) {
 		gate = "**not tested**: " + mdText(sanitizeLine(o.Reason))
 	}
 	item("Gate", mdCode("--fail-on "+run.Gate.String())+": "+gate)
+	if b := run.Baseline; b != nil {
+		item("Baseline", mdCode(nonEmpty(b.File, "(unnamed)"))+": accepted findings do not fail the gate")
+	}
 	ew.printf("\n")
 }
 
 func writeMarkdownSummary(ew *errWriter, run *Run, groups []Group) {
-	c := run.Counts()
-	ew.printf("## Summary\n\n%d passed, %d failed, %s, %d skipped.\n\n", c.Pass, c.Fail, plural(c.Error, "error"), c.Skip)
+	ew.printf("## Summary\n\n%s.\n\n", countsLine(run))
 	if len(groups) == 0 {
 		return
 	}
@@ -127,15 +136,24 @@ func mdVerdict(r probes.Result) string {
 
 func writeMarkdownFinding(ew *errWriter, r probes.Result) {
 	word := "ERROR"
-	if r.Verdict == probes.Fail {
+	switch {
+	case r.Verdict == probes.Fail && r.Accepted:
+		word = "ACCEPTED"
+	case r.Verdict == probes.Fail:
 		word = "FAIL"
 	}
 	ew.printf("### %s %s · %s\n\n", word, mdCode(operationName(r.Operation)), mdText(testName(r)))
 	if r.Operation.ID != "" {
 		ew.printf("- **Operation:** %s\n", mdCode(r.Operation.ID))
 	}
+	if pos := operationPosition(r.Operation); pos != "" {
+		ew.printf("- **Location:** %s\n", mdCode(pos))
+	}
 	if r.Verdict == probes.Fail {
 		ew.printf("- **Severity:** %s\n", severityLabel(r))
+	}
+	if r.Accepted {
+		ew.printf("- **Accepted:** in the baseline; it does not fail the gate\n")
 	}
 	ew.printf("- **Reason:** %s\n", mdText(resultReason(r)))
 	if r.Rule != "" {

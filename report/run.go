@@ -5,6 +5,7 @@ package report
 
 import (
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/idemcheck/idemcheck/probes"
@@ -25,25 +26,34 @@ type Run struct {
 	// time budget); "" when it ran to the end. A stopped run never passes.
 	Stopped string
 	Results []probes.Result
+	// Baseline is set when a baseline of accepted findings was applied
+	// (ApplyBaseline): which one, and its entries that no longer occur.
+	Baseline *BaselineUse
 }
 
-// Counts are the number of results per verdict.
+// Counts are the number of results per verdict. A failure a baseline
+// accepts is counted as Accepted, not as Fail.
 type Counts struct {
-	Pass  int `json:"pass"`
-	Fail  int `json:"fail"`
-	Error int `json:"error"`
-	Skip  int `json:"skip"`
+	Pass     int `json:"pass"`
+	Fail     int `json:"fail"`
+	Accepted int `json:"accepted"`
+	Error    int `json:"error"`
+	Skip     int `json:"skip"`
 }
 
 // Total is the number of results counted.
-func (c Counts) Total() int { return c.Pass + c.Fail + c.Error + c.Skip }
+func (c Counts) Total() int { return c.Pass + c.Fail + c.Accepted + c.Error + c.Skip }
 
 func (c *Counts) add(r probes.Result) {
 	switch r.Verdict {
 	case probes.Pass:
 		c.Pass++
 	case probes.Fail:
-		c.Fail++
+		if r.Accepted {
+			c.Accepted++
+		} else {
+			c.Fail++
+		}
 	case probes.Skip:
 		c.Skip++
 	default: // probes.Error, and any verdict the model does not know: nothing is known
@@ -65,14 +75,20 @@ func countResults(results []probes.Result) Counts {
 func (r *Run) Counts() Counts { return countResults(r.Results) }
 
 // Failed reports whether any result failed with a severity at or above gate.
-// Errors and skips never fail the gate; the caller decides what an error means.
+// Errors and skips never fail the gate; the caller decides what an error
+// means. Failures a baseline accepts never fail it either.
 func (r *Run) Failed(gate probes.Severity) bool {
 	for _, res := range r.Results {
-		if res.Verdict == probes.Fail && res.Severity >= gate {
+		if gating(res, gate) {
 			return true
 		}
 	}
 	return false
+}
+
+// gating reports whether res is a failure that fails a gate at gate.
+func gating(res probes.Result, gate probes.Severity) bool {
+	return res.Verdict == probes.Fail && !res.Accepted && res.Severity >= gate
 }
 
 // Group is the results of one operation, in the order they were given.
@@ -130,6 +146,20 @@ func operationName(op probes.OperationRef) string {
 		return op.ID
 	default:
 		return "unknown operation"
+	}
+}
+
+// operationPosition is "file:line" where op is declared, "file" without a
+// line, "" when unknown.
+func operationPosition(op probes.OperationRef) string {
+	file := sanitizeLine(op.File)
+	switch {
+	case file == "":
+		return ""
+	case op.Line > 0:
+		return file + ":" + strconv.Itoa(op.Line)
+	default:
+		return file
 	}
 }
 

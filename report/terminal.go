@@ -99,6 +99,9 @@ func writeTerminal(w io.Writer, run *Run, useColor, findingsOnly bool) error {
 		if id := sanitizeLine(g.Operation.ID); id != "" && id != sanitizeLine(operationName(g.Operation)) {
 			header += "  " + p.faint.Sprint(id)
 		}
+		if pos := operationPosition(g.Operation); pos != "" {
+			header += "  " + p.faint.Sprint(pos)
+		}
 		ew.printf("%s\n", header)
 		skips := groupSkips(shown)
 		for _, r := range shown {
@@ -116,6 +119,9 @@ func writeTerminal(w io.Writer, run *Run, useColor, findingsOnly bool) error {
 			line := "  " + p.verdictWord(r.Verdict) + "  " + probe + pad + "  "
 			if r.Verdict == probes.Fail {
 				line += p.severity.Sprint(severityLabel(r)) + "  "
+				if r.Accepted {
+					line += p.faint.Sprint("accepted") + "  "
+				}
 			}
 			ew.printf("%s%s\n", line, resultReason(r))
 			if r.Verdict == probes.Fail && len(r.Diffs) > 0 {
@@ -123,8 +129,7 @@ func writeTerminal(w io.Writer, run *Run, useColor, findingsOnly bool) error {
 			}
 		}
 	}
-	c := run.Counts()
-	total := fmt.Sprintf("%d passed, %d failed, %s, %d skipped", c.Pass, c.Fail, plural(c.Error, "error"), c.Skip)
+	total := countsLine(run)
 	gate := "--fail-on " + run.Gate.String() + ": "
 	switch o := run.Outcome(); o.Status {
 	case Passed:
@@ -138,6 +143,12 @@ func writeTerminal(w io.Writer, run *Run, useColor, findingsOnly bool) error {
 		ew.printf("\n")
 	}
 	ew.printf("%s; %s\n", total, gate)
+	if b := run.Baseline; b != nil && len(b.Fixed) > 0 {
+		ew.printf("Fixed since the baseline %s (delete from it):\n", sanitizeLine(b.File))
+		for _, e := range b.Fixed {
+			ew.printf("  %s\n", fixedLine(e))
+		}
+	}
 	if ew.err != nil {
 		return fmt.Errorf("write terminal report: %w", ew.err)
 	}

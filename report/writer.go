@@ -11,14 +11,17 @@ import (
 // Outputs are the report files of a run, by format: a path, "-" for the
 // standard output handed to Write, or "" for none.
 type Outputs struct {
-	JUnit, JSON, Markdown, HTML string
+	JUnit, JSON, Markdown, HTML, SARIF string
+	// JUnitNoPositions leaves the testcases' file and line out of the
+	// JUnit report (the Jenkins xUnit schema rejects them).
+	JUnitNoPositions bool
 }
 
 // ToStdout reports whether a report goes to standard output, where the
 // terminal summary must then not go: what a CI step pipes into its JUnit
 // reader must be nothing but the report.
 func (o Outputs) ToStdout() bool {
-	return o.JUnit == "-" || o.JSON == "-" || o.Markdown == "-" || o.HTML == "-"
+	return o.JUnit == "-" || o.JSON == "-" || o.Markdown == "-" || o.HTML == "-" || o.SARIF == "-"
 }
 
 // Write writes every report asked for; "-" writes to stdout.
@@ -27,10 +30,11 @@ func (o Outputs) Write(run *Run, stdout io.Writer) error {
 		path  string
 		write func(io.Writer, *Run) error
 	}{
-		{o.JUnit, WriteJUnit},
+		{o.JUnit, JUnitOptions{OmitPositions: o.JUnitNoPositions}.Write},
 		{o.JSON, WriteJSON},
 		{o.Markdown, WriteMarkdown},
 		{o.HTML, WriteHTML},
+		{o.SARIF, WriteSARIF},
 	}
 	for _, f := range formats {
 		if f.path == "" {

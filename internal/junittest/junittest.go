@@ -6,6 +6,7 @@ package junittest
 import (
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -47,9 +48,15 @@ type (
 	}
 )
 
-// Schemas are the XSDs a report must satisfy: ours (strict) and the Jenkins
-// xUnit plugin's, the most used lenient one.
-var Schemas = []string{"junit-ci.xsd", "jenkins-xunit-junit-10.xsd"}
+// The schemas: ours (strict, accepts testcase/@file and @line) and the
+// Jenkins xUnit plugin's, the most used lenient one, which rejects them.
+const (
+	CISchema      = "junit-ci.xsd"
+	JenkinsSchema = "jenkins-xunit-junit-10.xsd"
+)
+
+// Schemas are the XSDs a report without positions must satisfy.
+var Schemas = []string{CISchema, JenkinsSchema}
 
 // Check runs every check on a report and returns it decoded.
 func Check(t testing.TB, data []byte) Suites {
@@ -134,6 +141,25 @@ func WellFormed(t testing.TB, data []byte) {
 // xmllint is not installed (CI installs it: see .ci/run).
 func Validate(t testing.TB, data []byte) {
 	t.Helper()
+	ValidateSchemas(t, data, Schemas...)
+}
+
+// ValidateSchemas runs xmllint against the named schemas (CISchema,
+// JenkinsSchema): a report with testcase positions satisfies CISchema only.
+func ValidateSchemas(t testing.TB, data []byte, schemas ...string) {
+	t.Helper()
+	for _, name := range schemas {
+		if err := SchemaError(t, data, name); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// SchemaError runs xmllint against one schema and returns what it said
+// when the report breaks it, nil when it validates; for tests that pin
+// what a schema rejects. It skips when xmllint is not installed.
+func SchemaError(t testing.TB, data []byte, schema string) error {
+	t.Helper()
 	xmllint, err := exec.LookPath("xmllint")
 	if err != nil {
 		t.Skip("xmllint not installed (apt-get install libxml2-utils)")
@@ -142,12 +168,11 @@ func Validate(t testing.TB, data []byte) {
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range Schemas {
-		out, err := exec.Command(xmllint, "--noout", "--schema", schemaPath(name), path).CombinedOutput()
-		if err != nil {
-			t.Errorf("xmllint --schema %s: %v\n%s", name, err, out)
-		}
+	out, err := exec.Command(xmllint, "--noout", "--schema", schemaPath(schema), path).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("xmllint --schema %s: %w\n%s", schema, err, out)
 	}
+	return nil
 }
 
 // schemaPath finds a schema beside this file, whichever package's test runs.

@@ -1,0 +1,107 @@
+package cmd
+
+import (
+	"context"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/idemcheck/idemcheck/report"
+)
+
+// MergeOptions are the inputs of `idemcheck merge`.
+type MergeOptions struct {
+	Stdout, Stderr io.Writer
+
+	Reports  []string // the shards' JSON reports
+	Baseline string   // --baseline: applied to the merged run
+	Outputs  report.Outputs
+	NoColor  bool
+	// Getenv reads the environment (GITHUB_ACTIONS, GITHUB_STEP_SUMMARY);
+	// nil means os.Getenv.
+	Getenv func(string) string
+}
+
+// NewCmdMerge builds `idemcheck merge`. runF replaces mergeRun in tests.
+func NewCmdMerge(stdout, stderr io.Writer, runF func(context.Context, *MergeOptions) error) *cobra.Command {
+	opts := &MergeOptions{Stdout: stdout, Stderr: stderr}
+	c := &cobra.Command{
+		Use:   "merge shard1.json shard2.json ... [--junit FILE] [--html FILE] [--sarif FILE]",
+		Short: "Combine the JSON reports of the shards of one run (check --shard k/n) into one report and one exit code",
+		Long: `merge reads the JSON reports of the shards of one check (each CI job ran
+check --shard k/n --json FILE), writes the reports of the whole run, and exits
+as the whole run would: 0 nothing failed at or above --fail-on, 1 findings at
+or above it, 2 bad input or a target that could not be tested. The shards must
+share the spec, --fail-on and baseline, and must not overlap.
+
+On GitHub Actions it also annotates every finding and appends the Markdown
+report to the step summary, like check.`,
+		Example: `  idemcheck merge shard-1.json shard-2.json --junit idemcheck.xml --sarif idemcheck.sarif --html idemcheck.html`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usagef("%s needs the shards' JSON reports as arguments", cmd.CommandPath())
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Reports = args
+			if runF != nil {
+				return runF(c.Context(), opts)
+			}
+			return mergeRun(c.Context(), opts)
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&opts.Baseline, "baseline", "", "apply this baseline of accepted findings to the merged run (see idemcheck baseline)")
+	f.StringVar(&opts.Outputs.JUnit, "junit", "", "write a JUnit XML report to FILE ('-' for stdout)")
+	f.BoolVar(&opts.Outputs.JUnitNoPositions, "junit-no-positions", false, "leave testcase file and line out of the JUnit report (the Jenkins xUnit schema rejects them)")
+	f.StringVar(&opts.Outputs.JSON, "json", "", "write a JSON report to FILE ('-' for stdout)")
+	f.StringVar(&opts.Outputs.Markdown, "markdown", "", "write a Markdown review report to FILE ('-' for stdout)")
+	f.StringVar(&opts.Outputs.HTML, "html", "", "write a self-contained HTML review report to FILE ('-' for stdout)")
+	f.StringVar(&opts.Outputs.SARIF, "sarif", "", "write a SARIF 2.1.0 log to FILE, for GitHub code scanning ('-' for stdout)")
+	f.BoolVar(&opts.NoColor, "no-color", false, "disable colour (also NO_COLOR, or when output is not a terminal)")
+	return c
+}
+
+// mergeRun reads the shards, merges them, writes the reports and returns
+// the outcome of the whole run.
+func mergeRun(_ context.Context, opts *MergeOptions) error {
+	var runs []*report.Run
+	for _, path := range opts.Reports {
+		run, err := report.ReadJSONFile(path)
+		if err != nil {
+			return err
+		}
+		runs = append(runs, run)
+	}
+	run, err := report.Merge(runs...)
+	if err != nil {
+		return err
+	}
+	if opts.Baseline != "" {
+		b, err := report.LoadBaseline(opts.Baseline)
+		if err != nil {
+			return err
+		}
+		report.ApplyBaseline(run, b, opts.Baseline)
+	}
+	summary := opts.Stdout // a report on stdout must be nothing but the report
+	if opts.Outputs.ToStdout() {
+		summary = opts.Stderr
+	}
+	if err := report.WriteTerminal(summary, run, report.ColorWanted(summary, opts.NoColor)); err != nil {
+		return err
+	}
+	getenv := opts.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	if err := report.GitHubActions(getenv, summary, run); err != nil {
+		return err
+	}
+	if err := opts.Outputs.Write(run, opts.Stdout); err != nil {
+		return err
+	}
+	return outcomeError(run.Outcome())
+}
