@@ -28,7 +28,10 @@ import (
 const (
 	hostileTimeout = 20 * time.Second
 	hostileLimit   = 2 * time.Minute
-	hostileHeap    = 96 << 20
+	// hostileHeap is what 10 copies of MaxBody-sized bodies, their
+	// evidence and the buffers behind them may take, with room; the
+	// unbounded reads grew by 400 MB/s.
+	hostileHeap = 128 << 20
 )
 
 // timeoutWords are how a timed-out request shows in a result.

@@ -141,3 +141,31 @@ func TestH2ControlFlood(t *testing.T) {
 		wantErrors(t, ReleaseH2(context.Background(), hostileCfg, requests(t, base, 3)).Outcomes, "control frames")
 	})
 }
+
+// TestH2EmptyFrameFlood: frames that carry nothing — empty DATA frames,
+// HEADERS on a stream already answered — are bounded in count.
+func TestH2EmptyFrameFlood(t *testing.T) {
+	for name, respond := range map[string]func(*http2.Framer, uint32){
+		"empty DATA": func(fr *http2.Framer, id uint32) {
+			fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: wiretest.Block(":status", "200"), EndHeaders: true}) //nolint:errcheck
+			for fr.WriteData(id, false, nil) == nil {
+			}
+		},
+		"HEADERS after the response": func(fr *http2.Framer, id uint32) {
+			fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: wiretest.Block(":status", "200"), EndHeaders: true, EndStream: true}) //nolint:errcheck
+			for fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: wiretest.Block(":status", "200"), EndHeaders: true}) == nil {
+			}
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			base := wiretest.Listen(t, wiretest.H2Server{Respond: respond}.Serve)
+			bounded(t, hardLimit, func() {
+				outs := ReleaseH2(context.Background(), hostileCfg, requests(t, base, 3)).Outcomes
+				if outs[0].Response != nil { // answered before the flood began
+					outs = outs[1:]
+				}
+				wantErrors(t, outs, "frames that carry no response")
+			})
+		})
+	}
+}

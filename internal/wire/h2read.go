@@ -81,8 +81,11 @@ func (c *h2Conn) headers(f *h2Block) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	s, err := c.stream(f.streamID, "HEADERS")
-	if err != nil || s.ended {
+	if err != nil {
 		return err
+	}
+	if s.ended {
+		return c.countControlLocked()
 	}
 	s.blocks++
 	switch {
@@ -141,8 +144,10 @@ func (c *h2Conn) data(f *http2.DataFrame) error {
 		return errors.New("the server exceeded the connection's flow-control window (RFC 9113 §6.9)")
 	case s.flow > c.streamWindow:
 		return fmt.Errorf("the server exceeded stream %d's flow-control window (RFC 9113 §6.9)", s.id)
+	case f.Length == 0 && (s.ended || !f.StreamEnded()):
+		return c.countControlLocked() // carries nothing: bounded in count
 	case s.ended:
-		return nil
+		return nil // was in flight when the stream ended: flow control bounds it
 	case s.status == 0:
 		c.endLocked(s, errors.New("malformed response: DATA before the response header"))
 		return nil

@@ -77,6 +77,10 @@ func (c *h2Conn) releaseBatch(ctx context.Context, reqs []*http.Request, payload
 	if err := c.sendPrefixes(streams, inc, reqs[:k], payloads[:k]); err != nil {
 		return 0, fmt.Errorf("send request prefixes: %w", err)
 	}
+	select { // an unsolicited PING ACK must not pass for the answer to ours
+	case <-c.pings:
+	default:
+	}
 	if err := c.ping(); err != nil {
 		return 0, fmt.Errorf("send PING: %w", err)
 	}

@@ -54,15 +54,14 @@ func (c *h2Conn) settings(sf *http2.SettingsFrame, handshake bool) error {
 }
 
 // control handles the frames that are not a stream's HEADERS or DATA,
-// at most h2MaxControl (plus h2ControlPerStream per stream) of them.
+// at most h2MaxControl (plus h2ControlPerStream per stream) of them,
+// empty DATA frames and frames on ended streams included.
 func (c *h2Conn) control(fr http2.Frame, handshake bool) error {
 	c.mu.Lock()
-	c.controls++
-	limit := h2MaxControl + h2ControlPerStream*len(c.streams)
-	over := c.controls > limit
+	err := c.countControlLocked()
 	c.mu.Unlock()
-	if over {
-		return fmt.Errorf("the server sent more than %d control frames", limit)
+	if err != nil {
+		return err
 	}
 	switch f := fr.(type) {
 	case *http2.SettingsFrame:
@@ -101,6 +100,16 @@ func (c *h2Conn) control(fr http2.Frame, handshake bool) error {
 		return fmt.Errorf("the server sent PUSH_PROMISE although push is disabled (RFC 9113 §8.4)")
 	case *http2.HeadersFrame, *http2.DataFrame:
 		return fmt.Errorf("the server sent %s on stream %d before any request", fr.Header().Type, fr.Header().StreamID)
+	}
+	return nil
+}
+
+// countControlLocked counts one frame that carries no response: a control
+// frame, an empty DATA frame, a frame on an ended stream. Callers hold mu.
+func (c *h2Conn) countControlLocked() error {
+	c.controls++
+	if limit := h2MaxControl + h2ControlPerStream*len(c.streams); c.controls > limit {
+		return fmt.Errorf("the server sent more than %d frames that carry no response (control frames, empty DATA)", limit)
 	}
 	return nil
 }
