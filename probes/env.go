@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/idemcheck/idemcheck/openapi"
@@ -68,9 +67,10 @@ type Env struct {
 	ProfileFor func(op *openapi.Operation) *Profile
 
 	// ops are every planned operation (set by Run), for the probes that
-	// need another target; exclusive lets such probes run alone (exclusive.go).
+	// need another target; exclusive holds off the probes they would disturb
+	// (exclusive.go).
 	ops       []openapi.Operation
-	exclusive *sync.RWMutex
+	exclusive *runLocks
 }
 
 // withDefaults returns a copy of e with zero values replaced by defaults.
@@ -105,7 +105,7 @@ func (e Env) withDefaults() *Env {
 		e.RaceMode = DefaultRaceMode
 	}
 	e.autoModes = &autoModes{}    // a fresh decision per run
-	e.exclusive = &sync.RWMutex{} // one per run, like autoModes
+	e.exclusive = &runLocks{} // one per run, like autoModes
 	return &e
 }
 

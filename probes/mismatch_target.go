@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/idemcheck/idemcheck/openapi"
@@ -36,9 +37,21 @@ func (mismatchTargetProbe) Applies(op *openapi.Operation) string {
 	return needsKey(op)
 }
 
-// exclusive: the probe creates a parent resource and sends another
-// operation's request, which must not land in another probe's counts.
-func (mismatchTargetProbe) exclusive() bool { return true }
+// touches implements scopedProbe: the probe creates a parent resource and
+// sends another operation's request, which must not land in the counts of a
+// probe running on those operations at the same time (exclusive.go).
+func (mismatchTargetProbe) touches(env *Env, op *openapi.Operation) []string {
+	var names []string
+	for _, o := range []*openapi.Operation{parentPost(env, op), otherOperationOf(env, op)} {
+		if o == nil {
+			continue
+		}
+		if obs := env.Observer(o); obs != nil {
+			names = append(names, obs.Name())
+		}
+	}
+	return names
+}
 
 // target is another place to send the key to.
 type target struct {
@@ -164,22 +177,12 @@ func otherResource(ctx context.Context, x *Experiment) (*target, string) {
 	if len(tmpl) != len(conc) {
 		return nil, "the path's parameters could not be matched to the planned URL"
 	}
-	i := len(tmpl) - 1
-	for ; i > 0 && !isParam(tmpl[i]); i-- {
-	}
+	i := lastParam(tmpl)
 	if i <= 0 {
 		return nil, "" // no path parameter: nothing to vary, nothing to report
 	}
 	parentTmpl := strings.Join(tmpl[:i], "/")
-	parentConc := strings.Join(conc[:i], "/")
-	var parent *openapi.Operation
-	for j := range x.Env.ops {
-		p := &x.Env.ops[j]
-		if p.Method == http.MethodPost && strings.TrimRight(p.Path, "/") == parentTmpl && p.Skip == "" && p.Request != nil && p.Request.Path == parentConc {
-			parent = p
-			break
-		}
-	}
+	parent := parentPost(x.Env, op)
 	if parent == nil {
 		return nil, fmt.Sprintf("no planned POST %s creates a second %s", parentTmpl, tmpl[i])
 	}
@@ -206,17 +209,62 @@ func otherResource(ctx context.Context, x *Experiment) (*target, string) {
 	return t, ""
 }
 
-// otherOperation picks another planned operation that takes its key in the
-// same place, so K means the same thing there.
-func otherOperation(x *Experiment) (*target, string) {
-	for j := range x.Env.ops {
-		o := &x.Env.ops[j]
-		if o.ID == x.Op.ID || o.Skip != "" || o.Request == nil || o.Key.In != x.Op.Key.In || !strings.EqualFold(o.Key.Name, x.Op.Key.Name) {
-			continue
+// lastParam is the index of the last segment of a split path template that
+// is exactly one parameter; 0 when none is.
+func lastParam(tmpl []string) int {
+	i := len(tmpl) - 1
+	for ; i > 0 && !isParam(tmpl[i]); i-- {
+	}
+	return max(i, 0)
+}
+
+// parentPost is the planned POST of the parent collection of op's last path
+// parameter ("POST /v1/payments" for "POST /v1/payments/{id}/refunds"),
+// which can create a second resource for op; nil when there is none.
+func parentPost(env *Env, op *openapi.Operation) *openapi.Operation {
+	if op.Request == nil {
+		return nil
+	}
+	tmpl := strings.Split(strings.TrimRight(op.Path, "/"), "/")
+	conc := strings.Split(strings.TrimRight(op.Request.Path, "/"), "/")
+	i := lastParam(tmpl)
+	if len(tmpl) != len(conc) || i <= 0 {
+		return nil
+	}
+	parentTmpl, parentConc := strings.Join(tmpl[:i], "/"), strings.Join(conc[:i], "/")
+	for j := range env.ops {
+		p := &env.ops[j]
+		if p.Method == http.MethodPost && strings.TrimRight(p.Path, "/") == parentTmpl && p.Skip == "" && p.Request != nil && p.Request.Path == parentConc {
+			return p
 		}
+	}
+	return nil
+}
+
+// otherOperation picks another planned operation that takes its key in the
+// same place, so K means the same thing there (otherOperationOf).
+func otherOperation(x *Experiment) (*target, string) {
+	if o := otherOperationOf(x.Env, x.Op); o != nil {
 		return &target{what: "operation " + o.ID, op: o, req: o.Request, observer: x.Env.Observer(o)}, ""
 	}
 	return nil, "no other planned operation takes the key " + x.Op.Key.String()
+}
+
+// otherOperationOf is the first planned operation after op (in plan order,
+// wrapping around) that takes its key in the same place as op. Taking the
+// next one rather than always the first spreads the operations that
+// mismatch-target holds off (exclusive.go) across the run.
+func otherOperationOf(env *Env, op *openapi.Operation) *openapi.Operation {
+	n := len(env.ops)
+	self := slices.IndexFunc(env.ops, func(o openapi.Operation) bool { return o.ID == op.ID })
+	for k := 1; k <= n; k++ {
+		o := &env.ops[(self+k+n)%n] // self is -1 when op is not planned: start at 0
+		if o.ID == op.ID || o.Skip != "" || o.Request == nil || o.Key.In != op.Key.In || !strings.EqualFold(o.Key.Name, op.Key.Name) {
+			continue
+		}
+		return o
+	}
+	return nil
 }
 
 // keyFor is a fresh key when op takes one, else none.

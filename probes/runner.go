@@ -116,7 +116,7 @@ func runOne(ctx context.Context, env *Env, op *openapi.Operation, p Probe) (res 
 		errorf(&res, "not run: %v", err)
 		return res
 	}
-	defer hold(env, p)() // exclusive.go: probes touching other operations run alone
+	defer hold(env, op, p)() // exclusive.go: probes touching other operations hold them off
 	x := NewExperiment(env, op)
 	start := time.Now()
 	defer func() {
