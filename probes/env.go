@@ -104,8 +104,8 @@ func (e Env) withDefaults() *Env {
 	if e.RaceMode == "" {
 		e.RaceMode = DefaultRaceMode
 	}
-	e.autoModes = &autoModes{}    // a fresh decision per run
-	e.exclusive = &runLocks{} // one per run, like autoModes
+	e.autoModes = &autoModes{} // a fresh decision per run
+	e.exclusive = &runLocks{}  // one per run, like autoModes
 	return &e
 }
 
