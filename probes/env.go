@@ -71,6 +71,9 @@ type Env struct {
 	// (exclusive.go).
 	ops       []openapi.Operation
 	exclusive *runLocks
+	// reads is what the run learnt about each observer's reads
+	// (observe_quick.go).
+	reads *readKnowledge
 }
 
 // withDefaults returns a copy of e with zero values replaced by defaults.
@@ -106,6 +109,7 @@ func (e Env) withDefaults() *Env {
 	}
 	e.autoModes = &autoModes{} // a fresh decision per run
 	e.exclusive = &runLocks{}  // one per run, like autoModes
+	e.reads = &readKnowledge{}
 	return &e
 }
 

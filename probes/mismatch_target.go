@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/idemcheck/idemcheck/openapi"
 )
@@ -89,10 +90,10 @@ func (mismatchTargetProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 	for _, t := range targets {
 		var c *reply
 		label := "control: " + t.what + ", fresh key"
-		effect, observed, err := measureOn(ctx, x, t.observer, label, func() error {
+		effect, observed, err := measureOn(ctx, x, t.observer, label, func() (*reply, error) {
 			var err error
 			c, err = sendTarget(ctx, x, t, label, x.Key())
-			return err
+			return c, err
 		})
 		if err != nil {
 			errorf(res, "control on %s: %v", t.what, err)
@@ -124,10 +125,10 @@ func (mismatchTargetProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 	var problems, outcomes []string
 	for _, t := range valid {
 		var reuse *reply
-		effect, observed, err := measureOn(ctx, x, t.observer, "reuse: "+t.what+", same key K", func() error {
+		effect, observed, err := measureOn(ctx, x, t.observer, "reuse: "+t.what+", same key K", func() (*reply, error) {
 			var err error
 			reuse, err = sendTarget(ctx, x, t, "reuse: "+t.what+", same key K", key)
-			return err
+			return reuse, err
 		})
 		if err != nil {
 			errorf(res, "reuse on %s: %v", t.what, err)
@@ -296,13 +297,17 @@ func sendTarget(ctx context.Context, x *Experiment, t target, label, key string)
 
 // measureOn is Experiment.Measure with another target's observer (none: the
 // step just runs, observed is false). Both snapshots settle
-// (observe_settle.go). Items carrying the experiment's canary prefix are
-// counted once either snapshot shows one; otherwise the raw count, which
-// says nothing when a list has more pages than were read (a new item on a
-// newest-first list leaves the count at the cap): observed is then false.
-func measureOn(ctx context.Context, x *Experiment, obs Observer, label string, step func() error) (delta int, observed bool, err error) {
+// (observe_settle.go), or are single readings when the run learnt that the
+// observer's reads are immediately consistent and the one after shows the
+// resource the step's response named (observe_quick.go). Items carrying
+// the experiment's canary prefix are counted once either snapshot shows
+// one; otherwise the raw count, which says nothing when a list has more
+// pages than were read (a new item on a newest-first list leaves the count
+// at the cap): observed is then false.
+func measureOn(ctx context.Context, x *Experiment, obs Observer, label string, step func() (*reply, error)) (delta int, observed bool, err error) {
 	if obs == nil {
-		return 0, false, step()
+		_, err := step()
+		return 0, false, err
 	}
 	take := func(ctx context.Context) (Snapshot, error) {
 		s, err := obs.Snapshot(ctx, x.Env)
@@ -319,14 +324,38 @@ func measureOn(ctx context.Context, x *Experiment, obs Observer, label string, s
 		}
 		return a.Count == b.Count && a.Truncated == b.Truncated
 	}
-	before, _, err := settle(ctx, settleInterval, take, agree)
+	quick := x.Env.reads.quick(obs.Name())
+	var before Snapshot
+	if quick {
+		before, err = take(ctx)
+	} else {
+		before, _, err = settle(ctx, settleInterval, take, agree)
+	}
 	if err != nil {
 		return 0, true, err
 	}
-	if err := step(); err != nil {
+	r, err := step()
+	if err != nil {
 		return 0, true, err
 	}
-	after, _, err := settle(ctx, settleInterval, take, agree)
+	var named []string // the resource the step's response named
+	if id := resourceID(r); r.is2xx() && id != "" {
+		named = []string{id}
+	}
+	var after Snapshot
+	var changed time.Duration
+	if quick {
+		after, err = take(ctx)
+		if err == nil && (after.Items == nil || !showsIDs(after, named)) {
+			x.Env.reads.learn(obs.Name(), false) // it updates late: settle from now on
+			after, _, err = settle(ctx, settleInterval, take, agree)
+		}
+	} else {
+		after, changed, err = settle(ctx, settleInterval, take, agree)
+		if err == nil && len(named) > 0 {
+			x.Env.reads.learn(obs.Name(), changed == 0 && after.Items != nil && showsIDs(after, named))
+		}
+	}
 	if err != nil {
 		return 0, true, err
 	}

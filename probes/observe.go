@@ -3,6 +3,7 @@ package probes
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/idemcheck/idemcheck/openapi"
@@ -100,11 +101,12 @@ func experimentEnv(env *Env, op *openapi.Operation) *Env {
 
 // saw passes a successful response to an observer that learns from them,
 // and notes that a request was sent since the last settled snapshot
-// (observe_settle.go).
-func (x *Experiment) saw(r *reply) {
+// (observe_settle.go) and what its response named (observe_quick.go).
+func (x *Experiment) saw(req *http.Request, r *reply) {
 	x.mu.Lock()
 	x.obs.dirty = true
 	x.mu.Unlock()
+	x.noteReturned(req, r)
 	if w, ok := x.Observer.(responseWatcher); ok && r.is2xx() {
 		w.saw(x.Env, r)
 	}
@@ -158,23 +160,35 @@ func (x *Experiment) count(s Snapshot) (int, error) {
 
 // Measure runs step between two snapshots and records the effect under
 // label. Both snapshots are settled (observe_settle.go): the one before when
-// requests were sent since the last settled one, the one after always.
-// observed is false when the operation has no observer, or when the
-// observer was shown not to see this operation's effects (the experiment
-// is unobserved); an observer failure is an error, which makes the verdict
-// an error rather than a guess.
+// requests were sent since the last settled one, the one after always;
+// unless the run learnt that the observer's reads are immediately
+// consistent, when each is a single reading that shows every item the
+// server named (observe_quick.go). observed is false when the operation has
+// no observer, or when the observer was shown not to see this operation's
+// effects (the experiment is unobserved); an observer failure is an error,
+// which makes the verdict an error rather than a guess.
 func (x *Experiment) Measure(ctx context.Context, label string, step func() error) (delta int, observed bool, err error) {
 	if x.Observer == nil || x.unobserved() {
 		return 0, false, step()
 	}
-	before, err := x.settledIfDirty(ctx)
+	quick := x.quickReads()
+	var before, after Snapshot
+	if quick {
+		before, err = x.quickBefore(ctx)
+	} else {
+		before, err = x.settledIfDirty(ctx)
+	}
 	if err != nil {
 		return 0, true, err
 	}
 	if err := step(); err != nil {
 		return 0, true, err
 	}
-	after, err := x.settled(ctx)
+	if quick {
+		after, err = x.quickAfter(ctx)
+	} else {
+		after, err = x.settled(ctx)
+	}
 	if err != nil {
 		return 0, true, err
 	}
