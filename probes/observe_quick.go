@@ -164,7 +164,7 @@ func (x *Experiment) quickAfter(ctx context.Context) (Snapshot, error) {
 	}
 	x.mu.Lock()
 	x.obs.dirty, x.obs.returned = false, nil
-	x.obs.last, x.obs.lastChange, x.obs.haveLast = snap, 0, true
+	x.obs.last, x.obs.lastChange, x.obs.haveLast, x.obs.shown = snap, 0, true, true
 	x.mu.Unlock()
 	return snap, nil
 }
