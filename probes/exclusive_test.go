@@ -46,8 +46,9 @@ func waitHeld(t *testing.T, done <-chan struct{}, what string) {
 func TestMismatchTargetHoldsOffOnlyTheOperationsItTouches(t *testing.T) {
 	env, ops := lockEnv()
 	mt, replay := selectProbes(t, "mismatch-target")[0], selectProbes(t, "replay")[0]
+	env.ops = ops[:2] // createA reuses its key on createB
 	if got := (mismatchTargetProbe{}).touches(env, &ops[0]); len(got) != 1 || got[0] != "collection GET /b" {
-		t.Fatalf("mismatch-target on createA touches %q, want the next operation's list [collection GET /b]", got)
+		t.Fatalf("mismatch-target on createA touches %q, want the other operation's list [collection GET /b]", got)
 	}
 	releaseMT := hold(env, &ops[0], mt)
 
@@ -85,14 +86,21 @@ func TestNaturalProbesStillRunAlone(t *testing.T) {
 	(*release)()
 }
 
-// TestOtherOperationIsTheNext: each operation reuses its key on the next
-// keyed one, wrapping around, so the operations mismatch-target holds off
-// are spread over the run instead of all waiting on the first one.
-func TestOtherOperationIsTheNext(t *testing.T) {
+// TestOtherOperationIsHalfway: each operation reuses its key on the keyed
+// operation halfway round the plan, so the operations mismatch-target holds
+// off are spread over the run (and are rarely being probed at the time)
+// instead of all waiting on the first one.
+func TestOtherOperationIsHalfway(t *testing.T) {
 	env, ops := lockEnv()
-	for i, want := range []string{"createB", "createC", "createA"} {
-		if got := otherOperationOf(env, &ops[i]); got == nil || got.ID != want {
-			t.Errorf("other operation of %s: %v, want %s", ops[i].ID, got, want)
+	more := []openapi.Operation{lagOp("createD", "d", 1, true), lagOp("createE", "e", 1, true)}
+	env.ops = append(ops, more...)
+	for i, want := range []string{"createC", "createD", "createE", "createA", "createB"} {
+		if got := otherOperationOf(env, &env.ops[i]); got == nil || got.ID != want {
+			t.Errorf("other operation of %s: %v, want %s", env.ops[i].ID, got, want)
 		}
+	}
+	env.ops = env.ops[:2]
+	if got := otherOperationOf(env, &env.ops[1]); got == nil || got.ID != "createA" {
+		t.Errorf("other operation of createB among two: %v, want createA", got)
 	}
 }

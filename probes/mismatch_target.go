@@ -251,21 +251,27 @@ func otherOperation(x *Experiment) (*target, string) {
 	return nil, "no other planned operation takes the key " + x.Op.Key.String()
 }
 
-// otherOperationOf is the first planned operation after op (in plan order,
-// wrapping around) that takes its key in the same place as op. Taking the
-// next one rather than always the first spreads the operations that
-// mismatch-target holds off (exclusive.go) across the run.
+// otherOperationOf is a planned operation other than op that takes its key
+// in the same place as op: of those, in plan order starting after op and
+// wrapping around, the one halfway. Operations are probed roughly in plan
+// order, a few at a time, so the one halfway is one not started yet or long
+// done: mismatch-target holds it off (exclusive.go) without making a
+// running operation wait, and no operation is every probe's target.
 func otherOperationOf(env *Env, op *openapi.Operation) *openapi.Operation {
 	n := len(env.ops)
 	self := slices.IndexFunc(env.ops, func(o openapi.Operation) bool { return o.ID == op.ID })
+	var candidates []*openapi.Operation
 	for k := 1; k <= n; k++ {
 		o := &env.ops[(self+k+n)%n] // self is -1 when op is not planned: start at 0
 		if o.ID == op.ID || o.Skip != "" || o.Request == nil || o.Key.In != op.Key.In || !strings.EqualFold(o.Key.Name, op.Key.Name) {
 			continue
 		}
-		return o
+		candidates = append(candidates, o)
 	}
-	return nil
+	if len(candidates) == 0 {
+		return nil
+	}
+	return candidates[(len(candidates)-1)/2]
 }
 
 // keyFor is a fresh key when op takes one, else none.
