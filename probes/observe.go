@@ -104,7 +104,7 @@ func experimentEnv(env *Env, op *openapi.Operation) *Env {
 // (observe_settle.go) and what its response named (observe_quick.go).
 func (x *Experiment) saw(req *http.Request, r *reply) {
 	x.mu.Lock()
-	x.obs.dirty = true
+	x.obs.dirty, x.obs.sent = true, true
 	x.mu.Unlock()
 	x.noteReturned(req, r)
 	if w, ok := x.Observer.(responseWatcher); ok && r.is2xx() {
@@ -172,10 +172,13 @@ func (x *Experiment) Measure(ctx context.Context, label string, step func() erro
 		return 0, false, step()
 	}
 	quick := x.quickReads()
+	deferBefore := quick && x.beforeFromAfter() // observe_quick.go
 	var before, after Snapshot
-	if quick {
+	switch {
+	case deferBefore:
+	case quick:
 		before, err = x.quickBefore(ctx)
-	} else {
+	default:
 		before, err = x.settledIfDirty(ctx)
 	}
 	if err != nil {
@@ -191,6 +194,9 @@ func (x *Experiment) Measure(ctx context.Context, label string, step func() erro
 	}
 	if err != nil {
 		return 0, true, err
+	}
+	if deferBefore {
+		before = withoutCanary(after, x.Env.canary)
 	}
 	e, err := x.effect(label, before, after)
 	if err != nil {

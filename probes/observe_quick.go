@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 )
 
@@ -26,14 +27,23 @@ import (
 //   - Quick readings need items to check: an observer that reports only a
 //     number (a counter, a command) always settles.
 //
-// In quick mode the snapshot before a step is the one after the previous
-// step when no request was sent in between and counts are attributed by
-// the canary: it already shows every item the server named, and no other
-// client's item counts.
+// In quick mode the snapshot before a step is not read when it is known:
+//
+//   - Before the experiment's first request, no item carries its canary
+//     (the prefix is fresh), so the snapshot before is the one after
+//     without the items that carry it: the same count for other clients'
+//     items, none of the experiment's. (Should the server drop the
+//     canary, the step shows no effect, and a control that shows none
+//     makes the experiment unobserved: a pass on the responses, never a
+//     false alarm.)
+//   - After a measured step, when no request was sent since and counts
+//     are attributed by the canary, it is the snapshot after that step:
+//     that already shows every item the server named, and no other
+//     client's item counts.
 
 // immediateAfter is how many controls must show their effect at once before
 // an observer's snapshots become single readings.
-const immediateAfter = 2
+const immediateAfter = 1
 
 // readKnowledge is what one run learnt about each observer's reads, by name.
 type readKnowledge struct {
@@ -133,6 +143,28 @@ func showsIDs(snap Snapshot, ids []string) bool {
 		}
 	}
 	return true
+}
+
+// beforeFromAfter reports whether, in quick mode, the snapshot before the
+// next step is the one after it without the experiment's items: the
+// experiment has a canary and has sent nothing yet (see above).
+func (x *Experiment) beforeFromAfter() bool {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.Env.canary != "" && !x.obs.sent && len(x.evidence) == 0 && x.dropped == 0
+}
+
+// withoutCanary is s without the items that carry prefix.
+func withoutCanary(s Snapshot, prefix string) Snapshot {
+	out := s
+	out.Items = make([]Item, 0, len(s.Items))
+	for _, it := range s.Items {
+		if !strings.Contains(it.JSON, prefix) {
+			out.Items = append(out.Items, it)
+		}
+	}
+	out.Count -= len(s.Items) - len(out.Items)
+	return out
 }
 
 // quickBefore is the snapshot before a step in quick mode: the last one when

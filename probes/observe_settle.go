@@ -38,8 +38,9 @@ const (
 
 // observerState is what an experiment learnt about its observer.
 type observerState struct {
-	// dirty is set when a request was sent since the last settled snapshot.
-	dirty bool
+	// dirty is set when a request was sent since the last settled
+	// snapshot, sent once the experiment sent any.
+	dirty, sent bool
 	// spacing is the pause between settling readings: settleInterval, or
 	// twice the time the control's effect took to show on a list that lags
 	// (so the later steps' effects get as long to show as the control's).
