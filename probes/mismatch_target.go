@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/idemcheck/idemcheck/openapi"
 )
@@ -302,14 +301,16 @@ func sendTarget(ctx context.Context, x *Experiment, t target, label, key string)
 }
 
 // measureOn is Experiment.Measure with another target's observer (none: the
-// step just runs, observed is false). Both snapshots settle
-// (observe_settle.go), or are single readings when the run learnt that the
-// observer's reads are immediately consistent and the one after shows the
-// resource the step's response named (observe_quick.go). Items carrying
-// the experiment's canary prefix are counted once either snapshot shows
-// one; otherwise the raw count, which says nothing when a list has more
-// pages than were read (a new item on a newest-first list leaves the count
-// at the cap): observed is then false.
+// step just runs, observed is false). The verdict rests on two facts of
+// that observer's: a processed step there showed an effect, or none. A
+// single reading tells as long as it shows the resource the step's
+// response named (observe_quick.go); without a named resource, or when the
+// reading misses it, the snapshot settles (observe_settle.go), and on an
+// observer known to update late every snapshot does. Items carrying the
+// experiment's canary prefix are counted once either snapshot shows one;
+// otherwise the raw count, which says nothing when a list has more pages
+// than were read (a new item on a newest-first list leaves the count at
+// the cap): observed is then false.
 func measureOn(ctx context.Context, x *Experiment, obs Observer, label string, step func() (*reply, error)) (delta int, observed bool, err error) {
 	if obs == nil {
 		_, err := step()
@@ -330,12 +331,12 @@ func measureOn(ctx context.Context, x *Experiment, obs Observer, label string, s
 		}
 		return a.Count == b.Count && a.Truncated == b.Truncated
 	}
-	quick := x.Env.reads.quick(obs.Name())
+	late := x.Env.reads.late(obs.Name())
 	var before Snapshot
-	if quick {
-		before, err = take(ctx)
-	} else {
+	if late {
 		before, _, err = settle(ctx, settleInterval, take, agree)
+	} else {
+		before, err = take(ctx)
 	}
 	if err != nil {
 		return 0, true, err
@@ -344,22 +345,19 @@ func measureOn(ctx context.Context, x *Experiment, obs Observer, label string, s
 	if err != nil {
 		return 0, true, err
 	}
-	var named []string // the resource the step's response named
-	if id := resourceID(r); r.is2xx() && id != "" {
-		named = []string{id}
-	}
 	var after Snapshot
-	var changed time.Duration
-	if quick {
+	switch id := resourceID(r); {
+	case late:
+		after, _, err = settle(ctx, settleInterval, take, agree)
+	case !r.is2xx():
+		after, err = take(ctx) // judged on its response: the effect is evidence
+	default:
 		after, err = take(ctx)
-		if err == nil && (after.Items == nil || !showsIDs(after, named)) {
-			x.Env.reads.learn(obs.Name(), false) // it updates late: settle from now on
+		if err == nil && (id == "" || after.Items == nil || !showsIDs(after, []string{id})) {
+			if id != "" && after.Items != nil {
+				x.Env.reads.learn(obs.Name(), false) // it updates late: settle from now on
+			}
 			after, _, err = settle(ctx, settleInterval, take, agree)
-		}
-	} else {
-		after, changed, err = settle(ctx, settleInterval, take, agree)
-		if err == nil && len(named) > 0 {
-			x.Env.reads.learn(obs.Name(), changed == 0 && after.Items != nil && showsIDs(after, named))
 		}
 	}
 	if err != nil {

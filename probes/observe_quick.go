@@ -68,6 +68,17 @@ func (k *readKnowledge) quick(name string) bool {
 	return r != nil && !r.settle && r.immediate >= immediateAfter
 }
 
+// late reports whether name was seen to show an effect late.
+func (k *readKnowledge) late(name string) bool {
+	if k == nil {
+		return false
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	r := k.m[name]
+	return r != nil && r.settle
+}
+
 // learn records what a control showed of name's reads: its effect in the
 // first reading (immediate), or only later.
 func (k *readKnowledge) learn(name string, immediate bool) {
