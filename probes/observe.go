@@ -131,11 +131,30 @@ func (x *Experiment) noteCanary(s Snapshot) {
 	for _, it := range s.Items {
 		if strings.Contains(it.JSON, x.Env.canary) {
 			x.mu.Lock()
+			seen := x.canarySeen
 			x.canarySeen = true
 			x.mu.Unlock()
+			if !seen && x.Observer != nil {
+				x.Env.reads.showsCanary(x.Observer.Name()) // observe_quick.go
+			}
 			return
 		}
 	}
+}
+
+// countBefore is, during a step that Measure runs, what the snapshot before
+// it counts: the count the step started from, without another reading.
+// ok is false outside such a step (or when that snapshot is derived from
+// the one after, observe_quick.go); then take a Snapshot.
+func (x *Experiment) countBefore() (n int, ok bool, err error) {
+	x.mu.Lock()
+	before, measuring := x.obs.before, x.obs.measuring
+	x.mu.Unlock()
+	if !measuring {
+		return 0, false, nil
+	}
+	n, err = x.count(before)
+	return n, true, err
 }
 
 // attributed reports whether counts are of this experiment's items only.
@@ -184,9 +203,15 @@ func (x *Experiment) Measure(ctx context.Context, label string, step func() erro
 	if err != nil {
 		return 0, true, err
 	}
+	x.mu.Lock()
+	x.obs.before, x.obs.measuring = before, !deferBefore
+	x.mu.Unlock()
 	if err := step(); err != nil {
 		return 0, true, err
 	}
+	x.mu.Lock()
+	x.obs.measuring = false
+	x.mu.Unlock()
 	if quick {
 		after, err = x.quickAfter(ctx)
 	} else {

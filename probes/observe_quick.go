@@ -32,10 +32,12 @@ import (
 //   - Before the experiment's first request, no item carries its canary
 //     (the prefix is fresh), so the snapshot before is the one after
 //     without the items that carry it: the same count for other clients'
-//     items, none of the experiment's. (Should the server drop the
-//     canary, the step shows no effect, and a control that shows none
-//     makes the experiment unobserved: a pass on the responses, never a
-//     false alarm.)
+//     items, none of the experiment's. Only on an observer that was seen
+//     to show canaries, so counts are attributed: on one that does not,
+//     raw counts need the reading before. (Should the server drop the
+//     canary all the same, the step shows no effect, and a control that
+//     shows none makes the experiment unobserved: a pass on the
+//     responses, never a false alarm.)
 //   - After a measured step, when no request was sent since and counts
 //     are attributed by the canary, it is the snapshot after that step:
 //     that already shows every item the server named, and no other
@@ -55,6 +57,7 @@ type readKnowledge struct {
 type observerReads struct {
 	immediate int  // controls whose effect showed in the first reading
 	settle    bool // an effect showed late, or the reads cannot be checked
+	canary    bool // an experiment's snapshot showed its canary
 }
 
 // quick reports whether name's snapshots may be single readings.
@@ -66,6 +69,40 @@ func (k *readKnowledge) quick(name string) bool {
 	defer k.mu.Unlock()
 	r := k.m[name]
 	return r != nil && !r.settle && r.immediate >= immediateAfter
+}
+
+// showsCanary records that name showed an experiment's canary.
+func (k *readKnowledge) showsCanary(name string) {
+	if k == nil {
+		return
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.entry(name).canary = true
+}
+
+// knownToShowCanary reports whether name showed an experiment's canary.
+func (k *readKnowledge) knownToShowCanary(name string) bool {
+	if k == nil {
+		return false
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	r := k.m[name]
+	return r != nil && r.canary
+}
+
+// entry is name's record, made when missing. k.mu is held.
+func (k *readKnowledge) entry(name string) *observerReads {
+	if k.m == nil {
+		k.m = map[string]*observerReads{}
+	}
+	r := k.m[name]
+	if r == nil {
+		r = &observerReads{}
+		k.m[name] = r
+	}
+	return r
 }
 
 // late reports whether name was seen to show an effect late.
@@ -87,14 +124,7 @@ func (k *readKnowledge) learn(name string, immediate bool) {
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if k.m == nil {
-		k.m = map[string]*observerReads{}
-	}
-	r := k.m[name]
-	if r == nil {
-		r = &observerReads{}
-		k.m[name] = r
-	}
+	r := k.entry(name)
 	if immediate {
 		r.immediate++
 	} else {
@@ -158,11 +188,13 @@ func showsIDs(snap Snapshot, ids []string) bool {
 
 // beforeFromAfter reports whether, in quick mode, the snapshot before the
 // next step is the one after it without the experiment's items: the
-// experiment has a canary and has sent nothing yet (see above).
+// experiment has a canary, has sent nothing yet, and its observer was seen
+// to show canaries (see above).
 func (x *Experiment) beforeFromAfter() bool {
 	x.mu.Lock()
-	defer x.mu.Unlock()
-	return x.Env.canary != "" && !x.obs.sent && len(x.evidence) == 0 && x.dropped == 0
+	fresh := x.Env.canary != "" && !x.obs.sent && len(x.evidence) == 0 && x.dropped == 0
+	x.mu.Unlock()
+	return fresh && x.Env.reads.knownToShowCanary(x.Observer.Name())
 }
 
 // withoutCanary is s without the items that carry prefix.

@@ -53,6 +53,10 @@ type observerState struct {
 	lastChange time.Duration
 	haveLast   bool
 	shown      bool
+	// before is the snapshot before the step Measure is running, while
+	// measuring is set.
+	before    Snapshot
+	measuring bool
 	// returned are the ids of the resources that processed responses on
 	// the operation's own target named since the last snapshot.
 	returned []string
