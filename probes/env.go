@@ -66,6 +66,11 @@ type Env struct {
 	// configuration file's per-operation overrides); nil falls back to Profile.
 	ProfileFor func(op *openapi.Operation) *Profile
 
+	// Progress, when set, is called once per operation whose probes all
+	// ran, with their results in the order of the probes (report.Progress
+	// prints them). It is called from the workers, concurrently.
+	Progress func(op *openapi.Operation, results []Result)
+
 	// ops are every planned operation (set by Run), for the probes that
 	// need another target; exclusive holds off the probes they would disturb
 	// (exclusive.go).

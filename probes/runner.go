@@ -3,6 +3,7 @@ package probes
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -40,6 +41,9 @@ func Run(ctx context.Context, ops []openapi.Operation, probes []Probe, env Env) 
 							r.Diffs = append(r.Diffs, note)
 						}
 						results[i*len(probes)+j] = r
+					}
+					if e.Progress != nil { // env.go
+						e.Progress(&ops[i], slices.Clone(results[i*len(probes):(i+1)*len(probes)]))
 					}
 				}
 			}
