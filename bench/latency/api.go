@@ -31,6 +31,7 @@ type api struct {
 	inflight int
 	requests int
 	steps    int
+	inServer time.Duration // the sum of the requests' times in the handler
 }
 
 // stored is one key's outcome: in flight until done.
@@ -51,11 +52,16 @@ func newAPI(n int, latency time.Duration) *api {
 	return &api{n: n, latency: latency, keys: map[string]*stored{}, items: map[string][]json.RawMessage{}}
 }
 
-// counts returns the requests seen and the idle-to-busy transitions.
-func (a *api) counts() (requests, steps int) {
+// counts returns the requests seen, the idle-to-busy transitions and the
+// mean time a request spent in the handler (the latency the server really
+// added: more than L when the machine is loaded).
+func (a *api) counts() (requests, steps int, perRequest time.Duration) {
 	a.busy.Lock()
 	defer a.busy.Unlock()
-	return a.requests, a.steps
+	if a.requests > 0 {
+		perRequest = a.inServer / time.Duration(a.requests)
+	}
+	return a.requests, a.steps, perRequest
 }
 
 func (a *api) enter() {
@@ -68,16 +74,17 @@ func (a *api) enter() {
 	a.inflight++
 }
 
-func (a *api) leave() {
+func (a *api) leave(since time.Time) {
 	a.busy.Lock()
 	defer a.busy.Unlock()
 	a.inflight--
+	a.inServer += time.Since(since)
 }
 
 // ServeHTTP implements http.Handler.
 func (a *api) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	a.enter()
-	defer a.leave()
+	defer a.leave(time.Now())
 	time.Sleep(a.latency) // not the request's context: a dropped request is still processed
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
 	if !a.known(parts[0]) {

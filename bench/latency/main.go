@@ -11,7 +11,9 @@
 // probes.Run with every probe) in process. It prints the wall time of the
 // run, the requests per operation, the longest dependent chain D (the
 // requests one operation's probes must send one after another: concurrent
-// copies count once), the bound ⌈N/parallel⌉·D·L and wall/bound.
+// copies count once), the bound ⌈N/parallel⌉·D·L and wall/bound, and the
+// mean time a request really spent in the server (above L when the machine
+// is loaded: time.Sleep wakes late).
 //
 // D is measured once, before the table, by a calibration run of two
 // operations one at a time with L = 20ms: the server counts the times it
@@ -130,6 +132,7 @@ type measurement struct {
 	wall       time.Duration // probes.Run
 	requests   int           // seen by the server, the observers' preflight included
 	steps      int           // the server's idle-to-busy transitions
+	inServer   time.Duration // the mean time a request spent in the handler
 	verdicts   map[probes.Verdict]int
 	unexpected string // the first fail or error, "" when none
 }
@@ -163,7 +166,7 @@ func measure(ctx context.Context, n int, l time.Duration, parallel int) (measure
 	start := time.Now()
 	results := probes.Run(ctx, ops, probes.All(), probes.Env{BaseURL: srv.URL, Parallel: parallel})
 	m := measurement{wall: time.Since(start), verdicts: map[probes.Verdict]int{}}
-	m.requests, m.steps = a.counts()
+	m.requests, m.steps, m.inServer = a.counts()
 	for _, r := range results {
 		m.verdicts[r.Verdict]++
 		if (r.Verdict == probes.Fail || r.Verdict == probes.Error) && m.unexpected == "" {
