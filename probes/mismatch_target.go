@@ -85,15 +85,22 @@ func (mismatchTargetProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 	var valid []target
 	controls := map[string]*reply{}
 	seesEffect := map[string]bool{}
+	lastThere := map[string]*Snapshot{} // the snapshot after the control there
 	var unobserved []string
+	untouched := len(x.Evidence()) == 0 && x.Dropped() == 0 // no setup request was sent
 	for _, t := range targets {
 		var c *reply
 		label := "control: " + t.what + ", fresh key"
-		effect, observed, err := measureOn(ctx, x, t.observer, label, func() (*reply, error) {
+		var before *Snapshot
+		if untouched && fromAfterOn(x, t) {
+			before = derived
+		}
+		effect, observed, after, err := measureOn(ctx, x, t.observer, label, before, func() (*reply, error) {
 			var err error
 			c, err = sendTarget(ctx, x, t, label, x.Key())
 			return c, err
 		})
+		lastThere[t.what] = &after
 		if err != nil {
 			errorf(res, "control on %s: %v", t.what, err)
 			return
@@ -124,7 +131,14 @@ func (mismatchTargetProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 	var problems, outcomes []string
 	for _, t := range valid {
 		var reuse *reply
-		effect, observed, err := measureOn(ctx, x, t.observer, "reuse: "+t.what+", same key K", func() (*reply, error) {
+		// Since the control there, only the other targets (other
+		// observers) and R (op's own) were sent to: what the control's
+		// snapshot showed is still there, and counts by the canary.
+		var before *Snapshot
+		if last := lastThere[t.what]; last != nil && t.observer != nil && (x.Observer == nil || t.observer.Name() != x.Observer.Name()) && hasCanary(*last, x.Env.canary) {
+			before = last
+		}
+		effect, observed, _, err := measureOn(ctx, x, t.observer, "reuse: "+t.what+", same key K", before, func() (*reply, error) {
 			var err error
 			reuse, err = sendTarget(ctx, x, t, "reuse: "+t.what+", same key K", key)
 			return reuse, err
@@ -311,10 +325,15 @@ func sendTarget(ctx context.Context, x *Experiment, t target, label, key string)
 // otherwise the raw count, which says nothing when a list has more pages
 // than were read (a new item on a newest-first list leaves the count at
 // the cap): observed is then false.
-func measureOn(ctx context.Context, x *Experiment, obs Observer, label string, step func() (*reply, error)) (delta int, observed bool, err error) {
+//
+// known, when not nil, is the snapshot before the step, which the caller
+// knows without a reading: one taken earlier with nothing sent there since,
+// or derived: the one after without the items carrying the experiment's
+// canary (fromAfterOn). It returns the snapshot after.
+func measureOn(ctx context.Context, x *Experiment, obs Observer, label string, known *Snapshot, step func() (*reply, error)) (delta int, observed bool, after Snapshot, err error) {
 	if obs == nil {
 		_, err := step()
-		return 0, false, err
+		return 0, false, Snapshot{}, err
 	}
 	take := func(ctx context.Context) (Snapshot, error) {
 		s, err := obs.Snapshot(ctx, x.Env)
@@ -333,19 +352,20 @@ func measureOn(ctx context.Context, x *Experiment, obs Observer, label string, s
 	}
 	late := x.Env.reads.late(obs.Name())
 	var before Snapshot
-	if late {
+	switch {
+	case known != nil && !late:
+	case late:
 		before, _, err = settle(ctx, settleInterval, take, agree)
-	} else {
+	default:
 		before, err = take(ctx)
 	}
 	if err != nil {
-		return 0, true, err
+		return 0, true, Snapshot{}, err
 	}
 	r, err := step()
 	if err != nil {
-		return 0, true, err
+		return 0, true, Snapshot{}, err
 	}
-	var after Snapshot
 	switch id := resourceID(r); {
 	case late:
 		after, _, err = settle(ctx, settleInterval, take, agree)
@@ -361,7 +381,13 @@ func measureOn(ctx context.Context, x *Experiment, obs Observer, label string, s
 		}
 	}
 	if err != nil {
-		return 0, true, err
+		return 0, true, Snapshot{}, err
+	}
+	if known != nil && !late {
+		before = *known
+		if known == derived {
+			before = withoutCanary(after, prefix)
+		}
 	}
 	e := Effect{Observer: obs.Name(), Step: label, Before: before.Count, After: after.Count}
 	switch attributed := prefix != "" && (hasCanary(before, prefix) || hasCanary(after, prefix)); {
@@ -374,9 +400,22 @@ func measureOn(ctx context.Context, x *Experiment, obs Observer, label string, s
 	x.effects = append(x.effects, e)
 	x.mu.Unlock()
 	if e.Note != "" {
-		return 0, false, nil
+		return 0, false, after, nil
 	}
-	return e.Delta(), true, nil
+	return e.Delta(), true, after, nil
+}
+
+// derived is measureOn's known snapshot that stands for "the one after
+// without the experiment's items".
+var derived = &Snapshot{}
+
+// fromAfterOn reports whether the snapshot before the first request to
+// target t may be derived from the one after (measureOn): t's requests
+// carry the experiment's canary, whose items cannot be there before the
+// experiment sent anything there, and t's observer was seen to show
+// canaries, so counts there are attributed.
+func fromAfterOn(x *Experiment, t target) bool {
+	return t.observer != nil && x.Env.canary != "" && t.op.Canary != "" && x.Env.reads.knownToShowCanary(t.observer.Name())
 }
 
 // hasCanary reports whether a snapshot shows an item carrying prefix.
