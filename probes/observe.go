@@ -206,12 +206,13 @@ func (x *Experiment) Measure(ctx context.Context, label string, step func() erro
 	x.mu.Lock()
 	x.obs.before, x.obs.measuring = before, !deferBefore
 	x.mu.Unlock()
-	if err := step(); err != nil {
-		return 0, true, err
-	}
+	stepErr := step()
 	x.mu.Lock()
 	x.obs.measuring = false
 	x.mu.Unlock()
+	if stepErr != nil {
+		return 0, true, stepErr
+	}
 	if quick {
 		after, err = x.quickAfter(ctx)
 	} else {
