@@ -15,8 +15,15 @@ import (
 
 // Check is a validated check of one API.
 type Check struct {
-	opts Options
-	s    *settings
+	opts     Options
+	s        *settings
+	progress func(*openapi.Operation, []probes.Result)
+}
+
+// OnProgress makes Run call fn once per operation whose probes all ran,
+// from the workers, concurrently (report.Progress prints it).
+func (c *Check) OnProgress(fn func(op *openapi.Operation, results []probes.Result)) {
+	c.progress = fn
 }
 
 // New validates opts for a check against opts.BaseURL. Its errors are
@@ -113,6 +120,7 @@ func (c *Check) Run(ctx context.Context, plan *Plan) (*report.Run, error) {
 	}
 	env := c.s.env
 	env.Planned = plan.Planned // a shard's probes find the other operations
+	env.Progress = c.progress
 	start := time.Now()
 	results := probes.RunTargets(ctx, plan.Targets, c.s.probes, env)
 	stopped := ""

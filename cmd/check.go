@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -19,6 +20,7 @@ type CheckOptions struct {
 	check.Options
 	Reports report.Outputs
 	NoColor bool
+	Quiet   bool // no progress line on stderr
 	// Getenv reads the environment (GITHUB_ACTIONS, GITHUB_STEP_SUMMARY);
 	// nil means os.Getenv.
 	Getenv func(string) string
@@ -74,6 +76,7 @@ func NewCmdCheck(stdout, stderr io.Writer, runF func(context.Context, *CheckOpti
 	f.StringVar(&o.Baseline, "baseline", "", "file of accepted findings (idemcheck baseline): shown as accepted, they do not fail the gate")
 	f.StringVar(&o.Shard, "shard", "", "check only shard k/n of the operations, for parallel CI jobs (combine their --json reports with idemcheck merge)")
 	f.BoolVar(&opts.NoColor, "no-color", false, "disable colour (also NO_COLOR, or when output is not a terminal)")
+	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress on stderr while the check runs")
 	return c
 }
 
@@ -93,7 +96,18 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	if err != nil {
 		return err
 	}
+	var progress *report.Progress
+	if !opts.Quiet {
+		progress = report.NewProgress(opts.Stderr, report.IsTerminal(opts.Stderr), len(plan.Targets), nil)
+		c.OnProgress(progress.Operation)
+		progress.Start(time.Second)
+	}
 	run, err := c.Run(ctx, plan)
+	if progress != nil {
+		if ferr := progress.Finish(); err == nil {
+			err = ferr
+		}
+	}
 	if err != nil {
 		return err
 	}

@@ -61,8 +61,9 @@ func runQuickRounds(ctx context.Context, x *Experiment, rel releaser, first, n, 
 					return fmt.Errorf("round %d copy %d: %w", round, i+1, err)
 				}
 			}
-			for _, r := range v.replies {
+			for i, r := range v.replies {
 				statuses[r.Status]++
+				x.saw(reqs[i], r) // observe_quick.go: a single reading must show what the copies named
 			}
 			if problems, diffs := inRoundProblems(v.replies, x.ignoreFields, prof, observed); len(problems) > 0 {
 				q.failedAt, q.problems, q.diffs = round, problems, diffs

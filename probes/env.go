@@ -5,10 +5,10 @@ import (
 	"crypto/tls"
 	"encoding/hex"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/idemcheck/idemcheck/internal/wire"
+	"github.com/idemcheck/idemcheck/openapi"
 )
 
 // Defaults for Env, documented here so the CLI flags and the library agree.
@@ -75,11 +75,19 @@ type Env struct {
 	// the verdicts the whole run would. Nil means the targets run.
 	Planned []Target
 
+	// Progress, when set, is called once per operation whose probes all
+	// ran, with their results in the order of the probes (report.Progress
+	// prints them). It is called from the workers, concurrently.
+	Progress func(op *openapi.Operation, results []Result)
+
 	// targets are every planned operation and its settings (Planned, else
 	// those RunTargets runs), for the probes that need another target;
-	// exclusive lets such probes run alone (exclusive.go).
+	// exclusive holds off the probes they would disturb (exclusive.go).
 	targets   []Target
-	exclusive *sync.RWMutex
+	exclusive *runLocks
+	// reads is what the run learnt about each observer's reads
+	// (observe_quick.go).
+	reads *readKnowledge
 }
 
 // withDefaults returns a copy of e with zero values replaced by defaults.
@@ -117,8 +125,9 @@ func (e Env) withDefaults() *Env {
 		e.RaceMode = DefaultRaceMode
 	}
 	e.limit = newLimiter(e.Rate)
-	e.autoModes = &autoModes{}    // a fresh decision per run
-	e.exclusive = &sync.RWMutex{} // one per run, like autoModes
+	e.autoModes = &autoModes{} // a fresh decision per run
+	e.exclusive = &runLocks{}  // one per run, like autoModes
+	e.reads = &readKnowledge{}
 	return &e
 }
 

@@ -1,13 +1,29 @@
 package probes
 
-// Operations that share a collection run one after another (Run), so one's
+import (
+	"slices"
+	"sync"
+
+	"github.com/idemcheck/idemcheck/openapi"
+)
+
+// Operations that share an observer run one after another (Run), so one's
 // requests never show up in another's side-effect counts. A probe that sends
-// requests to *other* operations (mismatch-target creates a second parent
-// resource and reuses its key on another operation) would break that: its
-// requests would land in the counts of a probe running at the same time on
-// the other operation, and turn a correct server's verdict into a false
-// alarm. Such probes run alone: they take the run's lock exclusively, every
-// other probe takes it shared.
+// requests to *other* operations breaks that unless it holds those
+// operations off while it runs:
+//
+//   - mismatch-target creates a second parent resource and reuses its key on
+//     another operation: its requests land in the counts of the parent's
+//     observer and of the other operation's. It names those observers
+//     (scopedProbe) and holds exactly them, with its own: probes on the
+//     other operations wait, the rest of the run goes on.
+//   - natural-put and natural-delete change a resource that any operation
+//     may read or count, in ways no observer name tells: they run alone
+//     (exclusiveProbe).
+//
+// Every other probe holds its own observer shared. Locks are taken in one
+// order (the run lock first, then observers sorted by name) and released
+// before the next probe starts, so no two probes can wait on each other.
 
 // exclusiveProbe is implemented by probes that touch other operations.
 type exclusiveProbe interface {
@@ -15,16 +31,78 @@ type exclusiveProbe interface {
 	exclusive() bool
 }
 
-// hold takes env's run lock for p and returns its release: exclusively for a
-// probe that touches other operations, shared for every other probe.
-func hold(env *Env, p Probe) (release func()) {
-	if env.exclusive == nil {
+// scopedProbe is implemented by probes whose requests to other operations
+// are known in advance.
+type scopedProbe interface {
+	// touches returns the observers (by name) whose counts the probe's
+	// requests on op may change besides op's own.
+	touches(env *Env, op *openapi.Operation) []string
+}
+
+// runLocks are one run's locks: the run lock, which a probe that must run
+// alone takes exclusively and every other probe shared, and one lock per
+// observer name.
+type runLocks struct {
+	run sync.RWMutex
+
+	mu        sync.Mutex
+	observers map[string]*sync.RWMutex
+}
+
+// observer returns the lock of the observer named name.
+func (l *runLocks) observer(name string) *sync.RWMutex {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.observers == nil {
+		l.observers = map[string]*sync.RWMutex{}
+	}
+	m, ok := l.observers[name]
+	if !ok {
+		m = &sync.RWMutex{}
+		l.observers[name] = m
+	}
+	return m
+}
+
+// hold takes the locks p needs on op and returns their release: the run
+// exclusively for a probe that must run alone; the run shared and op's
+// observer with those the probe touches exclusively for a scoped probe;
+// the run and op's observer shared for every other probe.
+func hold(env *Env, op *openapi.Operation, p Probe) (release func()) {
+	l := env.exclusive
+	if l == nil {
 		return func() {}
 	}
 	if x, ok := p.(exclusiveProbe); ok && x.exclusive() {
-		env.exclusive.Lock()
-		return env.exclusive.Unlock
+		l.run.Lock()
+		return l.run.Unlock
 	}
-	env.exclusive.RLock()
-	return env.exclusive.RUnlock
+	l.run.RLock()
+	var names []string
+	if o := env.observerOf(op); o != nil {
+		names = append(names, o.Name())
+	}
+	s, scoped := p.(scopedProbe)
+	if scoped {
+		names = append(names, s.touches(env, op)...)
+	}
+	slices.Sort(names)
+	names = slices.Compact(names)
+	var unlock []func()
+	for _, n := range names {
+		m := l.observer(n)
+		if scoped {
+			m.Lock()
+			unlock = append(unlock, m.Unlock)
+		} else {
+			m.RLock()
+			unlock = append(unlock, m.RUnlock)
+		}
+	}
+	return func() {
+		for i := len(unlock) - 1; i >= 0; i-- {
+			unlock[i]()
+		}
+		l.run.RUnlock()
+	}
 }

@@ -90,7 +90,7 @@ func (x *Experiment) exchange(ctx context.Context, label string, req *http.Reque
 	var r *reply
 	var err error
 	elapsed := timed(func() { r, err = send(ctx, x.Env, req) })
-	x.saw(r) // observe.go: the resource observer learns what was created
+	x.saw(req, r) // observe.go: the resource observer learns what was created
 	ex := Exchange{
 		Label:    label,
 		Request:  recordRequest(req, payload, x.Env.Header),

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/idemcheck/idemcheck/openapi"
 )
@@ -71,19 +72,21 @@ func (keyFormatProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 
 	var problems, notes, outcomes []string
 	// The side effect of the key forms is evidence only: an accepted odd key
-	// legitimately creates something.
+	// legitimately creates something. Each form has a fresh key of its own,
+	// so the forms are independent requests and go out at once; they are
+	// judged and recorded in keyForms' order.
 	_, _, err := x.Measure(ctx, "malformed keys", func() error {
-		for _, f := range keyForms {
-			if ctx.Err() != nil {
-				return ctx.Err()
+		sent := sendKeyForms(ctx, x)
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		for _, s := range sent {
+			f, key, r, err := s.form, s.key, s.r, s.err
+			if s.ex.Label != "" { // built and sent
+				x.record(s.ex)
 			}
-			if f.headerOnly && x.Op.Key.In != openapi.KeyHeader {
-				continue
-			}
-			key := f.make(x.Key())
-			r, sendable, err := sendKey(ctx, x, f.label, key)
 			switch {
-			case !sendable:
+			case !s.sendable:
 				outcomes = append(outcomes, f.label+": not sendable")
 			case errors.As(err, new(*closedError)):
 				outcomes = append(outcomes, f.label+": refused (connection closed)")
@@ -126,11 +129,46 @@ func (keyFormatProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	pass(res, reason)
 }
 
+// sentKey is one key form sent: its key, the reply or error, and the
+// exchange to record (when sendable).
+type sentKey struct {
+	form     keyForm
+	key      string
+	r        *reply
+	ex       Exchange
+	sendable bool
+	err      error
+}
+
+// sendKeyForms sends op's request once per key form that applies to op, all
+// at once, and returns what each got in keyForms' order.
+func sendKeyForms(ctx context.Context, x *Experiment) []sentKey {
+	var sent []sentKey
+	for _, f := range keyForms {
+		if f.headerOnly && x.Op.Key.In != openapi.KeyHeader {
+			continue
+		}
+		sent = append(sent, sentKey{form: f, key: f.make(x.Key())})
+	}
+	var wg sync.WaitGroup
+	for i := range sent {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s := &sent[i]
+			s.r, s.ex, s.sendable, s.err = sendKey(ctx, x, s.form.label, s.key)
+		}()
+	}
+	wg.Wait()
+	return sent
+}
+
 // sendKey sends op's request carrying key verbatim (empty included, which
-// Experiment.Send would treat as "no key"). sendable is false when the key
-// cannot be put on the wire at all (a control character in a header). Long
-// keys are shortened in the evidence so a report stays readable.
-func sendKey(ctx context.Context, x *Experiment, label, key string) (r *reply, sendable bool, err error) {
+// Experiment.Send would treat as "no key") and returns the exchange to
+// record. sendable is false when the key cannot be put on the wire at all
+// (a control character in a header). Long keys are shortened in the
+// evidence so a report stays readable.
+func sendKey(ctx context.Context, x *Experiment, label, key string) (r *reply, ex Exchange, sendable bool, err error) {
 	op := x.Op
 	var req *http.Request
 	switch op.Key.In {
@@ -143,10 +181,9 @@ func sendKey(ctx context.Context, x *Experiment, label, key string) (r *reply, s
 		req, err = buildFor(x, op, "", op.Request.Body.With(op.Key.Name, key))
 	}
 	if err != nil {
-		return nil, true, err
+		return nil, Exchange{}, true, err
 	}
 	payload := requestBody(req)
-	var ex Exchange
 	if len(key) > oversizeLimit { // key_format_oversize.go: a refusal by closing is read as one
 		where := "body"
 		if op.Key.In == openapi.KeyHeader {
@@ -157,13 +194,13 @@ func sendKey(ctx context.Context, x *Experiment, label, key string) (r *reply, s
 	if len(key) <= oversizeLimit || errors.Is(err, errRawDial) { // nothing sent yet: the ordinary client
 		if req.GetBody != nil {
 			if req.Body, err = req.GetBody(); err != nil {
-				return nil, true, err
+				return nil, Exchange{}, true, err
 			}
 		}
 		r, ex, err = x.exchange(ctx, label, req)
 	}
 	if err != nil && isInvalidHeader(err) {
-		return nil, false, nil
+		return nil, Exchange{}, false, nil
 	}
 	ex.Request = recordRequest(req, shorten(payload), x.Env.Header)
 	for name, vs := range ex.Request.Header {
@@ -172,8 +209,7 @@ func sendKey(ctx context.Context, x *Experiment, label, key string) (r *reply, s
 		}
 		ex.Request.Header[name] = vs
 	}
-	x.record(ex)
-	return r, true, err
+	return r, ex, true, err
 }
 
 // shorten cuts evidence over 300 bytes, saying how much was cut.

@@ -63,7 +63,7 @@ func (x *Experiment) exchangeOversize(ctx context.Context, label string, req *ht
 	if errors.As(err, &closed) {
 		closed.size, closed.where = size, where
 	}
-	x.saw(r)
+	x.saw(req, r)
 	ex := Exchange{Label: label, Request: recordRequest(req, payload, x.Env.Header), Response: recordResponse(r, x.Env.Header), Elapsed: elapsed}
 	if err != nil {
 		ex.Err = err.Error()

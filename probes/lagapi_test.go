@@ -23,10 +23,13 @@ import (
 // "has_more": bool}, starting_after=<id>); GET /{collection}/{id} reads one.
 // Keys are scoped to Authorization, path and key, and fingerprinted by body.
 type lagAPI struct {
-	lag      time.Duration // a list shows an item this long after its create was answered
-	racy     bool          // claim the key only after processing (check-then-act)
-	unique   bool          // refuse a second item with the same description (409)
-	pageSize int           // items per list page; 0: one page
+	lag time.Duration // a list shows an item this long after its create was answered
+	// lagAfter, when positive, makes the list consistent at once for the
+	// first lagAfter creates and late (lag) only from then on.
+	lagAfter int
+	racy     bool // claim the key only after processing (check-then-act)
+	unique   bool // refuse a second item with the same description (409)
+	pageSize int  // items per list page; 0: one page
 	// phantom answers a key already used on another path with 201 and a
 	// new id, but creates nothing: a false replay that looks fresh.
 	phantom bool
@@ -170,7 +173,11 @@ func (a *lagAPI) create(w http.ResponseWriter, r *http.Request, coll string) {
 	out, _ := json.Marshal(in)
 	s.status, s.body, s.done = http.StatusCreated, out, true
 	a.keys[scope] = s
-	a.items[coll] = append(a.items[coll], lagItem{visible: time.Now().Add(a.lag), v: in})
+	visible := time.Now().Add(a.lag)
+	if a.seq <= a.lagAfter {
+		visible = time.Now()
+	}
+	a.items[coll] = append(a.items[coll], lagItem{visible: visible, v: in})
 	a.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusCreated)

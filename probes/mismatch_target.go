@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/idemcheck/idemcheck/openapi"
@@ -36,9 +37,21 @@ func (mismatchTargetProbe) Applies(op *openapi.Operation) string {
 	return needsKey(op)
 }
 
-// exclusive: the probe creates a parent resource and sends another
-// operation's request, which must not land in another probe's counts.
-func (mismatchTargetProbe) exclusive() bool { return true }
+// touches implements scopedProbe: the probe creates a parent resource and
+// sends another operation's request, which must not land in the counts of a
+// probe running on those operations at the same time (exclusive.go).
+func (mismatchTargetProbe) touches(env *Env, op *openapi.Operation) []string {
+	var names []string
+	for _, o := range []*openapi.Operation{parentPost(env, op), otherOperationOf(env, op)} {
+		if o == nil {
+			continue
+		}
+		if obs := env.observerOf(o); obs != nil {
+			names = append(names, obs.Name())
+		}
+	}
+	return names
+}
 
 // target is another place to send the key to.
 type target struct {
@@ -72,15 +85,22 @@ func (mismatchTargetProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 	var valid []target
 	controls := map[string]*reply{}
 	seesEffect := map[string]bool{}
+	lastThere := map[string]*Snapshot{} // the snapshot after the control there
 	var unobserved []string
+	untouched := len(x.Evidence()) == 0 && x.Dropped() == 0 // no setup request was sent
 	for _, t := range targets {
 		var c *reply
 		label := "control: " + t.what + ", fresh key"
-		effect, observed, err := measureOn(ctx, x, t.observer, label, func() error {
+		var before *Snapshot
+		if untouched && fromAfterOn(x, t) {
+			before = derived
+		}
+		effect, observed, after, err := measureOn(ctx, x, t.observer, label, before, func() (*reply, error) {
 			var err error
 			c, err = sendTarget(ctx, x, t, label, x.Key())
-			return err
+			return c, err
 		})
+		lastThere[t.what] = &after
 		if err != nil {
 			errorf(res, "control on %s: %v", t.what, err)
 			return
@@ -111,10 +131,17 @@ func (mismatchTargetProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 	var problems, outcomes []string
 	for _, t := range valid {
 		var reuse *reply
-		effect, observed, err := measureOn(ctx, x, t.observer, "reuse: "+t.what+", same key K", func() error {
+		// Since the control there, only the other targets (other
+		// observers) and R (op's own) were sent to: what the control's
+		// snapshot showed is still there, and counts by the canary.
+		var before *Snapshot
+		if last := lastThere[t.what]; last != nil && t.observer != nil && (x.Observer == nil || t.observer.Name() != x.Observer.Name()) && hasCanary(*last, x.canary) {
+			before = last
+		}
+		effect, observed, _, err := measureOn(ctx, x, t.observer, "reuse: "+t.what+", same key K", before, func() (*reply, error) {
 			var err error
 			reuse, err = sendTarget(ctx, x, t, "reuse: "+t.what+", same key K", key)
-			return err
+			return reuse, err
 		})
 		if err != nil {
 			errorf(res, "reuse on %s: %v", t.what, err)
@@ -164,22 +191,12 @@ func otherResource(ctx context.Context, x *Experiment) (*target, string) {
 	if len(tmpl) != len(conc) {
 		return nil, "the path's parameters could not be matched to the planned URL"
 	}
-	i := len(tmpl) - 1
-	for ; i > 0 && !isParam(tmpl[i]); i-- {
-	}
+	i := lastParam(tmpl)
 	if i <= 0 {
 		return nil, "" // no path parameter: nothing to vary, nothing to report
 	}
 	parentTmpl := strings.Join(tmpl[:i], "/")
-	parentConc := strings.Join(conc[:i], "/")
-	var parent *openapi.Operation
-	for _, t := range x.Env.targets {
-		p := t.Op
-		if p.Method == http.MethodPost && strings.TrimRight(p.Path, "/") == parentTmpl && p.Skip == "" && p.Request != nil && p.Request.Path == parentConc {
-			parent = p
-			break
-		}
-	}
+	parent := parentPost(x.Env, op)
 	if parent == nil {
 		return nil, fmt.Sprintf("no planned POST %s creates a second %s", parentTmpl, tmpl[i])
 	}
@@ -206,17 +223,68 @@ func otherResource(ctx context.Context, x *Experiment) (*target, string) {
 	return t, ""
 }
 
-// otherOperation picks another planned operation that takes its key in the
-// same place, so K means the same thing there.
-func otherOperation(x *Experiment) (*target, string) {
-	for _, t := range x.Env.targets {
-		o := t.Op
-		if o.ID == x.Op.ID || o.Skip != "" || o.Request == nil || o.Key.In != x.Op.Key.In || !strings.EqualFold(o.Key.Name, x.Op.Key.Name) {
-			continue
+// lastParam is the index of the last segment of a split path template that
+// is exactly one parameter; 0 when none is.
+func lastParam(tmpl []string) int {
+	i := len(tmpl) - 1
+	for ; i > 0 && !isParam(tmpl[i]); i-- {
+	}
+	return max(i, 0)
+}
+
+// parentPost is the planned POST of the parent collection of op's last path
+// parameter ("POST /v1/payments" for "POST /v1/payments/{id}/refunds"),
+// which can create a second resource for op; nil when there is none.
+func parentPost(env *Env, op *openapi.Operation) *openapi.Operation {
+	if op.Request == nil {
+		return nil
+	}
+	tmpl := strings.Split(strings.TrimRight(op.Path, "/"), "/")
+	conc := strings.Split(strings.TrimRight(op.Request.Path, "/"), "/")
+	i := lastParam(tmpl)
+	if len(tmpl) != len(conc) || i <= 0 {
+		return nil
+	}
+	parentTmpl, parentConc := strings.Join(tmpl[:i], "/"), strings.Join(conc[:i], "/")
+	for _, t := range env.targets {
+		p := t.Op
+		if p.Method == http.MethodPost && strings.TrimRight(p.Path, "/") == parentTmpl && p.Skip == "" && p.Request != nil && p.Request.Path == parentConc {
+			return p
 		}
-		return &target{what: "operation " + o.ID, op: o, req: o.Request, observer: t.Observer}, ""
+	}
+	return nil
+}
+
+// otherOperation picks another planned operation that takes its key in the
+// same place, so K means the same thing there (otherOperationOf).
+func otherOperation(x *Experiment) (*target, string) {
+	if o := otherOperationOf(x.Env, x.Op); o != nil {
+		return &target{what: "operation " + o.ID, op: o, req: o.Request, observer: x.Env.observerOf(o)}, ""
 	}
 	return nil, "no other planned operation takes the key " + x.Op.Key.String()
+}
+
+// otherOperationOf is a planned operation other than op that takes its key
+// in the same place as op: of those, in plan order starting after op and
+// wrapping around, the one halfway. Operations are probed roughly in plan
+// order, a few at a time, so the one halfway is one not started yet or long
+// done: mismatch-target holds it off (exclusive.go) without making a
+// running operation wait, and no operation is every probe's target.
+func otherOperationOf(env *Env, op *openapi.Operation) *openapi.Operation {
+	n := len(env.targets)
+	self := slices.IndexFunc(env.targets, func(t Target) bool { return t.Op.ID == op.ID })
+	var candidates []*openapi.Operation
+	for k := 1; k <= n; k++ {
+		o := env.targets[(self+k+n)%n].Op // self is -1 when op is not planned: start at 0
+		if o.ID == op.ID || o.Skip != "" || o.Request == nil || o.Key.In != op.Key.In || !strings.EqualFold(o.Key.Name, op.Key.Name) {
+			continue
+		}
+		candidates = append(candidates, o)
+	}
+	if len(candidates) == 0 {
+		return nil
+	}
+	return candidates[(len(candidates)-1)/2]
 }
 
 // keyFor is a fresh key when op takes one, else none.
@@ -247,14 +315,25 @@ func sendTarget(ctx context.Context, x *Experiment, t target, label, key string)
 }
 
 // measureOn is Experiment.Measure with another target's observer (none: the
-// step just runs, observed is false). Both snapshots settle
-// (observe_settle.go). Items carrying the experiment's canary prefix are
-// counted once either snapshot shows one; otherwise the raw count, which
-// says nothing when a list has more pages than were read (a new item on a
-// newest-first list leaves the count at the cap): observed is then false.
-func measureOn(ctx context.Context, x *Experiment, obs Observer, label string, step func() error) (delta int, observed bool, err error) {
+// step just runs, observed is false). The verdict rests on two facts of
+// that observer's: a processed step there showed an effect, or none. A
+// single reading tells as long as it shows the resource the step's
+// response named (observe_quick.go); without a named resource, or when the
+// reading misses it, the snapshot settles (observe_settle.go), and on an
+// observer known to update late every snapshot does. Items carrying the
+// experiment's canary prefix are counted once either snapshot shows one;
+// otherwise the raw count, which says nothing when a list has more pages
+// than were read (a new item on a newest-first list leaves the count at
+// the cap): observed is then false.
+//
+// known, when not nil, is the snapshot before the step, which the caller
+// knows without a reading: one taken earlier with nothing sent there since,
+// or derived: the one after without the items carrying the experiment's
+// canary (fromAfterOn). It returns the snapshot after.
+func measureOn(ctx context.Context, x *Experiment, obs Observer, label string, known *Snapshot, step func() (*reply, error)) (delta int, observed bool, after Snapshot, err error) {
 	if obs == nil {
-		return 0, false, step()
+		_, err := step()
+		return 0, false, Snapshot{}, err
 	}
 	take := func(ctx context.Context) (Snapshot, error) {
 		s, err := obs.Snapshot(withCanaryPrefix(ctx, x.canary), x.Env)
@@ -271,16 +350,44 @@ func measureOn(ctx context.Context, x *Experiment, obs Observer, label string, s
 		}
 		return a.Count == b.Count && a.Truncated == b.Truncated
 	}
-	before, _, err := settle(ctx, settleInterval, take, agree)
-	if err != nil {
-		return 0, true, err
+	late := x.Env.reads.late(obs.Name())
+	var before Snapshot
+	switch {
+	case known != nil && !late:
+	case late:
+		before, _, err = settle(ctx, settleInterval, take, agree)
+	default:
+		before, err = take(ctx)
 	}
-	if err := step(); err != nil {
-		return 0, true, err
-	}
-	after, _, err := settle(ctx, settleInterval, take, agree)
 	if err != nil {
-		return 0, true, err
+		return 0, true, Snapshot{}, err
+	}
+	r, err := step()
+	if err != nil {
+		return 0, true, Snapshot{}, err
+	}
+	switch id := resourceID(r); {
+	case late:
+		after, _, err = settle(ctx, settleInterval, take, agree)
+	case !r.is2xx():
+		after, err = take(ctx) // judged on its response: the effect is evidence
+	default:
+		after, err = take(ctx)
+		if err == nil && (id == "" || after.Items == nil || !showsIDs(after, []string{id})) {
+			if id != "" && after.Items != nil {
+				x.Env.reads.learn(obs.Name(), false) // it updates late: settle from now on
+			}
+			after, _, err = settle(ctx, settleInterval, take, agree)
+		}
+	}
+	if err != nil {
+		return 0, true, Snapshot{}, err
+	}
+	if known != nil && !late {
+		before = *known
+		if known == derived {
+			before = withoutCanary(after, prefix)
+		}
 	}
 	e := Effect{Observer: obs.Name(), Step: label, Before: before.Count, After: after.Count}
 	switch attributed := prefix != "" && (hasCanary(before, prefix) || hasCanary(after, prefix)); {
@@ -293,9 +400,22 @@ func measureOn(ctx context.Context, x *Experiment, obs Observer, label string, s
 	x.effects = append(x.effects, e)
 	x.mu.Unlock()
 	if e.Note != "" {
-		return 0, false, nil
+		return 0, false, after, nil
 	}
-	return e.Delta(), true, nil
+	return e.Delta(), true, after, nil
+}
+
+// derived is measureOn's known snapshot that stands for "the one after
+// without the experiment's items".
+var derived = &Snapshot{}
+
+// fromAfterOn reports whether the snapshot before the first request to
+// target t may be derived from the one after (measureOn): t's requests
+// carry the experiment's canary, whose items cannot be there before the
+// experiment sent anything there, and t's observer was seen to show
+// canaries, so counts there are attributed.
+func fromAfterOn(x *Experiment, t target) bool {
+	return t.observer != nil && x.canary != "" && t.op.Canary != "" && x.Env.reads.knownToShowCanary(t.observer.Name())
 }
 
 // hasCanary reports whether a snapshot shows an item carrying prefix.

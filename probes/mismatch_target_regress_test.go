@@ -3,6 +3,7 @@ package probes
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/idemcheck/idemcheck/openapi"
 )
@@ -73,5 +74,33 @@ func TestMismatchTargetNoEffectJudgedOnlyAfterControlEffect(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(r.Diffs, "\n"), "showed no effect of the control") {
 		t.Errorf("diffs %q; want the note that the control showed no effect there", r.Diffs)
+	}
+}
+
+// TestMismatchTargetLateListNoFalseAlarm: the other operation's list shows
+// items late. A single reading there misses the resource the control (or
+// the reuse, processed on its own) named, so it settles: a correct server
+// is never called a false replay ("answered 2xx but nothing happened
+// there"), whether the lag is caught by settling or is beyond it.
+func TestMismatchTargetLateListNoFalseAlarm(t *testing.T) {
+	tests := []struct {
+		name     string
+		lag      time.Duration
+		lagAfter int
+	}{
+		{"8ms", 8 * time.Millisecond, 0},
+		{"150ms", 150 * time.Millisecond, 0},
+		// The control there and R show at once, the reuse there 8 ms late.
+		{"late from the reuse on", 8 * time.Millisecond, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			api := &lagAPI{lag: tt.lag, lagAfter: tt.lagAfter}
+			srv := api.start(t)
+			r := runLag(t, srv.URL, lagOp("createThing", "things", 100, true), selectProbes(t, "mismatch-target"), lagOp("createOrder", "orders", 7, true))["mismatch-target"]
+			if r.Verdict != Pass || !strings.Contains(r.Reason, "processed on its own") {
+				t.Errorf("%s; want a pass: processed on its own", describe(r))
+			}
+		})
 	}
 }

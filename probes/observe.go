@@ -3,6 +3,7 @@ package probes
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/idemcheck/idemcheck/openapi"
@@ -81,11 +82,12 @@ func DefaultObserver(op *openapi.Operation) Observer {
 
 // saw passes a successful response to an observer that learns from them,
 // and notes that a request was sent since the last settled snapshot
-// (observe_settle.go).
-func (x *Experiment) saw(r *reply) {
+// (observe_settle.go) and what its response named (observe_quick.go).
+func (x *Experiment) saw(req *http.Request, r *reply) {
 	x.mu.Lock()
-	x.obs.dirty = true
+	x.obs.dirty, x.obs.sent = true, true
 	x.mu.Unlock()
+	x.noteReturned(req, r)
 	if w, ok := x.Observer.(responseWatcher); ok && r.is2xx() {
 		w.saw(x.Env, r)
 	}
@@ -110,11 +112,30 @@ func (x *Experiment) noteCanary(s Snapshot) {
 	for _, it := range s.Items {
 		if strings.Contains(it.JSON, x.canary) {
 			x.mu.Lock()
+			seen := x.canarySeen
 			x.canarySeen = true
 			x.mu.Unlock()
+			if !seen && x.Observer != nil {
+				x.Env.reads.showsCanary(x.Observer.Name()) // observe_quick.go
+			}
 			return
 		}
 	}
+}
+
+// countBefore is, during a step that Measure runs, what the snapshot before
+// it counts: the count the step started from, without another reading.
+// ok is false outside such a step (or when that snapshot is derived from
+// the one after, observe_quick.go); then take a Snapshot.
+func (x *Experiment) countBefore() (n int, ok bool, err error) {
+	x.mu.Lock()
+	before, measuring := x.obs.before, x.obs.measuring
+	x.mu.Unlock()
+	if !measuring {
+		return 0, false, nil
+	}
+	n, err = x.count(before)
+	return n, true, err
 }
 
 // attributed reports whether counts are of this experiment's items only.
@@ -139,25 +160,50 @@ func (x *Experiment) count(s Snapshot) (int, error) {
 
 // Measure runs step between two snapshots and records the effect under
 // label. Both snapshots are settled (observe_settle.go): the one before when
-// requests were sent since the last settled one, the one after always.
-// observed is false when the operation has no observer, or when the
-// observer was shown not to see this operation's effects (the experiment
-// is unobserved); an observer failure is an error, which makes the verdict
-// an error rather than a guess.
+// requests were sent since the last settled one, the one after always;
+// unless the run learnt that the observer's reads are immediately
+// consistent, when each is a single reading that shows every item the
+// server named (observe_quick.go). observed is false when the operation has
+// no observer, or when the observer was shown not to see this operation's
+// effects (the experiment is unobserved); an observer failure is an error,
+// which makes the verdict an error rather than a guess.
 func (x *Experiment) Measure(ctx context.Context, label string, step func() error) (delta int, observed bool, err error) {
 	if x.Observer == nil || x.unobserved() {
 		return 0, false, step()
 	}
-	before, err := x.settledIfDirty(ctx)
+	quick := x.quickReads()
+	deferBefore := quick && x.beforeFromAfter() // observe_quick.go
+	var before, after Snapshot
+	switch {
+	case deferBefore:
+	case quick:
+		before, err = x.quickBefore(ctx)
+	default:
+		before, err = x.settledIfDirty(ctx)
+	}
 	if err != nil {
 		return 0, true, err
 	}
-	if err := step(); err != nil {
-		return 0, true, err
+	x.mu.Lock()
+	x.obs.before, x.obs.measuring = before, !deferBefore
+	x.mu.Unlock()
+	stepErr := step()
+	x.mu.Lock()
+	x.obs.measuring = false
+	x.mu.Unlock()
+	if stepErr != nil {
+		return 0, true, stepErr
 	}
-	after, err := x.settled(ctx)
+	if quick {
+		after, err = x.quickAfter(ctx)
+	} else {
+		after, err = x.settled(ctx)
+	}
 	if err != nil {
 		return 0, true, err
+	}
+	if deferBefore {
+		before = withoutCanary(after, x.canary)
 	}
 	e, err := x.effect(label, before, after)
 	if err != nil {

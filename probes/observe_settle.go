@@ -38,16 +38,28 @@ const (
 
 // observerState is what an experiment learnt about its observer.
 type observerState struct {
-	// dirty is set when a request was sent since the last settled snapshot.
-	dirty bool
+	// dirty is set when a request was sent since the last settled
+	// snapshot, sent once the experiment sent any.
+	dirty, sent bool
 	// spacing is the pause between settling readings: settleInterval, or
 	// twice the time the control's effect took to show on a list that lags
 	// (so the later steps' effects get as long to show as the control's).
 	spacing time.Duration
-	// last is the last settled snapshot and lastChange how long after its
-	// first reading the state last changed.
+	// last is the last settled (or quick, observe_quick.go) snapshot,
+	// lastChange how long after its first reading the state last changed,
+	// and shown whether it showed every item the responses since the one
+	// before had named.
 	last       Snapshot
 	lastChange time.Duration
+	haveLast   bool
+	shown      bool
+	// before is the snapshot before the step Measure is running, while
+	// measuring is set.
+	before    Snapshot
+	measuring bool
+	// returned are the ids of the resources that processed responses on
+	// the operation's own target named since the last snapshot.
+	returned []string
 	// blind says why the observer does not show this operation's effects;
 	// "" while it is not known not to.
 	blind string
@@ -81,6 +93,7 @@ func (x *Experiment) judgeControl(step string, status, effect int) bool {
 		why = fmt.Sprintf("%s changed by %+d with no item carrying this experiment's canary, although its items show the field %s (the change is other clients' or earlier experiments')", x.Observer.Name(), effect, x.Op.Canary)
 	default:
 		x.obs.spacing = min(max(settleInterval, 2*x.obs.lastChange), settleBound/4)
+		x.Env.reads.learn(x.Observer.Name(), x.obs.lastChange == 0 && x.obs.shown) // observe_quick.go
 		return true
 	}
 	x.obs.blind = fmt.Sprintf("not observed: %q was processed (status %d) but %s: the observer does not show this operation's effects, or only later (eventually consistent), so the later steps are judged on their responses only", step, status, why)
@@ -142,7 +155,9 @@ func (x *Experiment) settled(ctx context.Context) (Snapshot, error) {
 		return Snapshot{}, err
 	}
 	x.mu.Lock()
-	x.obs.last, x.obs.lastChange = snap, changed
+	returned := x.obs.returned
+	x.obs.last, x.obs.lastChange, x.obs.haveLast, x.obs.returned = snap, changed, true, nil
+	x.obs.shown = snap.Items != nil && showsIDs(snap, returned)
 	x.mu.Unlock()
 	return snap, nil
 }

@@ -125,7 +125,10 @@ func dropOnce(ctx context.Context, x *Experiment, m dropMode, one int, observed 
 	var first, second *reply
 	var waited time.Duration
 	effect, _, err := x.Measure(ctx, m.name+", then retries", func() error {
-		base, _, err := x.Snapshot(ctx)
+		base, ok, err := x.countBefore() // observe.go: the count this step starts from
+		if !ok {
+			base, _, err = x.Snapshot(ctx)
+		}
 		if err != nil {
 			return err
 		}

@@ -55,6 +55,9 @@ func RunTargets(ctx context.Context, targets []Target, probes []Probe, env Env) 
 						}
 						results[i*len(probes)+j] = r
 					}
+					if e.Progress != nil { // env.go
+						e.Progress(targets[i].Op, slices.Clone(results[i*len(probes):(i+1)*len(probes)]))
+					}
 				}
 			}
 		}()
@@ -146,7 +149,7 @@ func runOne(ctx context.Context, env *Env, t Target, p Probe) (res Result) {
 		errorf(&res, "not run: %v", err)
 		return res
 	}
-	defer hold(env, p)() // exclusive.go: probes touching other operations run alone
+	defer hold(env, op, p)() // exclusive.go: probes touching other operations hold them off
 	x := newExperiment(env, t)
 	start := time.Now()
 	defer func() {

@@ -17,6 +17,17 @@ type Target struct {
 	Profile *Profile
 }
 
+// observerOf is the observer settled for op, one of the run's planned
+// operations; nil when it has none or is not planned.
+func (e *Env) observerOf(op *openapi.Operation) Observer {
+	for _, t := range e.targets {
+		if t.Op == op || t.Op.ID == op.ID && t.Op.Method == op.Method && t.Op.Path == op.Path {
+			return t.Observer
+		}
+	}
+	return nil
+}
+
 // DefaultTargets settles ops with the defaults: the observer inferred from
 // the document (DefaultObserver) and the run's profile.
 func DefaultTargets(ops []openapi.Operation) []Target {
