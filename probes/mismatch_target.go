@@ -78,7 +78,7 @@ func (mismatchTargetProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 		label := "control: " + t.what + ", fresh key"
 		effect, observed, err := measureOn(ctx, x, t.observer, label, func() error {
 			var err error
-			c, err = sendTarget(ctx, x, t, label, x.Key())
+			c, err = sendTarget(ctx, x, t, label, x.keyFor(t.op))
 			return err
 		})
 		if err != nil {
@@ -171,29 +171,39 @@ func otherResource(ctx context.Context, x *Experiment) (*target, string) {
 		return nil, "" // no path parameter: nothing to vary, nothing to report
 	}
 	parentTmpl := strings.Join(tmpl[:i], "/")
-	parentConc := strings.Join(conc[:i], "/")
+	param := strings.Trim(tmpl[i], "{}")
+	// The parent's producer: the operation's chain (chain.go), else the
+	// planned POST on the parent collection.
 	var parent *openapi.Operation
-	for j := range x.Env.ops {
-		p := &x.Env.ops[j]
-		if p.Method == http.MethodPost && strings.TrimRight(p.Path, "/") == parentTmpl && p.Skip == "" && p.Request != nil && p.Request.Path == parentConc {
-			parent = p
-			break
+	var link *openapi.Link
+	for j := range op.Chain {
+		if l := op.Chain[j]; l.Param == param && l.Producer != nil {
+			parent, link = l.Producer, &l
+		}
+	}
+	if parent == nil {
+		parentConc := strings.Join(conc[:i], "/")
+		for j := range x.Env.ops {
+			p := &x.Env.ops[j]
+			if p.Method == http.MethodPost && strings.TrimRight(p.Path, "/") == parentTmpl && p.Skip == "" && p.Request != nil && p.Request.Path == parentConc {
+				parent = p
+				break
+			}
 		}
 	}
 	if parent == nil {
 		return nil, fmt.Sprintf("no planned POST %s creates a second %s", parentTmpl, tmpl[i])
 	}
-	req, err := buildFor(x.Env, parent, keyFor(x, parent), nil)
+	created, err := x.createParent(ctx, parent, fmt.Sprintf("setup: create a second %s with %s (%s)", tmpl[i], parent.ID, parent.Name()), 0)
 	if err != nil {
-		return nil, fmt.Sprintf("build POST %s: %v", parentTmpl, err)
-	}
-	created, err := x.Do(ctx, "setup: create a second "+tmpl[i]+" with POST "+parentTmpl, req)
-	if err != nil || !created.is2xx() {
-		return nil, fmt.Sprintf("POST %s did not create a second %s (%v)", parentTmpl, tmpl[i], statusOrErr(created, err))
+		return nil, err.Error()
 	}
 	id := resourceID(created)
+	if link != nil {
+		id, _ = link.Value(created.Header, created.Body)
+	}
 	if id == "" || url.PathEscape(id) == conc[i] {
-		return nil, fmt.Sprintf("POST %s answered no new id (no id field, no Location)", parentTmpl)
+		return nil, fmt.Sprintf("%s answered no new id (no id field, no Location)", parent.Name())
 	}
 	r := *op.Request
 	path := append([]string(nil), conc...)
@@ -217,14 +227,6 @@ func otherOperation(x *Experiment) (*target, string) {
 		return &target{what: "operation " + o.ID, op: o, req: o.Request, observer: x.Env.Observer(o)}, ""
 	}
 	return nil, "no other planned operation takes the key " + x.Op.Key.String()
-}
-
-// keyFor is a fresh key when op takes one, else none.
-func keyFor(x *Experiment, op *openapi.Operation) string {
-	if op.Key.In == openapi.KeyNone {
-		return ""
-	}
-	return x.Key()
 }
 
 // sendTarget builds t's request with key and sends it, recorded under label.

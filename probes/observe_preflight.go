@@ -36,7 +36,9 @@ func dropUnusableObservers(ctx context.Context, e *Env, ops []openapi.Operation)
 	tried := map[string]bool{}
 	for i := range ops {
 		o := e.Observer(&ops[i])
-		if o == nil || !inferred(o) || tried[o.Name()] || ops[i].Skip != "" {
+		// A chained operation's paths name a parent each experiment creates
+		// (chain.go), which checks its observer then.
+		if o == nil || !inferred(o) || tried[o.Name()] || ops[i].Skip != "" || len(ops[i].Chain) > 0 {
 			continue
 		}
 		tried[o.Name()] = true

@@ -131,6 +131,16 @@ func runOne(ctx context.Context, env *Env, op *openapi.Operation, p Probe) (res 
 			res.Diffs = append(res.Diffs, fmt.Sprintf("(%d more exchanges not kept as evidence)", n))
 		}
 	}()
+	if !isStatic(p) { // chain.go: this experiment's own parents
+		note, err := x.chain(ctx)
+		if err != nil {
+			errorf(&res, "%v", err)
+			return res
+		}
+		if note != "" {
+			res.Diffs = append(res.Diffs, note)
+		}
+	}
 	p.Run(ctx, x, &res)
 	if res.Verdict == "" {
 		errorf(&res, "internal error: probe %s set no verdict", p.ID())
