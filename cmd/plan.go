@@ -108,6 +108,14 @@ func writePlanTable(w io.Writer, doc *openapi.Document, ops []openapi.Operation)
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	for _, op := range ops {
+		for _, l := range op.Chain { // chained path parameters: "createRefund: {id} ← createPayment /id"
+			fmt.Fprintf(w, "%s: %s\n", op.ID, l)
+		}
+		if f := op.Key.Format.String(); f != "" {
+			fmt.Fprintf(w, "%s: key %s\n", op.ID, f)
+		}
+	}
 	_, err := fmt.Fprintf(w, "\n%s (OpenAPI %s): %d mutating operations, %d with an idempotency key, %d requests proven valid\n",
 		doc.Source, doc.Version, len(ops), keyed, valid)
 	return err

@@ -12,6 +12,7 @@ package config
 import (
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 	"time"
 )
@@ -41,6 +42,9 @@ type Operation struct {
 	HasBody bool
 	// PathParams are path parameter values by name.
 	PathParams map[string]string
+	// PathLinks are path parameters taken from another operation's
+	// response ({from: createPayment, pointer: /id}), by name.
+	PathLinks map[string]PathLink
 	// IgnoreFields are JSON pointers of volatile response fields.
 	IgnoreFields []string
 	// Key says where the idempotency key goes; nil keeps detection.
@@ -62,11 +66,25 @@ type Expectation struct {
 }
 
 // Key is where an operation's idempotency key goes: a header or a
-// top-level body field (exactly one is set).
+// top-level body field (at most one is set; neither keeps detection), and
+// its format.
 type Key struct {
 	Header   string
 	Field    string
 	Required bool
+	// Format is the key's shape: one of KeyFormats, "" for the document's.
+	Format string
+}
+
+// KeyFormats are the key formats a configuration may name (as
+// openapi.KeyFormats; config does not import openapi).
+var KeyFormats = []string{"uuid", "ulid", "hex"}
+
+// PathLink takes a path parameter from another operation's response.
+type PathLink struct {
+	From    string // operationId or "METHOD /path"
+	Pointer string // JSON pointer into its response body; "" infers (id, Location)
+	Line    int
 }
 
 // Observer is a user-declared side-effect observer. Exactly one of Get
@@ -152,6 +170,11 @@ func (c *Config) CheckOperations(known []string) error {
 		if !find(op.Name) {
 			return fmt.Errorf("%s: unknown operation %q in operations (known: %s)", c.Where(op.Line), op.Name, hint)
 		}
+		for _, param := range sortedLinks(op.PathLinks) {
+			if l := op.PathLinks[param]; !find(l.From) {
+				return fmt.Errorf("%s: unknown operation %q in operations.%s.path_params.%s.from (known: %s)", c.Where(l.Line), l.From, op.Name, param, hint)
+			}
+		}
 	}
 	claimed := map[string]string{}
 	for _, ob := range c.Observers {
@@ -200,4 +223,14 @@ func normalize(name string) string {
 		return name
 	}
 	return strings.ToUpper(m) + " " + strings.TrimSpace(p)
+}
+
+// sortedLinks are the names of links, sorted, so errors are deterministic.
+func sortedLinks(m map[string]PathLink) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -118,3 +118,27 @@ func (x *Experiment) setup(ctx context.Context, label string, req *http.Request)
 	x.record(ex)
 	return r, err
 }
+
+// observedBy names the observers that see op's requests: its own, and
+// those of the operations that create its parents (a chained experiment's
+// parents land in their lists), so the runner runs op after, never beside,
+// the operations those observers count.
+func observedBy(op *openapi.Operation, observer func(*openapi.Operation) Observer) []string {
+	var names []string
+	var walk func(o *openapi.Operation, depth int)
+	walk = func(o *openapi.Operation, depth int) {
+		if ob := observer(o); ob != nil {
+			names = append(names, ob.Name())
+		}
+		if depth >= maxChainDepth {
+			return
+		}
+		for _, l := range o.Chain {
+			if l.Producer != nil {
+				walk(l.Producer, depth+1)
+			}
+		}
+	}
+	walk(op, 0)
+	return names
+}

@@ -72,18 +72,27 @@ produce:
 // same collection, or a configured observer declared for several).
 func groupByObserver(ops []openapi.Operation, observer func(*openapi.Operation) Observer) [][]int {
 	var groups [][]int
-	byPath := map[string]int{}
+	byName := map[string]int{}
 	for i := range ops {
-		o := observer(&ops[i])
-		if o == nil {
+		names := observedBy(&ops[i], observer) // chain.go: its observer's and its parents' creates'
+		if len(names) == 0 {
 			groups = append(groups, []int{i})
 			continue
 		}
-		g, ok := byPath[o.Name()]
-		if !ok {
+		g := -1
+		for _, n := range names {
+			if j, ok := byName[n]; ok && g < 0 {
+				g = j
+			}
+		}
+		if g < 0 {
 			g = len(groups)
-			byPath[o.Name()] = g
 			groups = append(groups, nil)
+		}
+		for _, n := range names {
+			if _, ok := byName[n]; !ok {
+				byName[n] = g
+			}
 		}
 		groups[g] = append(groups[g], i)
 	}
