@@ -42,6 +42,13 @@ func Variants() []Variant {
 		Description: "payments API that makes an in-flight duplicate wait for the stored result instead of answering 409",
 		Spec:        payments.Spec,
 		Handler:     func() http.Handler { return payments.New(payments.Options{InFlight: payments.InFlightWait}) },
+	}, {
+		// Correct too: keys must be UUIDs, as its document declares
+		// (format: uuid, 36 characters); any other key gets 400.
+		Name:        "payments-uuid-keys",
+		Description: "payments API whose Idempotency-Key must be a UUID (declared format: uuid)",
+		Spec:        payments.UUIDSpec(),
+		Handler:     func() http.Handler { return payments.New(payments.Options{UUIDKeys: true}) },
 	}}
 	for _, f := range payments.Flaws() {
 		vs = append(vs, Variant{

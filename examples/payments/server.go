@@ -31,6 +31,9 @@ type Options struct {
 	// 409 (InFlightConflict, the default) or the stored result after
 	// waiting (InFlightWait).
 	InFlight InFlight
+	// UUIDKeys refuses every key that is not a UUID with 400, as the
+	// document UUIDSpec declares (uuid_keys.go).
+	UUIDKeys bool
 }
 
 // MaxObjects bounds the stored payments, refunds and customers; a create
