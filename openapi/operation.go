@@ -193,6 +193,9 @@ func (b *Body) encode() ([]byte, string, error) {
 	case strings.HasPrefix(b.ContentType, "application/x-www-form-urlencoded"):
 		m, _ := b.Value.(map[string]any)
 		return []byte(EncodeForm(m)), b.ContentType, nil
+	case strings.HasPrefix(b.ContentType, "multipart/form-data"):
+		m, _ := b.Value.(map[string]any)
+		return encodeMultipart(m) // multipart.go
 	default:
 		p, err := json.Marshal(b.Value)
 		if err != nil {

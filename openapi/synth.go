@@ -105,8 +105,7 @@ func chooseMedia(op *openapi3.Operation) *mediaChoice {
 	case 3:
 		m.name = "application/json"
 	case 4:
-		m.multipart = true
-		m.skip = "multipart/form-data bodies are not supported"
+		m.multipart = true // multipart.go: objects go in JSON parts
 	case 5:
 		m.skip = fmt.Sprintf("request body media type %s is not supported", n)
 	}
