@@ -50,6 +50,9 @@ func TestSpecsValidate(t *testing.T) {
 			t.Logf("%s: not loaded: %s", row.name, row.err)
 			continue
 		}
+		if len(row.failures) > 0 {
+			t.Logf("%s: invalid first requests:\n  %s", row.name, strings.Join(row.failures, "\n  "))
+		}
 		rate := row.rate()
 		if floor, ok := minValidRate[row.name]; ok && rate < floor {
 			t.Errorf("%s: %.1f %% of requests valid, below the floor of %.1f %%; first failures:\n  %s",

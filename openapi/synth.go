@@ -128,8 +128,12 @@ func (s *synth) request() (*Request, string) {
 			path = strings.ReplaceAll(path, "{"+p.Name+"}", url.PathEscape(v))
 		case !p.Required:
 		case p.In == openapi3.ParameterInQuery:
-			if v, ok := s.paramValue(p); ok {
-				req.Query.Set(p.Name, v)
+			if v, ok := s.paramAny(p); ok {
+				addQuery(req.Query, p, v) // params.go: style and explode
+			}
+		case p.In == openapi3.ParameterInCookie:
+			if v, ok := s.paramAny(p); ok {
+				req.Header.Add("Cookie", cookieValue(p, v))
 			}
 		case p.In == openapi3.ParameterInHeader:
 			if s.key.In == KeyHeader && strings.EqualFold(p.Name, s.key.Name) {
@@ -139,8 +143,8 @@ func (s *synth) request() (*Request, string) {
 			case "content-type", "accept":
 				continue // Request.Build sets them
 			}
-			if v, ok := s.paramValue(p); ok {
-				req.Header.Set(p.Name, v)
+			if v, ok := s.paramAny(p); ok {
+				req.Header.Set(p.Name, simpleValue(p, v))
 			}
 		}
 	}
@@ -247,6 +251,15 @@ func (s *synth) paramValue(p *openapi3.Parameter) (string, bool) {
 	if v, ok := s.ov.pathParam(p); ok {
 		return v, true
 	}
+	v, ok := s.paramAny(p)
+	if !ok {
+		return "", false
+	}
+	return simpleValue(p, v), true
+}
+
+// paramAny finds a value for a parameter as paramValue does, unserialised.
+func (s *synth) paramAny(p *openapi3.Parameter) (any, bool) {
 	var cands []any
 	if p.Example != nil {
 		cands = append(cands, p.Example)
@@ -266,14 +279,17 @@ func (s *synth) paramValue(p *openapi3.Parameter) (string, bool) {
 		if p.Schema != nil && p.Schema.Value != nil && p.Schema.Value.VisitJSON(c) != nil {
 			continue
 		}
+		if _, isObj := c.(map[string]any); isObj {
+			return c, true
+		}
 		if str, ok := scalarString(c); ok && str != "" {
-			return str, true
+			return c, true
 		}
 	}
 	if p.Schema == nil {
 		return "idemcheck", true
 	}
-	return "", false
+	return nil, false
 }
 
 // scalarString renders a parameter value; arrays are comma-joined (the
