@@ -194,10 +194,22 @@ func fillPath(tmpl, concrete string, vals map[string]string) string {
 		return concrete
 	}
 	for i, seg := range ts {
+		if !strings.Contains(seg, "{") {
+			continue
+		}
 		if isTemplateSegment(seg) {
 			if v, ok := vals[seg[1:len(seg)-1]]; ok {
 				cs[i] = url.PathEscape(v)
 			}
+			continue
+		}
+		// "{Sid}.json": fill by text when every parameter in it is given
+		filled := seg
+		for name, v := range vals {
+			filled = strings.ReplaceAll(filled, "{"+name+"}", url.PathEscape(v))
+		}
+		if !strings.Contains(filled, "{") {
+			cs[i] = filled
 		}
 	}
 	return strings.Join(cs, "/")

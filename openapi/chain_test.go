@@ -73,3 +73,12 @@ func TestLinkValue(t *testing.T) {
 		}
 	}
 }
+
+// TestFillPathSuffixed: a parameter inside a segment ("{Sid}.json") is
+// filled too.
+func TestFillPathSuffixed(t *testing.T) {
+	got := fillPath("/Accounts/{AccountSid}/Calls/{Sid}.json", "/Accounts/AC1/Calls/CAx.json", map[string]string{"Sid": "CA 2"})
+	if want := "/Accounts/AC1/Calls/CA%202.json"; got != want {
+		t.Errorf("fillPath = %s, want %s", got, want)
+	}
+}

@@ -221,10 +221,12 @@ func linksTo(l *openapi3.Link, r opRef) bool {
 func (p *planner) parentCreate(r opRef, param string) (opRef, bool) {
 	segs := strings.Split(strings.TrimRight(requestPath(r.path), "/"), "/")
 	for i, seg := range segs {
-		if seg != "{"+param+"}" || i < 2 {
+		suffix, ok := strings.CutPrefix(seg, "{"+param+"}")
+		if !ok || i < 2 || suffix != "" && !strings.HasPrefix(suffix, ".") {
 			continue
 		}
-		parent := strings.Join(segs[:i], "/")
+		// "/Calls/{Sid}.json" ← "POST /Calls.json" (Twilio's suffixed paths)
+		parent := strings.Join(segs[:i], "/") + suffix
 		if isTemplateSegment(segs[i-1]) {
 			return opRef{}, false // "/a/{x}/{y}": no collection names {y}
 		}

@@ -246,7 +246,7 @@ func validateFirst(ctx context.Context, t *openapi3.T, o *Operation) (form bool,
 // pathValues reads the raw path parameter values of a concrete path.
 func pathValues(tmpl, concrete string) (map[string]string, error) {
 	var names []string
-	expr := "^" + templateParam.ReplaceAllStringFunc(regexp.QuoteMeta(tmpl), func(m string) string {
+	expr := "^" + quotedTemplateParam.ReplaceAllStringFunc(regexp.QuoteMeta(tmpl), func(m string) string {
 		names = append(names, strings.Trim(m, `\{}`))
 		return "([^/]*?)"
 	}) + "$"
@@ -269,8 +269,8 @@ func pathValues(tmpl, concrete string) (map[string]string, error) {
 	return out, nil
 }
 
-// templateParam matches a quoted "{name}" in a regexp.QuoteMeta'd template.
-var templateParam = regexp.MustCompile(`\\\{[^}]*\\\}`)
+// quotedTemplateParam matches a quoted "{name}" in a regexp.QuoteMeta'd template.
+var quotedTemplateParam = regexp.MustCompile(`\\\{[^}]*\\\}`)
 
 // validateTable renders the rows as the Markdown table of
 // docs/real-world-specs.md.
