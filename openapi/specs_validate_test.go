@@ -54,11 +54,20 @@ func TestSpecsValidate(t *testing.T) {
 			t.Logf("%s: invalid first requests:\n  %s", row.name, strings.Join(row.failures, "\n  "))
 		}
 		rate := row.rate()
-		if floor, ok := minValidRate[row.name]; ok && rate < floor {
+		floor, ok := minValidRate[row.name]
+		if !ok {
+			floor = 0.99
+		}
+		if rate < floor {
 			t.Errorf("%s: %.1f %% of requests valid, below the floor of %.1f %%; first failures:\n  %s",
 				row.name, 100*rate, 100*floor, strings.Join(row.failures, "\n  "))
 		}
 	}
+	checked := 0
+	for _, r := range rows {
+		checked += r.formChecked
+	}
+	t.Logf("bodies checked from the wire (bracket forms, untyped multipart): %d", checked)
 	t.Log("\n" + validateTable(rows))
 	if out := os.Getenv("IDEMCHECK_SPECS_TABLE"); out != "" {
 		if err := os.WriteFile(out, []byte(validateTable(rows)), 0o644); err != nil {
@@ -68,19 +77,20 @@ func TestSpecsValidate(t *testing.T) {
 }
 
 // minValidRate is the per-document share of valid first requests that the
-// test holds; raise it when the planner improves, never lower it.
+// test holds (measured: docs/real-world-specs.md); raise it when the
+// planner improves, never lower it. A document missing here must reach 99 %.
 var minValidRate = map[string]float64{
-	"adyen-CheckoutService-v72.json":      0.99,
-	"paypal-checkout_orders_v2.json":      0.99,
-	"paypal-vault_payment_tokens_v3.json": 0.99,
-	"square-swagger2-api.json":            0.99,
-	"plaid-2020-09-14.yml":                0.99,
-	"twilio-twilio_api_v2010.json":        0.99,
-	"square-api.json":                     0.99,
-	"cashfree-openapi.yaml":               0.99,
-	"box-openapi.json":                    0.99,
-	"stripe-spec3.yaml":                   0.99,
-	"DigitalOcean-public.v2.yaml":         0.99,
+	"adyen-CheckoutService-v72.json":      1,
+	"box-openapi.json":                    1,
+	"cashfree-openapi.yaml":               1,
+	"DigitalOcean-public.v2.yaml":         318.0 / 319, // inference_upload_batch_file's path is "<upload_url>"
+	"paypal-checkout_orders_v2.json":      1,
+	"paypal-vault_payment_tokens_v3.json": 1,
+	"plaid-2020-09-14.yml":                1,
+	"square-api.json":                     1,
+	"square-swagger2-api.json":            1,
+	"stripe-spec3.yaml":                   1,
+	"twilio-twilio_api_v2010.json":        1,
 }
 
 // validateRow is one document's line of the table.
