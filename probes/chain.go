@@ -27,7 +27,7 @@ func (x *Experiment) chain(ctx context.Context) (note string, err error) {
 	if len(x.Op.Chain) == 0 {
 		return "", nil
 	}
-	op, err := x.chained(ctx, x.Op, 0)
+	op, err := x.chained(ctx, x.Env, x.Op, 0)
 	if err != nil {
 		return "", err
 	}
@@ -43,8 +43,9 @@ func (x *Experiment) chain(ctx context.Context) (note string, err error) {
 }
 
 // chained returns op with every chained path parameter filled from a
-// parent created now.
-func (x *Experiment) chained(ctx context.Context, op *openapi.Operation, depth int) (*openapi.Operation, error) {
+// parent created now, with env's base URL and headers (another principal's
+// for cross-principal).
+func (x *Experiment) chained(ctx context.Context, env *Env, op *openapi.Operation, depth int) (*openapi.Operation, error) {
 	if len(op.Chain) == 0 {
 		return op, nil
 	}
@@ -54,7 +55,7 @@ func (x *Experiment) chained(ctx context.Context, op *openapi.Operation, depth i
 			return nil, fmt.Errorf("path parameter {%s}: its producer %s was not planned", l.Param, l.From)
 		}
 		label := fmt.Sprintf("setup: create the parent {%s} with %s (%s)", l.Param, l.From, l.Producer.Name())
-		r, err := x.createParent(ctx, l.Producer, label, depth)
+		r, err := x.createParent(ctx, env, l.Producer, label, depth)
 		if err != nil {
 			return nil, fmt.Errorf("%w, so the operation cannot be tested; fix the parent's request (--config operations.%s)", err, l.From)
 		}
@@ -70,22 +71,22 @@ func (x *Experiment) chained(ctx context.Context, op *openapi.Operation, depth i
 // createParent sends producer's planned request, its own parents created
 // first, with a fresh key, and returns the processed reply; a refusal is an
 // error quoting the server's status and message.
-func (x *Experiment) createParent(ctx context.Context, producer *openapi.Operation, label string, depth int) (*reply, error) {
+func (x *Experiment) createParent(ctx context.Context, env *Env, producer *openapi.Operation, label string, depth int) (*reply, error) {
 	if depth >= maxChainDepth {
 		return nil, fmt.Errorf("%s: parents nested deeper than %d", label, maxChainDepth)
 	}
 	if producer.Request == nil {
 		return nil, fmt.Errorf("%s: not planned (%s)", label, producer.Skip)
 	}
-	p, err := x.chained(ctx, producer, depth+1)
+	p, err := x.chained(ctx, env, producer, depth+1)
 	if err != nil {
 		return nil, err
 	}
-	req, err := buildFor(x.Env, p, x.keyFor(p), nil)
+	req, err := buildFor(env, p, x.keyFor(p), nil)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", label, err)
 	}
-	r, err := x.setup(ctx, label, req)
+	r, err := x.setup(ctx, env, label, req)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", label, err)
 	}
@@ -98,18 +99,18 @@ func (x *Experiment) createParent(ctx context.Context, producer *openapi.Operati
 // setup sends a request that prepares an experiment (a parent) and records
 // it. Unlike Do, its reply is not shown to the observer: what a setup
 // creates is not the operation's effect.
-func (x *Experiment) setup(ctx context.Context, label string, req *http.Request) (*reply, error) {
+func (x *Experiment) setup(ctx context.Context, env *Env, label string, req *http.Request) (*reply, error) {
 	payload := requestBody(req)
 	var r *reply
 	var err error
-	elapsed := timed(func() { r, err = send(ctx, x.Env, req) })
+	elapsed := timed(func() { r, err = send(ctx, env, req) })
 	x.mu.Lock()
 	x.obs.dirty = true
 	x.mu.Unlock()
 	ex := Exchange{
 		Label:    label,
-		Request:  recordRequest(req, payload, x.Env.Header),
-		Response: recordResponse(r, x.Env.Header),
+		Request:  recordRequest(req, payload, env.Header),
+		Response: recordResponse(r, env.Header),
 		Elapsed:  elapsed,
 	}
 	if err != nil {

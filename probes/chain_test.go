@@ -114,3 +114,23 @@ func httptestServe(t *testing.T, opts payments.Options) string {
 	t.Cleanup(srv.Close)
 	return srv.URL
 }
+
+// TestCrossPrincipalOnChainedOperation: principal B acts on a parent of its
+// own, so B's control is processed and the probe reaches a verdict (A's
+// parent is invisible to B: it used to be skipped with B's 404).
+func TestCrossPrincipalOnChainedOperation(t *testing.T) {
+	srv := startPayments(t, payments.FlawNone)
+	env := Env{BaseURL: srv.URL, Timeout: 5 * time.Second,
+		Header:      http.Header{"Authorization": {"Bearer a-" + t.Name()}},
+		OtherHeader: http.Header{"Authorization": {"Bearer b-" + t.Name()}}}
+	probes, _ := Select([]string{"cross-principal"})
+	r := Run(context.Background(), []openapi.Operation{chainedRefund()}, probes, env)[0]
+	if r.Verdict != Pass {
+		t.Errorf("cross-principal: %s: %s", r.Verdict, r.Reason)
+	}
+	for _, ex := range r.Evidence {
+		if strings.Contains(strings.Join(ex.Request.Header["Authorization"], ""), "Bearer") {
+			t.Errorf("%s: a principal's credentials are in the evidence: %v", ex.Label, ex.Request.Header)
+		}
+	}
+}

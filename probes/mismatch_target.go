@@ -194,7 +194,7 @@ func otherResource(ctx context.Context, x *Experiment) (*target, string) {
 	if parent == nil {
 		return nil, fmt.Sprintf("no planned POST %s creates a second %s", parentTmpl, tmpl[i])
 	}
-	created, err := x.createParent(ctx, parent, fmt.Sprintf("setup: create a second %s with %s (%s)", tmpl[i], parent.ID, parent.Name()), 0)
+	created, err := x.createParent(ctx, x.Env, parent, fmt.Sprintf("setup: create a second %s with %s (%s)", tmpl[i], parent.ID, parent.Name()), 0)
 	if err != nil {
 		return nil, err.Error()
 	}
