@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -68,4 +69,34 @@ func TestKeyFormatOf(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzKeyFormatMake: a document's pattern and lengths never make Make
+// panic or hang, and a key it returns for a pattern matches it.
+func FuzzKeyFormatMake(f *testing.F) {
+	f.Add(`^[a-z]{8}$`, 0, 0, "seed")
+	f.Add(`((a{100}){100}){100}`, 1, 40, "x")
+	f.Add(`^SU[0-9a-f]{32}$`, 34, 34, "")
+	f.Fuzz(func(t *testing.T, pattern string, minLen, maxLen int, seed string) {
+		if minLen < 0 || minLen > 1000 || maxLen < 0 || maxLen > 1000 {
+			return
+		}
+		kf := &KeyFormat{Pattern: pattern, MinLength: minLen, MaxLength: maxLen}
+		k := kf.Make(seed, "abc")
+		if re, err := regexp.Compile(pattern); err == nil && k != "" {
+			if p, ok := patternKey(pattern, minLen, maxLen, []byte(seed)); ok && !re.MatchString(p) {
+				t.Errorf("patternKey(%q) = %q, which does not match", pattern, p)
+			}
+		}
+	})
+}
+
+// FuzzLinkValue: any response yields a value or none, never a panic.
+func FuzzLinkValue(f *testing.F) {
+	f.Add("/id", `{"id":"a"}`, "/x/y")
+	f.Add("/data/0", `[1,2]`, "")
+	f.Fuzz(func(t *testing.T, ptr, body, loc string) {
+		l := Link{Param: "id", Pointer: ptr, Source: sourceInferred}
+		l.Value(http.Header{"Location": {loc}}, []byte(body))
+	})
 }
