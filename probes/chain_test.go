@@ -134,3 +134,16 @@ func TestCrossPrincipalOnChainedOperation(t *testing.T) {
 		}
 	}
 }
+
+// TestMismatchTargetOnChainedOtherOperation: the other operation a key is
+// reused on gets parents of its own too, so its control is processed.
+func TestMismatchTargetOnChainedOtherOperation(t *testing.T) {
+	srv := startPayments(t, payments.FlawNone)
+	env := Env{BaseURL: srv.URL, Timeout: 5 * time.Second, Header: http.Header{"Authorization": {"Bearer " + t.Name()}}}
+	env.ops = []openapi.Operation{createPayment(), chainedRefund()}
+	probes, _ := Select([]string{"mismatch-target"})
+	r := Run(context.Background(), env.ops[:1], probes, env)[0]
+	if r.Verdict != Pass || !strings.Contains(r.Reason, "operation createRefund: ") || strings.Contains(r.Reason, "not processed") {
+		t.Errorf("mismatch-target: %s: %s", r.Verdict, r.Reason)
+	}
+}

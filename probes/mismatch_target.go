@@ -60,7 +60,18 @@ func (mismatchTargetProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 		skipped = append(skipped, "another resource: "+why)
 	}
 	if t, why := otherOperation(x); t != nil {
-		targets = append(targets, *t)
+		if len(t.op.Chain) > 0 { // its own parents, like any experiment's (chain.go)
+			op, err := x.chained(ctx, x.Env, t.op, 0)
+			if err != nil {
+				skipped = append(skipped, t.what+": "+err.Error())
+				t = nil
+			} else {
+				t.op, t.req, t.observer = op, op.Request, x.Env.Observer(op)
+			}
+		}
+		if t != nil {
+			targets = append(targets, *t)
+		}
 	} else {
 		skipped = append(skipped, "another operation: "+why)
 	}
