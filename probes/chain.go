@@ -27,7 +27,7 @@ func (x *Experiment) chain(ctx context.Context) (note string, err error) {
 	if len(x.Op.Chain) == 0 {
 		return "", nil
 	}
-	op, err := x.chained(ctx, x.Env, x.Op, 0)
+	op, err := x.chained(ctx, x.Env, x.Op, 0, nil)
 	if err != nil {
 		return "", err
 	}
@@ -44,18 +44,24 @@ func (x *Experiment) chain(ctx context.Context) (note string, err error) {
 
 // chained returns op with every chained path parameter filled from a
 // parent created now, with env's base URL and headers (another principal's
-// for cross-principal).
-func (x *Experiment) chained(ctx context.Context, env *Env, op *openapi.Operation, depth int) (*openapi.Operation, error) {
+// for cross-principal). given are values already chosen for parameters of
+// the same name: the {c} of /customers/{c}/subscriptions/{s}/items is the
+// customer its subscription {s} was created under, not a second one.
+func (x *Experiment) chained(ctx context.Context, env *Env, op *openapi.Operation, depth int, given map[string]string) (*openapi.Operation, error) {
 	if len(op.Chain) == 0 {
 		return op, nil
 	}
 	vals := map[string]string{}
 	for _, l := range op.Chain {
+		if v, ok := given[l.Param]; ok {
+			vals[l.Param] = v
+			continue
+		}
 		if l.Producer == nil {
 			return nil, fmt.Errorf("path parameter {%s}: its producer %s was not planned", l.Param, l.From)
 		}
 		label := fmt.Sprintf("setup: create the parent {%s} with %s (%s)", l.Param, l.From, l.Producer.Name())
-		r, err := x.createParent(ctx, env, l.Producer, label, depth)
+		r, err := x.createParent(ctx, env, l.Producer, label, depth, vals)
 		if err != nil {
 			return nil, fmt.Errorf("%w, so the operation cannot be tested; fix the parent's request (--config operations.%s)", err, l.From)
 		}
@@ -71,14 +77,14 @@ func (x *Experiment) chained(ctx context.Context, env *Env, op *openapi.Operatio
 // createParent sends producer's planned request, its own parents created
 // first, with a fresh key, and returns the processed reply; a refusal is an
 // error quoting the server's status and message.
-func (x *Experiment) createParent(ctx context.Context, env *Env, producer *openapi.Operation, label string, depth int) (*reply, error) {
+func (x *Experiment) createParent(ctx context.Context, env *Env, producer *openapi.Operation, label string, depth int, given map[string]string) (*reply, error) {
 	if depth >= maxChainDepth {
 		return nil, fmt.Errorf("%s: parents nested deeper than %d", label, maxChainDepth)
 	}
 	if producer.Request == nil {
 		return nil, fmt.Errorf("%s: not planned (%s)", label, producer.Skip)
 	}
-	p, err := x.chained(ctx, env, producer, depth+1)
+	p, err := x.chained(ctx, env, producer, depth+1, given)
 	if err != nil {
 		return nil, err
 	}

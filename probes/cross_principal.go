@@ -40,7 +40,7 @@ func (crossPrincipalProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 		envB := *x.Env
 		envB.Header = principalB(x.Env)
 		var err error
-		if opB, err = x.chained(ctx, &envB, x.Op, 0); err != nil {
+		if opB, err = x.chained(ctx, &envB, x.Op, 0, nil); err != nil {
 			skip(res, fmt.Sprintf("principal B cannot create its own parent: %v", err))
 			return
 		}

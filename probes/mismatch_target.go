@@ -61,7 +61,7 @@ func (mismatchTargetProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 	}
 	if t, why := otherOperation(x); t != nil {
 		if len(t.op.Chain) > 0 { // its own parents, like any experiment's (chain.go)
-			op, err := x.chained(ctx, x.Env, t.op, 0)
+			op, err := x.chained(ctx, x.Env, t.op, 0, nil)
 			if err != nil {
 				skipped = append(skipped, t.what+": "+err.Error())
 				t = nil
@@ -205,7 +205,16 @@ func otherResource(ctx context.Context, x *Experiment) (*target, string) {
 	if parent == nil {
 		return nil, fmt.Sprintf("no planned POST %s creates a second %s", parentTmpl, tmpl[i])
 	}
-	created, err := x.createParent(ctx, x.Env, parent, fmt.Sprintf("setup: create a second %s with %s (%s)", tmpl[i], parent.ID, parent.Name()), 0)
+	// The second parent hangs under the same grandparents as the first.
+	given := map[string]string{}
+	for j := 0; j < i; j++ {
+		if isParam(tmpl[j]) {
+			if v, err := url.PathUnescape(conc[j]); err == nil {
+				given[strings.Trim(tmpl[j], "{}")] = v
+			}
+		}
+	}
+	created, err := x.createParent(ctx, x.Env, parent, fmt.Sprintf("setup: create a second %s with %s (%s)", tmpl[i], parent.ID, parent.Name()), 0, given)
 	if err != nil {
 		return nil, err.Error()
 	}
