@@ -54,10 +54,10 @@ func (l Link) inferred() bool { return l.Source == sourceInferred }
 const sourceInferred = "inferred from the path"
 
 // Value reads the parameter's value from the producer's response. An
-// inferred link also tries, in order, the body's "id", a field named after
-// the parameter ("payment_id" or "id" for {payment_id}), a "data"
-// envelope, and the last segment of Location. ok is false when none holds
-// a scalar.
+// inferred link also tries, in order, a field named after the parameter,
+// the body's "id", a "data" envelope, the last segment of Location, and
+// the "id" of an object envelope ({"droplet": {"id": 1}}). ok is false when
+// none holds a scalar.
 func (l Link) Value(header http.Header, body []byte) (string, bool) {
 	var doc any
 	d := json.NewDecoder(bytes.NewReader(body))
@@ -92,6 +92,15 @@ func (l Link) Value(header http.Header, body []byte) (string, bool) {
 	}
 	if v := headerValue(header, "Location"); v != "" {
 		return v, true
+	}
+	if m, ok := doc.(map[string]any); ok { // an envelope: {"droplet": {"id": 1}}
+		for _, k := range sortedKeys(m) {
+			if inner, ok := m[k].(map[string]any); ok {
+				if s, ok := scalarText(inner["id"]); ok {
+					return s, true
+				}
+			}
+		}
 	}
 	return "", false
 }

@@ -2,6 +2,7 @@ package openapi
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -65,6 +66,7 @@ func TestLinkValue(t *testing.T) {
 		{Link{Param: "pid", Pointer: "/id", Source: sourceInferred}, `{"pid":12345678901234567890}`, "12345678901234567890"},
 		{Link{Param: "pid", Pointer: "/id", Source: sourceInferred}, `not json`, "pay_loc"},
 		{Link{Pointer: "/id"}, `{"name":"x"}`, ""},
+		{Link{Param: "droplet_id", Pointer: "/id", Source: sourceInferred}, `{"droplet":{"id":42}}`, "pay_loc"},
 	}
 	for _, tt := range tests {
 		got, _ := tt.l.Value(h, []byte(tt.body))
@@ -80,5 +82,34 @@ func TestFillPathSuffixed(t *testing.T) {
 	got := fillPath("/Accounts/{AccountSid}/Calls/{Sid}.json", "/Accounts/AC1/Calls/CAx.json", map[string]string{"Sid": "CA 2"})
 	if want := "/Accounts/AC1/Calls/CA%202.json"; got != want {
 		t.Errorf("fillPath = %s, want %s", got, want)
+	}
+}
+
+// TestPlanKeyFormat: the configuration's key format wins, then the
+// document's, then PlanOptions.KeyFormat (the --key-format flag).
+func TestPlanKeyFormat(t *testing.T) {
+	_, ops := planFixture(t, "chain.yaml", PlanOptions{KeyHeader: "Idempotency-Key", KeyFormat: KeyFormatUUID,
+		Overrides: map[string]*Override{"createItem": {Source: "c.yaml:2", KeyFormat: KeyFormatHex}}})
+	got := map[string]string{}
+	for _, o := range ops {
+		got[o.ID] = o.Key.Format.Format + " " + o.Key.Format.Source
+	}
+	want := map[string]string{
+		"createCustomer":     "uuid --key-format flag",
+		"createSubscription": "uuid --key-format flag",
+		"createItem":         "hex c.yaml:2",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("key formats (-want +got):\n%s", d)
+	}
+	if err := CheckKeyFormat("guid"); err == nil || !strings.Contains(err.Error(), "known: uuid, ulid, hex") {
+		t.Errorf("CheckKeyFormat(guid) = %v", err)
+	}
+}
+
+func TestLinkValueEnvelope(t *testing.T) {
+	l := Link{Param: "droplet_id", Pointer: "/id", Source: sourceInferred}
+	if got, ok := l.Value(http.Header{}, []byte(`{"droplet":{"id":42,"name":"x"}}`)); !ok || got != "42" {
+		t.Errorf("Value = %q, %v; want 42 from the envelope", got, ok)
 	}
 }

@@ -262,6 +262,14 @@ func idPointer(pr opRef, param string) string {
 					return "/" + n
 				}
 			}
+			// an envelope: {"droplet": {"id": 1}} (DigitalOcean), {"data": {"id": …}}
+			for _, env := range sortedKeys(props) {
+				if inner := props[env]; inner != nil && inner.Value != nil && schemaType(flatten(inner)) == "object" {
+					if _, ok := flatten(inner).Properties["id"]; ok {
+						return "/" + env + "/id"
+					}
+				}
+			}
 		}
 	}
 	return ""
