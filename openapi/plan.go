@@ -154,6 +154,9 @@ func planOne(ctx context.Context, t *openapi3.T, r opRef, opts PlanOptions) (o O
 	s.ov = opts.override(r)
 	o.Key = s.configuredKey(detectKey(t, r, s.params, s.media, opts))
 	o.Key.Format = keyFormatFor(o.Key, s.ov, opts)
+	if f := o.Key.Format; f != nil && len(f.Enum) > 0 {
+		s.notes = append(s.notes, fmt.Sprintf("the key must be one of %d values (enum): keys repeat, so experiments are not independent", len(f.Enum)))
+	}
 	s.key = o.Key
 	o.Docs = describe(t, r, s.params, s.media, o.Key)
 	req, skip := s.request()
