@@ -82,6 +82,7 @@ func (c *Check) Plan(ctx context.Context, doc *openapi.Document) (*Plan, error) 
 		Operations: c.opts.Operations,
 		KeyHeader:  c.opts.KeyHeader,
 		KeyField:   c.opts.KeyField,
+		KeyFormat:  c.opts.KeyFormat,
 		Overrides:  overrides(cfg),
 	})
 	if err != nil {

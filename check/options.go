@@ -9,6 +9,7 @@ import (
 
 	"github.com/idemcheck/idemcheck/config"
 	"github.com/idemcheck/idemcheck/internal/wire"
+	"github.com/idemcheck/idemcheck/openapi"
 	"github.com/idemcheck/idemcheck/probes"
 	"github.com/idemcheck/idemcheck/report"
 )
@@ -34,6 +35,9 @@ type Options struct {
 	Operations, Probes []string
 	// KeyHeader or KeyField overrides where the idempotency key goes.
 	KeyHeader, KeyField string
+	// KeyFormat is the key's shape where the document says nothing
+	// (openapi.KeyFormats: uuid, ulid, hex); "" keeps idemcheck's own.
+	KeyFormat string
 	// IgnoreFields are JSON pointers of volatile response fields.
 	IgnoreFields []string
 	// Concurrency, Rounds and Parallel are between 1 and 1000.
@@ -120,6 +124,9 @@ func (o *Options) validate(needTarget bool) (*settings, error) {
 	}
 	if o.KeyHeader != "" && o.KeyField != "" {
 		return nil, usagef("--key-header and --key-field exclude each other")
+	}
+	if err := openapi.CheckKeyFormat(o.KeyFormat); err != nil {
+		return nil, usagef("--key-format: %v", err)
 	}
 	cfg, err := loadConfig(o.Config, o.ConfigData)
 	if err != nil {

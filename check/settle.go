@@ -47,9 +47,23 @@ func overrides(cfg *config.Config) map[string]*openapi.Override {
 		}
 		if op.Key != nil {
 			ov.KeyHeader, ov.KeyField, ov.KeyRequired = op.Key.Header, op.Key.Field, op.Key.Required
+			ov.KeyFormat = op.Key.Format
 		}
+		ov.PathLinks = pathLinks(op.PathLinks)
 		ov.ErrorBody, ov.HasErrorBody = op.ErrorBody, op.HasErrorBody
 		out[op.Name] = ov
+	}
+	return out
+}
+
+// pathLinks turns configured path links into the planner's.
+func pathLinks(in map[string]config.PathLink) map[string]openapi.PathLink {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make(map[string]openapi.PathLink, len(in))
+	for name, l := range in {
+		out[name] = openapi.PathLink{From: l.From, Pointer: l.Pointer}
 	}
 	return out
 }

@@ -53,6 +53,7 @@ func NewCmdCheck(stdout, stderr io.Writer, runF func(context.Context, *CheckOpti
 	f.StringSliceVar(&o.Probes, "probes", nil, "probe ids to run, comma-separated (default all)")
 	f.StringVar(&o.KeyHeader, "key-header", "", "send the idempotency key in this header (overrides detection)")
 	f.StringVar(&o.KeyField, "key-field", "", "send the idempotency key in this body field (overrides detection)")
+	f.StringVar(&o.KeyFormat, "key-format", "", "shape of the key values where the document declares none: uuid, ulid, hex")
 	f.StringArrayVar(&o.IgnoreFields, "ignore-field", nil, "JSON pointer of a volatile response field left out of comparisons (repeatable)")
 	f.IntVar(&o.Concurrency, "concurrency", probes.DefaultConcurrency, "copies released at once by the concurrent probe")
 	f.IntVar(&o.Rounds, "rounds", probes.DefaultRounds, "rounds of the concurrent probe, each with a fresh key")

@@ -41,6 +41,7 @@ func NewCmdPlan(stdout, stderr io.Writer, runF func(context.Context, *PlanOption
 	f.StringSliceVar(&o.Operations, "operations", nil, "operations to plan: operationIds or 'METHOD /path', comma-separated")
 	f.StringVar(&o.KeyHeader, "key-header", "", "the idempotency key's header (overrides detection)")
 	f.StringVar(&o.KeyField, "key-field", "", "the idempotency key's body field (overrides detection)")
+	f.StringVar(&o.KeyFormat, "key-format", "", "shape of the key values where the document declares none: uuid, ulid, hex")
 	f.StringVar(&o.Config, "config", "", "configuration file (idemcheck.yaml): request bodies, path parameters and keys per operation")
 	f.BoolVar(&opts.JSON, "json", false, "print the plan as JSON")
 	return c
@@ -96,6 +97,14 @@ func writePlanTable(w io.Writer, doc *openapi.Document, ops []openapi.Operation)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	for _, op := range ops {
+		for _, l := range op.Chain { // chained path parameters: "createRefund: {id} ← createPayment /id"
+			fmt.Fprintf(w, "%s: %s\n", op.ID, l)
+		}
+		if f := op.Key.Format.String(); f != "" {
+			fmt.Fprintf(w, "%s: key %s\n", op.ID, f)
+		}
 	}
 	_, err := fmt.Fprintf(w, "\n%s (OpenAPI %s): %d mutating operations, %d with an idempotency key, %d requests proven valid\n",
 		doc.Source, doc.Version, len(ops), keyed, valid)

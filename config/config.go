@@ -12,6 +12,7 @@ package config
 import (
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 	"time"
 
@@ -43,6 +44,9 @@ type Operation struct {
 	HasBody bool
 	// PathParams are path parameter values by name.
 	PathParams map[string]string
+	// PathLinks are path parameters taken from another operation's
+	// response ({from: createPayment, pointer: /id}), by name.
+	PathLinks map[string]PathLink
 	// IgnoreFields are JSON pointers of volatile response fields.
 	IgnoreFields []string
 	// Key says where the idempotency key goes; nil keeps detection.
@@ -64,11 +68,21 @@ type Expectation struct {
 }
 
 // Key is where an operation's idempotency key goes: a header or a
-// top-level body field (exactly one is set).
+// top-level body field (at most one is set; neither keeps detection), and
+// its format.
 type Key struct {
 	Header   string
 	Field    string
 	Required bool
+	// Format is the key's shape: one of openapi.KeyFormats, "" for the document's.
+	Format string
+}
+
+// PathLink takes a path parameter from another operation's response.
+type PathLink struct {
+	From    string // operationId or "METHOD /path"
+	Pointer string // JSON pointer into its response body; "" infers (id, Location)
+	Line    int
 }
 
 // Observer is a user-declared side-effect observer. Exactly one of Get
@@ -153,6 +167,11 @@ func (c *Config) CheckOperations(known []openapi.OperationName) error {
 		if find(op.Name) < 0 {
 			return fmt.Errorf("%s: unknown operation %q in operations (known: %s)", c.Where(op.Line), op.Name, hint)
 		}
+		for _, param := range sortedLinks(op.PathLinks) {
+			if l := op.PathLinks[param]; find(l.From) < 0 {
+				return fmt.Errorf("%s: unknown operation %q in operations.%s.path_params.%s.from (known: %s)", c.Where(l.Line), l.From, op.Name, param, hint)
+			}
+		}
 	}
 	claimed := map[int]string{}
 	for _, ob := range c.Observers {
@@ -192,4 +211,14 @@ func normalize(name string) string {
 		return name
 	}
 	return strings.ToUpper(m) + " " + strings.TrimSpace(p)
+}
+
+// sortedLinks are the names of links, sorted, so errors are deterministic.
+func sortedLinks(m map[string]PathLink) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

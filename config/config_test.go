@@ -19,6 +19,9 @@ operations:
     key: {header: Idempotency-Key}
   "POST /v1/refunds":
     key: {field: idempotency_key, required: true}
+  createRefund:
+    path_params: {id: {from: createPayment, pointer: /id}}
+    key: {format: uuid}
   deleteThing:
   sendEmail:
     error_body: {to: nobody}
@@ -53,17 +56,22 @@ func TestParseGood(t *testing.T) {
 				Key:          &Key{Header: "Idempotency-Key"},
 			},
 			{Name: "POST /v1/refunds", Line: 8, Key: &Key{Field: "idempotency_key", Required: true}},
-			{Name: "deleteThing", Line: 10},
 			{
-				Name: "sendEmail", Line: 11, HasErrorBody: true,
+				Name: "createRefund", Line: 10, PathParams: map[string]string{},
+				PathLinks: map[string]PathLink{"id": {From: "createPayment", Pointer: "/id", Line: 11}},
+				Key:       &Key{Format: "uuid"},
+			},
+			{Name: "deleteThing", Line: 13},
+			{
+				Name: "sendEmail", Line: 14, HasErrorBody: true,
 				ErrorBody: map[string]any{"to": "nobody"},
-				Expect:    []Expectation{{Name: "reuse_statuses", Value: []any{int64(422)}, Line: 13}, {Name: "stores_errors", Value: false, Line: 13}},
+				Expect:    []Expectation{{Name: "reuse_statuses", Value: []any{int64(422)}, Line: 16}, {Name: "stores_errors", Value: false, Line: 16}},
 			},
 		},
 		Observers: []Observer{
-			{Name: "emails-sent", Line: 15, Operations: []string{"sendEmail"}, OperationLines: []int{16}, Get: "/v1/emails/sent", Pointer: "/count"},
-			{Name: "ledger-rows", Line: 19, Operations: []string{"createPayment"}, OperationLines: []int{20}, Command: "psql -tAc 'select count(*) from ledger'", Timeout: 5 * time.Second},
-			{Name: "things", Line: 23, Operations: []string{"POST /v1/refunds"}, OperationLines: []int{24}, Collection: &Collection{Get: "/v1/things", Pointer: "/data"}},
+			{Name: "emails-sent", Line: 18, Operations: []string{"sendEmail"}, OperationLines: []int{19}, Get: "/v1/emails/sent", Pointer: "/count"},
+			{Name: "ledger-rows", Line: 22, Operations: []string{"createPayment"}, OperationLines: []int{23}, Command: "psql -tAc 'select count(*) from ledger'", Timeout: 5 * time.Second},
+			{Name: "things", Line: 26, Operations: []string{"POST /v1/refunds"}, OperationLines: []int{27}, Collection: &Collection{Get: "/v1/things", Pointer: "/data"}},
 		},
 	}
 	if d := cmp.Diff(want, cfg); d != "" {
@@ -87,6 +95,8 @@ func TestParseErrors(t *testing.T) {
 		{"not yaml", "operations: [\n", "idemcheck.yaml: line"},
 		{"top level list", "- a\n", "idemcheck.yaml:1: the file must be a mapping, not a list"},
 		{"duplicate key", "operations:\n  a:\n    body: 1\n    body: 2\n", `idemcheck.yaml:4: duplicate key "body"`},
+		{"link needs from", "operations:\n  a:\n    path_params: {id: {pointer: /id}}\n", "idemcheck.yaml:3: operations.a.path_params.id needs from"},
+		{"unknown key format", "operations:\n  a:\n    key: {format: guid}\n", `idemcheck.yaml:3: operations.a.key.format "guid" is not a key format (known: uuid, ulid, hex)`},
 		{"key needs one", "operations:\n  a:\n    key: {header: X, field: y}\n", "idemcheck.yaml:3: operations.a.key needs exactly one of header or field"},
 		{"ignore field not pointer", "operations:\n  a:\n    ignore_fields: [created]\n", `idemcheck.yaml:3: ignore_fields entry "created" is not a JSON pointer`},
 		{"observer without kind", "observers:\n  - name: x\n    operations: [a]\n", `idemcheck.yaml:2: observer "x" needs exactly one of get (with pointer), collection or command`},
@@ -112,6 +122,7 @@ func TestCheckOperations(t *testing.T) {
 		{ID: "createPayment", Method: "POST", Path: "/v1/payments"},
 		{ID: "sendEmail", Method: "POST", Path: "/v1/emails"},
 		{Method: "POST", Path: "/v1/refunds"},
+		{ID: "createRefund", Method: "POST", Path: "/v1/payments/{id}/refunds"},
 		{ID: "deleteThing", Method: "DELETE", Path: "/v1/things/{id}"},
 	}
 	tests := []struct {
@@ -121,6 +132,8 @@ func TestCheckOperations(t *testing.T) {
 		{"unknown operation", "operations:\n  createPaymnt: {}\n", `idemcheck.yaml:2: unknown operation "createPaymnt" in operations (known: createPayment, `},
 		{"unknown observed operation", "observers:\n  - name: x\n    operations:\n      - sendEmail\n      - sendMail\n    command: echo 1\n",
 			`idemcheck.yaml:5: unknown operation "sendMail" in observer "x"`},
+		{"unknown link source", "operations:\n  createRefund:\n    path_params: {id: {from: createPaymnt}}\n",
+			`idemcheck.yaml:3: unknown operation "createPaymnt" in operations.createRefund.path_params.id.from`},
 		{"method path any case", "operations:\n  post /v1/emails: {}\n", ""},
 		{"two observers, one by id and one by method and path", "observers:\n  - {name: x, operations: [sendEmail], command: echo 1}\n  - {name: y, operations: [POST /v1/emails], command: echo 2}\n",
 			`idemcheck.yaml:3: operation "POST /v1/emails" already has observer "x"`},

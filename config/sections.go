@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	yaml "github.com/oasdiff/yaml3"
+
+	"github.com/idemcheck/idemcheck/openapi"
 )
 
 // operations reads the operations section: a mapping from operation name
@@ -37,6 +39,16 @@ func (p *parser) operations(n *yaml.Node) {
 					if _, dup := op.PathParams[pk]; dup {
 						p.fail(pm.Content[j], "duplicate path parameter %q", pk)
 					}
+					if _, dup := op.PathLinks[pk]; dup {
+						p.fail(pm.Content[j], "duplicate path parameter %q", pk)
+					}
+					if deref(pm.Content[j+1]).Kind == yaml.MappingNode {
+						if op.PathLinks == nil {
+							op.PathLinks = map[string]PathLink{}
+						}
+						op.PathLinks[pk] = p.pathLink(pm.Content[j+1], where+".path_params."+pk)
+						continue
+					}
 					op.PathParams[pk] = p.nonEmpty(pm.Content[j+1], "path parameter "+pk)
 				}
 			},
@@ -65,15 +77,40 @@ func (p *parser) operations(n *yaml.Node) {
 	}
 }
 
-// key reads {header: NAME} or {field: NAME}, optionally required: true.
+// pathLink reads {from: OPERATION, pointer: /id}: a path parameter taken
+// from another operation's response.
+func (p *parser) pathLink(n *yaml.Node, where string) PathLink {
+	var l PathLink
+	p.keys(p.mapping(n, where), where, map[string]func(k, v *yaml.Node){
+		"from":    func(_, v *yaml.Node) { l.From = p.nonEmpty(v, where+".from") },
+		"pointer": func(_, v *yaml.Node) { l.Pointer = p.pointer(v, where+".pointer") },
+	})
+	if l.From == "" {
+		p.fail(n, "%s needs from: the operation whose response holds the value", where)
+	}
+	l.Line = n.Line
+	return l
+}
+
+// key reads {header: NAME} or {field: NAME}, optionally required: true,
+// and format: uuid|ulid|hex (alone, it keeps the detected location).
 func (p *parser) key(at, n *yaml.Node, where string) *Key {
 	k := &Key{}
 	p.keys(p.mapping(n, where), where, map[string]func(k, v *yaml.Node){
 		"header":   func(_, v *yaml.Node) { k.Header = p.nonEmpty(v, where+".header") },
 		"field":    func(_, v *yaml.Node) { k.Field = p.nonEmpty(v, where+".field") },
 		"required": func(_, v *yaml.Node) { k.Required = p.boolean(v, where+".required") },
+		"format": func(_, v *yaml.Node) {
+			k.Format = p.nonEmpty(v, where+".format")
+			if !contains(openapi.KeyFormats, k.Format) {
+				p.fail(v, "%s.format %q is not a key format (known: %s)", where, k.Format, strings.Join(openapi.KeyFormats, ", "))
+			}
+		},
 	})
-	if (k.Header == "") == (k.Field == "") {
+	switch {
+	case k.Header != "" && k.Field != "":
+		p.fail(at, "%s needs exactly one of header or field", where)
+	case k.Header == "" && k.Field == "" && (k.Format == "" || k.Required):
 		p.fail(at, "%s needs exactly one of header or field", where)
 	}
 	if strings.ContainsAny(k.Header, " \t:") {
@@ -144,4 +181,13 @@ func (p *parser) observers(n *yaml.Node) {
 		}
 		p.cfg.Observers = append(p.cfg.Observers, ob)
 	}
+}
+
+func contains(list []string, s string) bool {
+	for _, e := range list {
+		if e == s {
+			return true
+		}
+	}
+	return false
 }

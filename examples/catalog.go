@@ -50,6 +50,13 @@ func Variants() []Variant {
 		Description: "payments API that refuses a header block over 16 KiB with 431 and resets the connection, as Node.js does",
 		Spec:        payments.Spec,
 		Handler:     func() http.Handler { return payments.New(payments.Options{HeaderLimit: payments.DefaultHeaderLimit}) },
+	}, {
+		// Correct too: keys must be UUIDs, as its document declares
+		// (format: uuid, 36 characters); any other key gets 400.
+		Name:        "payments-uuid-keys",
+		Description: "payments API whose Idempotency-Key must be a UUID (declared format: uuid)",
+		Spec:        payments.UUIDSpec(),
+		Handler:     func() http.Handler { return payments.New(payments.Options{UUIDKeys: true}) },
 	}}
 	for _, f := range payments.Flaws() {
 		vs = append(vs, Variant{

@@ -64,4 +64,4 @@ func (c *client) count() (int, error) {
 
 var keys atomic.Int64
 
-func freshKey() string { return fmt.Sprintf("key-%d", keys.Add(1)) }
+func freshKey() string { return fmt.Sprintf("00000000-0000-4000-8000-%012x", keys.Add(1)) } // a UUID: every variant accepts it

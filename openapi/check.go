@@ -16,9 +16,10 @@ import (
 const checkBaseURL = "http://idemcheck.invalid"
 
 // placeholderKey stands in for the key while proving a request valid, so
-// that an operation whose key is required validates. It looks like the UUIDs
-// idemcheck sends.
-const placeholderKey = "4f1c2b7e-8d3a-4e5f-9a6b-0c1d2e3f4a5b"
+// that an operation whose key is required validates: it has the shape of
+// the keys the probes send (idemcheck-<24 hex>), made to the key's format
+// (keyformat.go) like theirs.
+const placeholderKey = "idemcheck-4f1c2b7e8d3a4e5f9a6b0c1d"
 
 // check proves req (with body instead of req.Body when body is not nil)
 // valid against the operation, with security left out: credentials are the
@@ -33,7 +34,7 @@ func (s *synth) check(req *Request, body *Body) (err error) {
 	if body != nil {
 		r.Body = body
 	}
-	hr, err := r.Build(checkBaseURL, s.key, placeholderKey, nil, nil)
+	hr, err := r.Build(checkBaseURL, s.key, s.key.Format.Make(placeholderKey, ""), nil, nil)
 	if err != nil {
 		return err
 	}
@@ -53,7 +54,17 @@ func (s *synth) check(req *Request, body *Body) (err error) {
 		},
 	}
 	if r.Body == nil || !s.media.form {
-		return cleanErr(openapi3filter.ValidateRequest(s.ctx, in))
+		err := openapi3filter.ValidateRequest(s.ctx, in)
+		if err == nil || !s.media.multipart || !strings.Contains(err.Error(), "unsupported schema of request body") {
+			return cleanErr(err)
+		}
+		// kin-openapi decodes multipart bodies only under a schema that
+		// says type: object; without it, check the value as for forms.
+		hr, err = r.Build(checkBaseURL, s.key, s.key.Format.Make(placeholderKey, ""), nil, nil)
+		if err != nil {
+			return err
+		}
+		in.Request = hr.WithContext(s.ctx)
 	}
 	// kin-openapi decodes form bodies by the OpenAPI styles, not the
 	// bracket style (a[b]=1, a[0]=x) that form APIs such as Stripe read and
@@ -65,7 +76,7 @@ func (s *synth) check(req *Request, body *Body) (err error) {
 	}
 	v := r.Body.Value
 	if s.key.In == KeyFormField || s.key.In == KeyBodyField {
-		v = r.Body.With(s.key.Name, placeholderKey).Value
+		v = r.Body.With(s.key.Name, s.key.Format.Make(placeholderKey, "")).Value
 	}
 	if sc := s.media.schema(); sc != nil && sc.Value != nil {
 		if err := sc.Value.VisitJSON(jsonValue(v), openapi3.VisitAsRequest()); err != nil {

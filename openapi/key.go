@@ -44,7 +44,7 @@ func detectKey(t *openapi3.T, r opRef, params []*openapi3.Parameter, media *medi
 	if opts.KeyHeader != "" {
 		k := Key{In: KeyHeader, Name: opts.KeyHeader, Source: "--key-header flag"}
 		if p := findParam(params, openapi3.ParameterInHeader, opts.KeyHeader); p != nil {
-			k.Name, k.Required = p.Name, p.Required
+			k.Name, k.Required, k.Format = p.Name, p.Required, keyFormatOf(p.Schema)
 		}
 		return k
 	}
@@ -54,13 +54,15 @@ func detectKey(t *openapi3.T, r opRef, params []*openapi3.Parameter, media *medi
 			if media.form {
 				k.In = KeyFormField
 			}
-			k.Required = contains(flatten(media.schema()).Required, opts.KeyField)
+			sc := flatten(media.schema())
+			k.Required = contains(sc.Required, opts.KeyField)
+			k.Format = keyFormatOf(sc.Properties[opts.KeyField])
 		}
 		return k
 	}
 	for _, p := range params {
 		if p.In == openapi3.ParameterInHeader && isKeyHeader(p.Name) {
-			return Key{In: KeyHeader, Name: p.Name, Required: p.Required, Source: "header parameter"}
+			return Key{In: KeyHeader, Name: p.Name, Required: p.Required, Source: "header parameter", Format: keyFormatOf(p.Schema)}
 		}
 	}
 	if name := fernHeader(t, r.op); name != "" {
@@ -78,6 +80,7 @@ func detectKey(t *openapi3.T, r opRef, params []*openapi3.Parameter, media *medi
 				k.In, k.Source = KeyFormField, "form field"
 			}
 			k.Required = contains(s.Required, name)
+			k.Format = keyFormatOf(ps)
 			return k
 		}
 	}

@@ -29,6 +29,9 @@ type Key struct {
 	// Source says how the key was found ("header parameter", "body property",
 	// "--key-header flag", …), so a plan explains itself.
 	Source string `json:"source,omitempty"`
+	// Format is the shape a key value must have (keyformat.go); nil when
+	// idemcheck's own keys fit.
+	Format *KeyFormat `json:"format,omitempty"`
 }
 
 // String renders the key location for plans and reports: "header Idempotency-Key (required)".
@@ -83,6 +86,9 @@ type Operation struct {
 	// list beside it, the PUT that creates it); nil when none is known.
 	// See resource.go.
 	Resource *Resource `json:"resource,omitempty"`
+	// Chain says where chained path parameters come from: another
+	// operation's response, sent first by every experiment (chain.go).
+	Chain []Link `json:"chain,omitempty"`
 	// Docs is what the document says about the operation's idempotency, for
 	// the static spec probe; nil when the path could not be planned. See docs.go.
 	Docs *Docs `json:"docs,omitempty"`
@@ -187,6 +193,9 @@ func (b *Body) encode() ([]byte, string, error) {
 	case strings.HasPrefix(b.ContentType, "application/x-www-form-urlencoded"):
 		m, _ := b.Value.(map[string]any)
 		return []byte(EncodeForm(m)), b.ContentType, nil
+	case strings.HasPrefix(b.ContentType, "multipart/form-data"):
+		m, _ := b.Value.(map[string]any)
+		return encodeMultipart(m) // multipart.go
 	default:
 		p, err := json.Marshal(b.Value)
 		if err != nil {

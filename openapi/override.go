@@ -26,6 +26,12 @@ type Override struct {
 	HasBody bool
 	// PathParams are path parameter values by name.
 	PathParams map[string]string
+	// PathLinks are path parameters taken from another operation's
+	// response, by name (chainplan.go).
+	PathLinks map[string]PathLink
+	// KeyFormat is the key's format ("uuid", …; keyformat.go), winning over
+	// the document and the --key-format flag; "" keeps them.
+	KeyFormat string
 	// IgnoreFields are volatile response fields (JSON pointers) of this
 	// operation, added to the global ones.
 	IgnoreFields []string
@@ -100,7 +106,7 @@ func (s *synth) configuredKey(detected Key) Key {
 // unknownPathParams lists configured path parameters the operation does not
 // have, as a planning failure; "" when all are known.
 func (s *synth) unknownPathParams() string {
-	if s.ov == nil || len(s.ov.PathParams) == 0 {
+	if s.ov == nil || len(s.ov.PathParams)+len(s.ov.PathLinks) == 0 {
 		return ""
 	}
 	known := map[string]bool{}
@@ -113,6 +119,11 @@ func (s *synth) unknownPathParams() string {
 	}
 	var unknown []string
 	for name := range s.ov.PathParams {
+		if !known[name] {
+			unknown = append(unknown, name)
+		}
+	}
+	for name := range s.ov.PathLinks {
 		if !known[name] {
 			unknown = append(unknown, name)
 		}

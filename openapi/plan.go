@@ -21,6 +21,10 @@ type PlanOptions struct {
 	// KeyField names the top-level body field that carries the key,
 	// overriding detection.
 	KeyField string
+	// KeyFormat is the key's shape ("uuid", "ulid", "hex"; see KeyFormats)
+	// for operations whose document does not declare one (--key-format);
+	// "" keeps idemcheck's own keys.
+	KeyFormat string
 	// Overrides are the configuration file's settings per operation, keyed
 	// by operationId or "METHOD /path"; see override.go.
 	Overrides map[string]*Override
@@ -43,11 +47,12 @@ func Plan(ctx context.Context, doc *Document, opts PlanOptions) ([]Operation, er
 		return nil, err
 	}
 	out := make([]Operation, 0, len(ops))
+	p := newPlanner(ctx, doc.T, opts) // chainplan.go
 	for _, r := range ops {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("plan: %w", err)
 		}
-		out = append(out, planOne(ctx, doc.T, r, opts))
+		out = append(out, *p.plan(r, 0))
 	}
 	return out, nil
 }
@@ -134,6 +139,10 @@ func planOne(ctx context.Context, t *openapi3.T, r opRef, opts PlanOptions) (o O
 	s := newSynth(ctx, t, r)
 	s.ov = opts.override(r)
 	o.Key = s.configuredKey(detectKey(t, r, s.params, s.media, opts))
+	o.Key.Format = keyFormatFor(o.Key, s.ov, opts)
+	if f := o.Key.Format; f != nil && len(f.Enum) > 0 {
+		s.notes = append(s.notes, fmt.Sprintf("the key must be one of %d values (enum): keys repeat, so experiments are not independent", len(f.Enum)))
+	}
 	s.key = o.Key
 	o.Docs = describe(t, r, s.params, s.media, o.Key)
 	req, skip := s.request()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -68,6 +69,9 @@ func newSynth(ctx context.Context, t *openapi3.T, r opRef) *synth {
 	return s
 }
 
+// templateParam matches a "{name}" left in a path after substitution.
+var templateParam = regexp.MustCompile(`\{[^{}/]*\}`)
+
 // chooseMedia picks JSON, then form, from the request body's media types.
 func chooseMedia(op *openapi3.Operation) *mediaChoice {
 	if op.RequestBody == nil || op.RequestBody.Value == nil || len(op.RequestBody.Value.Content) == 0 {
@@ -105,8 +109,7 @@ func chooseMedia(op *openapi3.Operation) *mediaChoice {
 	case 3:
 		m.name = "application/json"
 	case 4:
-		m.multipart = true
-		m.skip = "multipart/form-data bodies are not supported"
+		m.multipart = true // multipart.go: objects go in JSON parts
 	case 5:
 		m.skip = fmt.Sprintf("request body media type %s is not supported", n)
 	}
@@ -129,8 +132,12 @@ func (s *synth) request() (*Request, string) {
 			path = strings.ReplaceAll(path, "{"+p.Name+"}", url.PathEscape(v))
 		case !p.Required:
 		case p.In == openapi3.ParameterInQuery:
-			if v, ok := s.paramValue(p); ok {
-				req.Query.Set(p.Name, v)
+			if v, ok := s.paramAny(p); ok {
+				addQuery(req.Query, p, v) // params.go: style and explode
+			}
+		case p.In == openapi3.ParameterInCookie:
+			if v, ok := s.paramAny(p); ok {
+				req.Header.Add("Cookie", cookieValue(p, v))
 			}
 		case p.In == openapi3.ParameterInHeader:
 			if s.key.In == KeyHeader && strings.EqualFold(p.Name, s.key.Name) {
@@ -140,13 +147,18 @@ func (s *synth) request() (*Request, string) {
 			case "content-type", "accept":
 				continue // Request.Build sets them
 			}
-			if v, ok := s.paramValue(p); ok {
-				req.Header.Set(p.Name, v)
+			if v, ok := s.paramAny(p); ok {
+				req.Header.Set(p.Name, simpleValue(p, v))
 			}
 		}
 	}
-	if strings.Contains(path, "{") {
-		return nil, fmt.Sprintf("path %s has a template without a declared path parameter", s.r.path)
+	if undeclared := templateParam.FindAllString(path, -1); len(undeclared) > 0 {
+		// A document error (Square's UpdateVendor): the server still needs a
+		// value; send one and say so.
+		for _, t := range undeclared {
+			path = strings.ReplaceAll(path, t, "idemcheck")
+		}
+		s.notes = append(s.notes, fmt.Sprintf("path parameter(s) %s not declared in the document: sent as \"idemcheck\"", strings.Join(undeclared, ", ")))
 	}
 	req.Path = path
 	if len(req.Query) == 0 {
@@ -210,6 +222,7 @@ func (s *synth) bodyCandidates() []any {
 		raw = append(raw, sc.Value.Example)
 	}
 	g := newGen(s.t)
+	g.noEmpty = s.media.form || s.media.multipart
 	if v, ok := g.top(mt.Schema, s.keyField()); ok {
 		raw = append(raw, v)
 	}
@@ -248,6 +261,15 @@ func (s *synth) paramValue(p *openapi3.Parameter) (string, bool) {
 	if v, ok := s.ov.pathParam(p); ok {
 		return v, true
 	}
+	v, ok := s.paramAny(p)
+	if !ok {
+		return "", false
+	}
+	return simpleValue(p, v), true
+}
+
+// paramAny finds a value for a parameter as paramValue does, unserialised.
+func (s *synth) paramAny(p *openapi3.Parameter) (any, bool) {
 	var cands []any
 	if p.Example != nil {
 		cands = append(cands, p.Example)
@@ -267,14 +289,17 @@ func (s *synth) paramValue(p *openapi3.Parameter) (string, bool) {
 		if p.Schema != nil && p.Schema.Value != nil && p.Schema.Value.VisitJSON(c) != nil {
 			continue
 		}
+		if _, isObj := c.(map[string]any); isObj {
+			return c, true
+		}
 		if str, ok := scalarString(c); ok && str != "" {
-			return str, true
+			return c, true
 		}
 	}
 	if p.Schema == nil {
 		return "idemcheck", true
 	}
-	return "", false
+	return nil, false
 }
 
 // scalarString renders a parameter value; arrays are comma-joined (the

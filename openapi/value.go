@@ -26,6 +26,10 @@ const maxGenSteps = 5000
 type gen struct {
 	t     *openapi3.T
 	steps int
+	// noEmpty fills a nested object that would be empty with one optional
+	// property: a form body cannot say "{}" (metadata[]= is nothing), so a
+	// required object must carry a field to be sent at all.
+	noEmpty bool
 }
 
 func newGen(t *openapi3.T) *gen { return &gen{t: t} }
@@ -144,7 +148,43 @@ func (g *gen) object(s *openapi3.Schema, depth int) (any, bool) {
 		}
 		m[name] = v
 	}
+	if len(m) == 0 && depth > 0 && g.noEmpty {
+		for _, name := range sortedKeys(s.Properties) {
+			p := s.Properties[name]
+			if p == nil || p.Value == nil || p.Value.ReadOnly {
+				continue
+			}
+			if v, ok := g.value(p, name, depth+1); ok && !emptyValue(v) && p.Value.VisitJSON(jsonValue(v), openapi3.VisitAsRequest()) == nil {
+				m[name] = v
+				break
+			}
+		}
+	}
 	return m, true
+}
+
+// emptyValue reports whether v encodes to nothing in a form: an empty
+// object or list (or one holding only such).
+func emptyValue(v any) bool {
+	switch t := v.(type) {
+	case map[string]any:
+		for _, e := range t {
+			if !emptyValue(e) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		for _, e := range t {
+			if !emptyValue(e) {
+				return false
+			}
+		}
+		return true
+	case nil:
+		return true
+	}
+	return false
 }
 
 // choice picks the first oneOf/anyOf branch whose value the whole schema accepts.

@@ -33,14 +33,27 @@ func (crossPrincipalProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 		return
 	}
 
-	control, err := sendAs(ctx, x, "control: principal B, fresh key", x.Key())
+	// A chained operation's parent belongs to A; B acts on a parent of its
+	// own (chain.go), so B's control is not refused for want of access.
+	opB := x.Op
+	if len(x.Op.Chain) > 0 {
+		envB := *x.Env
+		envB.Header = principalB(x.Env)
+		var err error
+		if opB, err = x.chained(ctx, &envB, x.Op, 0, nil); err != nil {
+			skip(res, fmt.Sprintf("principal B cannot create its own parent: %v", err))
+			return
+		}
+	}
+
+	control, err := sendAs(ctx, x, opB, "control: principal B, fresh key", x.Key())
 	if err != nil {
 		errorf(res, "control request as principal B: %v", err)
 		return
 	}
 	if !control.is2xx() {
 		if !control.refused() {
-			notProcessed(res, "principal B's control request", control.Status)
+			notProcessed(res, "principal B's control request", control)
 			return
 		}
 		skip(res, fmt.Sprintf("principal B cannot perform the request even with a fresh key (status %d), so B receiving nothing proves nothing; name a principal with access (--other-header)", control.Status))
@@ -56,7 +69,7 @@ func (crossPrincipalProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 	// Evidence only: A's observer may or may not see B's resources.
 	_, _, err = x.Measure(ctx, "principal B, same key K (seen by principal A)", func() error {
 		var err error
-		b, err = sendAs(ctx, x, "principal B, same key K", key)
+		b, err = sendAs(ctx, x, opB, "principal B, same key K", key)
 		return err
 	})
 	if err != nil {
@@ -90,18 +103,25 @@ func (crossPrincipalProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 	}
 }
 
-// sendAs sends op's request with key as principal B: Env.Header with the
-// headers of Env.OtherHeader replacing the same-named ones. Both principals'
-// headers are redacted in the evidence.
-func sendAs(ctx context.Context, x *Experiment, label, key string) (*reply, error) {
-	merged := x.Env.Header.Clone()
+// principalB is Env.Header with the headers of Env.OtherHeader replacing
+// the same-named ones.
+func principalB(env *Env) http.Header {
+	merged := env.Header.Clone()
 	if merged == nil {
 		merged = http.Header{}
 	}
-	for name, vs := range x.Env.OtherHeader {
+	for name, vs := range env.OtherHeader {
 		merged[name] = append([]string(nil), vs...)
 	}
-	req, err := x.Op.Request.Build(x.Env.BaseURL, x.Op.Key, key, withCanary(x, x.Op, key, nil), merged)
+	return merged
+}
+
+// sendAs sends op's request with key as principal B: Env.Header with the
+// headers of Env.OtherHeader replacing the same-named ones. Both principals'
+// headers are redacted in the evidence.
+func sendAs(ctx context.Context, x *Experiment, op *openapi.Operation, label, key string) (*reply, error) {
+	merged := principalB(x.Env)
+	req, err := op.Request.Build(x.Env.BaseURL, op.Key, key, withCanary(x, op, key, nil), merged)
 	if err != nil {
 		return nil, err
 	}

@@ -127,8 +127,9 @@ func (x *Experiment) Dropped() int {
 	return x.dropped
 }
 
-// Key returns a fresh idempotency key.
-func (x *Experiment) Key() string { return x.Env.NewKey() }
+// Key returns a fresh idempotency key, in the shape the operation's key
+// must have (keys.go).
+func (x *Experiment) Key() string { return x.newKey(x.Op.Key.Format) }
 
 // Snapshot counts side effects now. It returns ok=false when there is no
 // observer; an observer failure is an error, which makes the verdict an

@@ -73,7 +73,18 @@ func (mismatchTargetProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 		skipped = append(skipped, "another resource: "+why)
 	}
 	if t, why := otherOperation(x); t != nil {
-		targets = append(targets, *t)
+		if len(t.op.Chain) > 0 { // its own parents, like any experiment's (chain.go)
+			op, err := x.chained(ctx, x.Env, t.op, 0, nil)
+			if err != nil {
+				skipped = append(skipped, t.what+": "+err.Error())
+				t = nil
+			} else {
+				t.op, t.req, t.observer = op, op.Request, chainedObserver(t.observer, op)
+			}
+		}
+		if t != nil {
+			targets = append(targets, *t)
+		}
 	} else {
 		skipped = append(skipped, "another operation: "+why)
 	}
@@ -97,7 +108,7 @@ func (mismatchTargetProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 		}
 		effect, observed, after, err := measureOn(ctx, x, t.observer, label, before, func() (*reply, error) {
 			var err error
-			c, err = sendTarget(ctx, x, t, label, x.Key())
+			c, err = sendTarget(ctx, x, t, label, x.keyFor(t.op))
 			return c, err
 		})
 		lastThere[t.what] = &after
@@ -196,21 +207,41 @@ func otherResource(ctx context.Context, x *Experiment) (*target, string) {
 		return nil, "" // no path parameter: nothing to vary, nothing to report
 	}
 	parentTmpl := strings.Join(tmpl[:i], "/")
-	parent := parentPost(x.Env, op)
+	param := strings.Trim(tmpl[i], "{}")
+	// The parent's producer: the operation's chain (chain.go), else the
+	// planned POST on the parent collection.
+	var parent *openapi.Operation
+	var link *openapi.Link
+	for j := range op.Chain {
+		if l := op.Chain[j]; l.Param == param && l.Producer != nil {
+			parent, link = l.Producer, &l
+		}
+	}
+	if parent == nil {
+		parent = parentPost(x.Env, op)
+	}
 	if parent == nil {
 		return nil, fmt.Sprintf("no planned POST %s creates a second %s", parentTmpl, tmpl[i])
 	}
-	req, err := buildFor(x, parent, keyFor(x, parent), nil)
-	if err != nil {
-		return nil, fmt.Sprintf("build POST %s: %v", parentTmpl, err)
+	// The second parent hangs under the same grandparents as the first.
+	given := map[string]string{}
+	for j := 0; j < i; j++ {
+		if isParam(tmpl[j]) {
+			if v, err := url.PathUnescape(conc[j]); err == nil {
+				given[strings.Trim(tmpl[j], "{}")] = v
+			}
+		}
 	}
-	created, err := x.Do(ctx, "setup: create a second "+tmpl[i]+" with POST "+parentTmpl, req)
-	if err != nil || !created.is2xx() {
-		return nil, fmt.Sprintf("POST %s did not create a second %s (%v)", parentTmpl, tmpl[i], statusOrErr(created, err))
+	created, err := x.createParent(ctx, x.Env, parent, fmt.Sprintf("setup: create a second %s with %s (%s)", tmpl[i], parent.ID, parent.Name()), 0, given)
+	if err != nil {
+		return nil, err.Error()
 	}
 	id := resourceID(created)
+	if link != nil {
+		id, _ = link.Value(created.Header, created.Body)
+	}
 	if id == "" || url.PathEscape(id) == conc[i] {
-		return nil, fmt.Sprintf("POST %s answered no new id (no id field, no Location)", parentTmpl)
+		return nil, fmt.Sprintf("%s answered no new id (no id field, no Location)", parent.Name())
 	}
 	r := *op.Request
 	path := append([]string(nil), conc...)
@@ -285,14 +316,6 @@ func otherOperationOf(env *Env, op *openapi.Operation) *openapi.Operation {
 		return nil
 	}
 	return candidates[(len(candidates)-1)/2]
-}
-
-// keyFor is a fresh key when op takes one, else none.
-func keyFor(x *Experiment, op *openapi.Operation) string {
-	if op.Key.In == openapi.KeyNone {
-		return ""
-	}
-	return x.Key()
 }
 
 // sendTarget builds t's request with key and sends it, recorded under label.

@@ -44,7 +44,7 @@ func (naturalPutProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		return
 	}
 	if !first.is2xx() {
-		errorf(res, "the first PUT was not processed (status %d), so repeating it proves nothing; fix the request (-H, --config) first", first.Status)
+		errorf(res, "the first PUT was not processed (%s), so repeating it proves nothing; fix the request (-H, --config) first", refusal(first))
 		return
 	}
 	var before *reply

@@ -36,7 +36,9 @@ func dropUnusableObservers(ctx context.Context, e *Env, targets []Target) map[*o
 	tried := map[string]bool{}
 	for _, t := range targets {
 		o := t.Observer
-		if o == nil || !inferred(o) || tried[o.Name()] || t.Op.Skip != "" {
+		// A chained operation's paths name a parent each experiment creates
+		// (chain.go), which checks its observer then.
+		if o == nil || !inferred(o) || tried[o.Name()] || t.Op.Skip != "" || len(t.Op.Chain) > 0 {
 			continue
 		}
 		tried[o.Name()] = true

@@ -47,7 +47,7 @@ func (x *Experiment) measureProcessedBody(ctx context.Context, res *Result, labe
 		return nil, 0, false, false
 	}
 	if !r.is2xx() {
-		notProcessed(res, label, r.Status)
+		notProcessed(res, label, r)
 		return nil, 0, false, false
 	}
 	if observed && !x.judgeControl(label, r.Status, effect) { // observe_settle.go
@@ -56,7 +56,8 @@ func (x *Experiment) measureProcessedBody(ctx context.Context, res *Result, labe
 	return r, effect, observed, true
 }
 
-// notProcessed is the error verdict for a refused control or first request.
-func notProcessed(res *Result, label string, status int) {
-	errorf(res, "%s was not processed (status %d), so the experiment proves nothing; fix the request (-H, --config) first", label, status)
+// notProcessed is the error verdict for a refused control or first
+// request; it quotes the server's status and message (refusal.go).
+func notProcessed(res *Result, label string, r *reply) {
+	errorf(res, "%s was not processed (%s), so the experiment proves nothing; fix the request (-H, --config: body, path_params, key format) first", label, refusal(r))
 }

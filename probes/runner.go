@@ -104,18 +104,27 @@ func RunOne(ctx context.Context, targets []Target, i int, p Probe, env Env) Resu
 // same collection, or a configured observer declared for several).
 func groupByObserver(targets []Target) [][]int {
 	var groups [][]int
-	byPath := map[string]int{}
+	byName := map[string]int{}
 	for i, t := range targets {
-		o := t.Observer
-		if o == nil {
+		names := observedBy(t, targets) // chain.go: its observer's and its parents' creates'
+		if len(names) == 0 {
 			groups = append(groups, []int{i})
 			continue
 		}
-		g, ok := byPath[o.Name()]
-		if !ok {
+		g := -1
+		for _, n := range names {
+			if j, ok := byName[n]; ok && g < 0 {
+				g = j
+			}
+		}
+		if g < 0 {
 			g = len(groups)
-			byPath[o.Name()] = g
 			groups = append(groups, nil)
+		}
+		for _, n := range names {
+			if _, ok := byName[n]; !ok {
+				byName[n] = g
+			}
 		}
 		groups[g] = append(groups[g], i)
 	}
@@ -164,6 +173,16 @@ func runOne(ctx context.Context, env *Env, t Target, p Probe) (res Result) {
 			res.Diffs = append(res.Diffs, fmt.Sprintf("(%d more exchanges not kept as evidence)", n))
 		}
 	}()
+	if !isStatic(p) { // chain.go: this experiment's own parents
+		note, err := x.chain(ctx)
+		if err != nil {
+			errorf(&res, "%v", err)
+			return res
+		}
+		if note != "" {
+			res.Diffs = append(res.Diffs, note)
+		}
+	}
 	p.Run(ctx, x, &res)
 	if res.Verdict == "" {
 		errorf(&res, "internal error: probe %s set no verdict", p.ID())

@@ -117,6 +117,12 @@ func timed(f func()) time.Duration {
 // buildFor builds op's request with key (none when empty) and body (op's
 // own when nil).
 func buildFor(x *Experiment, op *openapi.Operation, key string, body *openapi.Body) (*http.Request, error) {
+	return buildWith(x, x.Env, op, key, body)
+}
+
+// buildWith is buildFor with env's base URL and headers (another
+// principal's, for cross-principal's parents).
+func buildWith(x *Experiment, env *Env, op *openapi.Operation, key string, body *openapi.Body) (*http.Request, error) {
 	body = withCanary(x, op, key, body) // canary.go: each key its own canary
-	return op.Request.Build(x.Env.BaseURL, op.Key, key, body, x.Env.Header)
+	return op.Request.Build(env.BaseURL, op.Key, key, body, env.Header)
 }

@@ -21,7 +21,7 @@ type Target struct {
 // operations; nil when it has none or is not planned.
 func (e *Env) observerOf(op *openapi.Operation) Observer {
 	for _, t := range e.targets {
-		if t.Op == op || t.Op.ID == op.ID && t.Op.Method == op.Method && t.Op.Path == op.Path {
+		if sameOperation(t.Op, op) {
 			return t.Observer
 		}
 	}
@@ -36,4 +36,10 @@ func DefaultTargets(ops []openapi.Operation) []Target {
 		targets[i] = Target{Op: &ops[i], Observer: DefaultObserver(&ops[i])}
 	}
 	return targets
+}
+
+// sameOperation reports whether a and b are the same planned operation
+// (copies made by the planner or a chain included).
+func sameOperation(a, b *openapi.Operation) bool {
+	return a == b || a.ID == b.ID && a.Method == b.Method && a.Path == b.Path
 }

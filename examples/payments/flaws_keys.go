@@ -20,6 +20,9 @@ const maxIndexedKey = 1024
 func (s *server) checkKey(values []string) (key, problem string, status int) {
 	if !s.policy.rawKey {
 		key, problem = parseKey(values)
+		if problem == "" {
+			problem = s.uuidProblem(key) // uuid_keys.go
+		}
 		return key, problem, http.StatusBadRequest
 	}
 	key = values[0]

@@ -40,6 +40,9 @@ type Options struct {
 	// larger with 431 and a connection reset, as Node.js does
 	// (DefaultHeaderLimit); see headers.go.
 	HeaderLimit int
+	// UUIDKeys refuses every key that is not a UUID with 400, as the
+	// document UUIDSpec declares (uuid_keys.go).
+	UUIDKeys bool
 }
 
 // MaxObjects bounds the stored payments, refunds and customers; a create

@@ -88,6 +88,10 @@ func handler(name string, opts payments.Options) (http.Handler, error) {
 		opts.HeaderLimit = payments.DefaultHeaderLimit
 		return payments.New(opts), nil
 	}
+	if name == "payments-uuid-keys" { // correct, refusing keys that are not UUIDs
+		opts.UUIDKeys = true
+		return payments.New(opts), nil
+	}
 	f, err := payments.ParseFlaw(strings.TrimPrefix(strings.TrimPrefix(name, "payments"), "-"))
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/idemcheck/idemcheck/examples"
 	"github.com/idemcheck/idemcheck/examples/payments"
 )
 
@@ -48,9 +49,9 @@ func TestCheckLoopback(t *testing.T) {
 }
 
 func TestHandlerPerVariant(t *testing.T) {
-	for _, name := range []string{"payments", "payments-check-then-act", "payments-no-idempotency", "payments-header-limit", "payments-waiting", "payments-refuses-every-reuse"} {
-		if _, err := handler(name, payments.Options{}); err != nil {
-			t.Errorf("handler(%q): %v", name, err)
+	for _, v := range examples.Variants() {
+		if _, err := handler(v.Name, payments.Options{}); err != nil {
+			t.Errorf("handler(%q): %v", v.Name, err)
 		}
 	}
 }

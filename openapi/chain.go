@@ -1,0 +1,225 @@
+package openapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+)
+
+// A nested operation (POST /v1/payments/{id}/refunds) needs a parent that
+// exists: the document's example id rarely does on the server under test.
+// So a path parameter can be chained: filled, for each experiment, from the
+// response of another operation that creates the parent. The planner
+// records where each chained value comes from (chainplan.go); the probes
+// create the parents, each experiment its own (probes/chain.go).
+
+// Link fills one path parameter of an operation from the response of
+// another operation (its producer), sent first.
+type Link struct {
+	// Param is the path parameter, as in the template ("id").
+	Param string `json:"param"`
+	// From is the producing operation (its ID).
+	From string `json:"from"`
+	// Pointer is the JSON pointer into the producer's response body
+	// ("/id"); "" when the value is read from Header.
+	Pointer string `json:"pointer,omitempty"`
+	// Header is the producer's response header the value is read from
+	// (its last path segment, for Location); "" when read from the body.
+	Header string `json:"header,omitempty"`
+	// Source says how the link was found: the configuration line, "OpenAPI
+	// link NAME", or "inferred from the path".
+	Source string `json:"source"`
+	// Producer is the planned producing operation (with its own links, for
+	// parents of parents).
+	Producer *Operation `json:"-"`
+}
+
+// String renders the link for plans: "{id} ← createPayment /id".
+func (l Link) String() string {
+	from := l.Pointer
+	if l.Header != "" {
+		from = "header " + l.Header
+	}
+	return fmt.Sprintf("{%s} ← %s %s", l.Param, l.From, from)
+}
+
+// inferred reports whether the link was guessed from the path: its value
+// may then also be found in the places a create usually names its result.
+func (l Link) inferred() bool { return l.Source == sourceInferred }
+
+const sourceInferred = "inferred from the path"
+
+// Value reads the parameter's value from the producer's response. An
+// inferred link also tries, in order, a field named after the parameter,
+// the body's "id", a "data" envelope, the last segment of Location, and
+// the "id" of an object envelope ({"droplet": {"id": 1}}). ok is false when
+// none holds a scalar.
+func (l Link) Value(header http.Header, body []byte) (string, bool) {
+	var doc any
+	d := json.NewDecoder(bytes.NewReader(body))
+	d.UseNumber()
+	if d.Decode(&doc) != nil {
+		doc = nil
+	}
+	if l.Header != "" {
+		if v := headerValue(header, l.Header); v != "" {
+			return v, true
+		}
+		if !l.inferred() {
+			return "", false
+		}
+	}
+	if l.Pointer != "" && doc != nil {
+		if v, err := pointer(doc, l.Pointer); err == nil {
+			if s, ok := scalarText(v); ok {
+				return s, true
+			}
+		}
+	}
+	if !l.inferred() {
+		return "", false
+	}
+	for _, ptr := range []string{"/" + l.Param, "/id", "/data/id", "/data/" + l.Param} {
+		if v, err := pointer(doc, ptr); err == nil && doc != nil {
+			if s, ok := scalarText(v); ok {
+				return s, true
+			}
+		}
+	}
+	if v := headerValue(header, "Location"); v != "" {
+		return v, true
+	}
+	if m, ok := doc.(map[string]any); ok { // an envelope: {"droplet": {"id": 1}}
+		for _, k := range sortedKeys(m) {
+			if inner, ok := m[k].(map[string]any); ok {
+				if s, ok := scalarText(inner["id"]); ok {
+					return s, true
+				}
+			}
+		}
+	}
+	return "", false
+}
+
+// headerValue is a response header's value; for Location (or any URL) its
+// last path segment, which names the created resource.
+func headerValue(h http.Header, name string) string {
+	v := h.Get(name)
+	if v == "" {
+		return ""
+	}
+	if strings.EqualFold(name, "Location") || strings.Contains(v, "/") {
+		if i := strings.IndexAny(v, "?#"); i >= 0 {
+			v = v[:i]
+		}
+		v = path.Base(strings.TrimRight(v, "/"))
+		if v == "." || v == "/" {
+			return ""
+		}
+	}
+	return v
+}
+
+// scalarText renders a JSON scalar as a path parameter value.
+func scalarText(v any) (string, bool) {
+	switch t := v.(type) {
+	case string:
+		return t, t != ""
+	case json.Number:
+		return t.String(), true
+	case float64, int64, bool:
+		return fmt.Sprint(t), true
+	}
+	return "", false
+}
+
+// WithPathParams returns a copy of o whose request (and the paths derived
+// from it: collection, created resource, resource state) has the given
+// path parameter values instead of the planned ones. o is unchanged.
+func (o *Operation) WithPathParams(vals map[string]string) *Operation {
+	c := *o
+	if o.Request == nil || len(vals) == 0 {
+		return &c
+	}
+	oldPath := o.Request.Path
+	newPath := fillPath(requestPath(o.Path), oldPath, vals)
+	req := *o.Request
+	req.Path = newPath
+	c.Request = &req
+	re := func(p string) string {
+		if p == "" {
+			return p
+		}
+		if p == oldPath {
+			return newPath
+		}
+		if rest, ok := strings.CutPrefix(p, strings.TrimRight(oldPath, "/")+"/"); ok {
+			return strings.TrimRight(newPath, "/") + "/" + rest
+		}
+		if p == parentPath(oldPath) {
+			return parentPath(newPath)
+		}
+		if pp := parentPath(oldPath); pp != "" && strings.HasPrefix(p, pp+"/") {
+			return parentPath(newPath) + p[len(pp):]
+		}
+		return p
+	}
+	if o.Collection != nil {
+		c.Collection = &Collection{Path: re(o.Collection.Path)}
+	}
+	c.CreatedPath = re(o.CreatedPath)
+	if o.Resource != nil {
+		r := *o.Resource
+		r.Get, r.List = re(r.Get), re(r.List)
+		if r.Put != nil {
+			put := *r.Put
+			put.Path = re(put.Path)
+			r.Put = &put
+		}
+		c.Resource = &r
+	}
+	return &c
+}
+
+// fillPath rebuilds a concrete path from its template: a segment that is
+// one whole parameter named in vals takes the escaped value; every other
+// segment is kept as planned (concrete).
+func fillPath(tmpl, concrete string, vals map[string]string) string {
+	ts := strings.Split(tmpl, "/")
+	cs := strings.Split(concrete, "/")
+	if len(ts) != len(cs) {
+		// a parameter inside a segment ("/files/{id}.json"): fill by text
+		out := tmpl
+		for name, v := range vals {
+			out = strings.ReplaceAll(out, "{"+name+"}", url.PathEscape(v))
+		}
+		if !strings.Contains(out, "{") {
+			return out
+		}
+		return concrete
+	}
+	for i, seg := range ts {
+		if !strings.Contains(seg, "{") {
+			continue
+		}
+		if isTemplateSegment(seg) {
+			if v, ok := vals[seg[1:len(seg)-1]]; ok {
+				cs[i] = url.PathEscape(v)
+			}
+			continue
+		}
+		// "{Sid}.json": fill by text when every parameter in it is given
+		filled := seg
+		for name, v := range vals {
+			filled = strings.ReplaceAll(filled, "{"+name+"}", url.PathEscape(v))
+		}
+		if !strings.Contains(filled, "{") {
+			cs[i] = filled
+		}
+	}
+	return strings.Join(cs, "/")
+}

@@ -1,0 +1,275 @@
+package openapi
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// A path parameter is filled, in this order: the configuration (a fixed
+// value, or {from, pointer}); the document's OpenAPI links (a response of
+// another operation naming this one, with a runtime expression for the
+// parameter); inference from the path (the parent collection's POST:
+// "/v1/payments/{id}/refunds" ← "POST /v1/payments"). Producers are planned
+// like any operation, their own parameters chained in turn (multi-level
+// paths), to maxChainDepth.
+
+// maxChainDepth bounds parents of parents (and cycles in configured links).
+const maxChainDepth = 4
+
+// PathLink is a configured link: take a path parameter from another
+// operation's response.
+type PathLink struct {
+	From    string // operationId or "METHOD /path"
+	Pointer string // JSON pointer into its response body; "" infers (id, Location)
+}
+
+// planner plans operations once each, so a producer shared by many chained
+// operations (createPayment) is planned once.
+type planner struct {
+	ctx  context.Context
+	t    *openapi3.T
+	opts PlanOptions
+	all  []opRef
+	memo map[string]*Operation
+	busy map[string]bool
+}
+
+func newPlanner(ctx context.Context, t *openapi3.T, opts PlanOptions) *planner {
+	all, _ := selectOps(t, nil)
+	return &planner{ctx: ctx, t: t, opts: opts, all: all, memo: map[string]*Operation{}, busy: map[string]bool{}}
+}
+
+// plan plans r and chains its path parameters.
+func (p *planner) plan(r opRef, depth int) *Operation {
+	name := r.method + " " + r.path
+	if o := p.memo[name]; o != nil {
+		return o
+	}
+	o := planOne(p.ctx, p.t, r, p.opts)
+	p.memo[name] = &o
+	if o.Skip == "" && depth <= maxChainDepth {
+		p.busy[name] = true
+		p.chain(&o, r, depth)
+		delete(p.busy, name)
+	}
+	return &o
+}
+
+// chain finds the link of every path parameter of o that is not fixed.
+func (p *planner) chain(o *Operation, r opRef, depth int) {
+	ov := p.opts.override(r)
+	for _, param := range pathParams(r) {
+		if ov != nil {
+			if _, fixed := ov.PathParams[param]; fixed {
+				continue
+			}
+		}
+		l, note := p.linkFor(r, ov, param, depth)
+		if note != "" {
+			o.Notes = append(o.Notes, note)
+		}
+		if l != nil {
+			o.Chain = append(o.Chain, *l)
+		}
+	}
+}
+
+// pathParams are the template names of r's path, in order.
+func pathParams(r opRef) []string {
+	var out []string
+	rest := requestPath(r.path)
+	for {
+		i := strings.IndexByte(rest, '{')
+		if i < 0 {
+			return out
+		}
+		j := strings.IndexByte(rest[i:], '}')
+		if j < 0 {
+			return out
+		}
+		out = append(out, rest[i+1:i+j])
+		rest = rest[i+j+1:]
+	}
+}
+
+// linkFor finds where param comes from; a note says why a link that was
+// asked for (configured, or a parent that exists) cannot be used.
+func (p *planner) linkFor(r opRef, ov *Override, param string, depth int) (*Link, string) {
+	if ov != nil {
+		if pl, ok := ov.PathLinks[param]; ok {
+			pr, ok := p.find(pl.From)
+			if !ok {
+				return nil, fmt.Sprintf("%s: path_params.%s: no mutating operation %q to take it from", ov.Source, param, pl.From)
+			}
+			l := &Link{Param: param, Pointer: pl.Pointer, Source: ov.Source}
+			if pl.Pointer == "" {
+				l.Source = ov.Source + " (" + sourceInferred + ")"
+				l.Pointer = "/id"
+			}
+			return p.producer(l, pr, depth)
+		}
+	}
+	if l, pr, ok := p.documentLink(r, param); ok {
+		return p.producer(l, pr, depth)
+	}
+	if pr, ok := p.parentCreate(r, param); ok {
+		l := &Link{Param: param, Pointer: "/id", Source: sourceInferred}
+		if ptr := idPointer(pr, param); ptr != "" {
+			l.Pointer = ptr
+		}
+		return p.producer(l, pr, depth)
+	}
+	return nil, ""
+}
+
+// producer plans the producing operation of l; a producer that cannot be
+// planned leaves the parameter to its planned value, with a note.
+func (p *planner) producer(l *Link, pr opRef, depth int) (*Link, string) {
+	name := pr.method + " " + pr.path
+	if p.busy[name] || depth >= maxChainDepth {
+		return nil, fmt.Sprintf("path parameter {%s}: %s is not used as its producer (a cycle, or parents nested deeper than %d)", l.Param, pr.id(), maxChainDepth)
+	}
+	prod := p.plan(pr, depth+1)
+	if prod.Skip != "" {
+		return nil, fmt.Sprintf("path parameter {%s}: its producer %s cannot be planned (%s), so the planned value is sent", l.Param, prod.ID, prod.Skip)
+	}
+	l.From, l.Producer = prod.ID, prod
+	return l, ""
+}
+
+// find returns the mutating operation named by an operationId or "METHOD /path".
+func (p *planner) find(name string) (opRef, bool) {
+	for _, r := range p.all {
+		if r.name().Matches(name) {
+			return r, true
+		}
+	}
+	return opRef{}, false
+}
+
+// documentLink finds an OpenAPI link to r, on a 2xx response of a POST or
+// PUT, that sets param with $response.body#/ptr or $response.header.NAME.
+func (p *planner) documentLink(r opRef, param string) (*Link, opRef, bool) {
+	for _, pr := range p.all {
+		if pr.method != http.MethodPost && pr.method != http.MethodPut || pr.path == r.path && pr.method == r.method {
+			continue
+		}
+		if pr.op.Responses == nil {
+			continue
+		}
+		codes := sortedKeys(pr.op.Responses.Map())
+		for _, code := range codes {
+			if !strings.HasPrefix(code, "2") {
+				continue
+			}
+			resp := pr.op.Responses.Value(code)
+			if resp == nil || resp.Value == nil {
+				continue
+			}
+			for _, name := range sortedKeys(resp.Value.Links) {
+				lr := resp.Value.Links[name]
+				if lr == nil || lr.Value == nil || !linksTo(lr.Value, r) {
+					continue
+				}
+				for _, pname := range []string{param, "path." + param} {
+					expr, ok := lr.Value.Parameters[pname].(string)
+					if !ok {
+						continue
+					}
+					l := &Link{Param: param, Source: "OpenAPI link " + name}
+					switch {
+					case strings.HasPrefix(expr, "$response.body#"):
+						l.Pointer = strings.TrimPrefix(expr, "$response.body#")
+						if l.Pointer == "" {
+							l.Pointer = "/"
+						}
+					case strings.HasPrefix(expr, "$response.header."):
+						l.Header = strings.TrimPrefix(expr, "$response.header.")
+					default:
+						continue // a constant or a request expression: not a chain
+					}
+					return l, pr, true
+				}
+			}
+		}
+	}
+	return nil, opRef{}, false
+}
+
+// linksTo reports whether an OpenAPI link targets r, by operationId or by an
+// operationRef "#/paths/<escaped path>/<method>".
+func linksTo(l *openapi3.Link, r opRef) bool {
+	if l.OperationID != "" {
+		return r.op.OperationID != "" && l.OperationID == r.op.OperationID
+	}
+	if l.OperationRef == "" {
+		return false
+	}
+	_, frag, _ := strings.Cut(l.OperationRef, "#")
+	want := "/paths/" + strings.ReplaceAll(strings.ReplaceAll(r.path, "~", "~0"), "/", "~1") + "/" + strings.ToLower(r.method)
+	return unescape(frag) == want || frag == want
+}
+
+// parentCreate infers the producer of param from the path: the POST on the
+// path up to the segment before {param} ("/v1/payments" for the {id} of
+// "/v1/payments/{id}/refunds").
+func (p *planner) parentCreate(r opRef, param string) (opRef, bool) {
+	segs := strings.Split(strings.TrimRight(requestPath(r.path), "/"), "/")
+	for i, seg := range segs {
+		suffix, ok := strings.CutPrefix(seg, "{"+param+"}")
+		if !ok || i < 2 || suffix != "" && !strings.HasPrefix(suffix, ".") {
+			continue
+		}
+		// "/Calls/{Sid}.json" ← "POST /Calls.json" (Twilio's suffixed paths)
+		parent := strings.Join(segs[:i], "/") + suffix
+		if isTemplateSegment(segs[i-1]) {
+			return opRef{}, false // "/a/{x}/{y}": no collection names {y}
+		}
+		for _, pr := range p.all {
+			if pr.method == http.MethodPost && strings.TrimRight(requestPath(pr.path), "/") == parent && pr.path == requestPath(pr.path) {
+				return pr, true
+			}
+		}
+	}
+	return opRef{}, false
+}
+
+// idPointer is the response field a create names its result with: a
+// property named after the parameter, else "id", in its 2xx JSON schema;
+// "" when the schema says neither.
+func idPointer(pr opRef, param string) string {
+	if pr.op.Responses == nil {
+		return ""
+	}
+	for _, code := range sortedKeys(pr.op.Responses.Map()) {
+		resp := pr.op.Responses.Value(code)
+		if !strings.HasPrefix(code, "2") || resp == nil || resp.Value == nil {
+			continue
+		}
+		for _, ct := range sortedKeys(resp.Value.Content) {
+			mt := resp.Value.Content[ct]
+			if mt == nil || mt.Schema == nil {
+				continue
+			}
+			props := flatten(mt.Schema).Properties
+			for _, n := range []string{"id", param} {
+				if _, ok := props[n]; ok {
+					return "/" + n
+				}
+			}
+			// an envelope: {"droplet": {"id": 1}} (DigitalOcean), {"data": {"id": …}}
+			for _, env := range sortedKeys(props) {
+				if inner := props[env]; inner != nil && inner.Value != nil && schemaType(flatten(inner)) == "object" {
+					if _, ok := flatten(inner).Properties["id"]; ok {
+						return "/" + env + "/id"
+					}
+				}
+			}
+		}
+	}
+	return ""
+}

@@ -1,0 +1,172 @@
+package probes
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+
+	"github.com/idemcheck/idemcheck/openapi"
+)
+
+// An operation whose path parameters are chained (openapi.Link: the {id}
+// of POST /v1/payments/{id}/refunds comes from POST /v1/payments) needs
+// parents that exist. Each experiment creates its own, with fresh keys,
+// before its first step: keys, canaries and observer counts never mix
+// between experiments, and the parent's creation happens before any
+// snapshot, so it is never counted as the operation's effect. A parent that
+// cannot be created makes the experiment an error that quotes the parent's
+// status and what its body said.
+
+// maxChainDepth bounds parents of parents (the planner bounds them too).
+const maxChainDepth = 5
+
+// chain creates the parents of x.Op's chained path parameters and points
+// x.Op (and its observer) at them. note says why an inferred observer of
+// the new paths was dropped; "" when it was not.
+func (x *Experiment) chain(ctx context.Context) (note string, err error) {
+	if len(x.Op.Chain) == 0 {
+		return "", nil
+	}
+	op, err := x.chained(ctx, x.Env, x.Op, 0, nil)
+	if err != nil {
+		return "", err
+	}
+	x.Op = op
+	x.Observer = chainedObserver(x.Observer, op)
+	if o := x.Observer; o != nil && inferred(o) {
+		if _, err := o.Snapshot(ctx, x.Env); err != nil && ctx.Err() == nil {
+			x.Observer = nil
+			return fmt.Sprintf("side effects not observed: %s failed (%v); declare an observer in the configuration file to count them", o.Name(), err), nil
+		}
+	}
+	return "", nil
+}
+
+// chained returns op with every chained path parameter filled from a
+// parent created now, with env's base URL and headers (another principal's
+// for cross-principal). given are values already chosen for parameters of
+// the same name: the {c} of /customers/{c}/subscriptions/{s}/items is the
+// customer its subscription {s} was created under, not a second one.
+func (x *Experiment) chained(ctx context.Context, env *Env, op *openapi.Operation, depth int, given map[string]string) (*openapi.Operation, error) {
+	if len(op.Chain) == 0 {
+		return op, nil
+	}
+	vals := map[string]string{}
+	for _, l := range op.Chain {
+		if v, ok := given[l.Param]; ok {
+			vals[l.Param] = v
+			continue
+		}
+		if l.Producer == nil {
+			return nil, fmt.Errorf("path parameter {%s}: its producer %s was not planned", l.Param, l.From)
+		}
+		label := fmt.Sprintf("setup: create the parent {%s} with %s (%s)", l.Param, l.From, l.Producer.Name())
+		r, err := x.createParent(ctx, env, l.Producer, label, depth, vals)
+		if err != nil {
+			return nil, fmt.Errorf("%w, so the operation cannot be tested; fix the parent's request (--config operations.%s)", err, l.From)
+		}
+		v, ok := l.Value(r.Header, r.Body)
+		if !ok {
+			return nil, fmt.Errorf("%s answered %d without a value for {%s} (%s)", label, r.Status, l.Param, l)
+		}
+		vals[l.Param] = v
+	}
+	return op.WithPathParams(vals), nil
+}
+
+// createParent sends producer's planned request, its own parents created
+// first, with a fresh key, and returns the processed reply; a refusal is an
+// error quoting the server's status and message.
+func (x *Experiment) createParent(ctx context.Context, env *Env, producer *openapi.Operation, label string, depth int, given map[string]string) (*reply, error) {
+	if depth >= maxChainDepth {
+		return nil, fmt.Errorf("%s: parents nested deeper than %d", label, maxChainDepth)
+	}
+	if producer.Request == nil {
+		return nil, fmt.Errorf("%s: not planned (%s)", label, producer.Skip)
+	}
+	p, err := x.chained(ctx, env, producer, depth+1, given)
+	if err != nil {
+		return nil, err
+	}
+	req, err := buildWith(x, env, p, x.keyFor(p), nil)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", label, err)
+	}
+	r, err := x.setup(ctx, env, label, req)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", label, err)
+	}
+	if !r.is2xx() {
+		return nil, fmt.Errorf("%s was refused (%s)", label, refusal(r))
+	}
+	return r, nil
+}
+
+// setup sends a request that prepares an experiment (a parent) and records
+// it. Unlike Do, its reply is not shown to the observer: what a setup
+// creates is not the operation's effect.
+func (x *Experiment) setup(ctx context.Context, env *Env, label string, req *http.Request) (*reply, error) {
+	payload := requestBody(req)
+	var r *reply
+	var err error
+	elapsed := timed(func() { r, err = send(ctx, env, req) })
+	x.mu.Lock()
+	x.obs.dirty = true
+	x.mu.Unlock()
+	ex := Exchange{
+		Label:    label,
+		Request:  recordRequest(req, payload, env.Header),
+		Response: recordResponse(r, env.Header),
+		Elapsed:  elapsed,
+	}
+	if err != nil {
+		ex.Err = err.Error()
+	}
+	x.record(ex)
+	return r, err
+}
+
+// chainedObserver is the observer of op, a chained copy of a planned
+// operation whose observer was settled: a declared one stays (it names no
+// path of op's); one inferred from the document is inferred anew for op's
+// concrete paths (its list under the parent this experiment created).
+func chainedObserver(settled Observer, op *openapi.Operation) Observer {
+	if settled != nil && !inferred(settled) {
+		return settled
+	}
+	return DefaultObserver(op)
+}
+
+// observedBy names the observers that see t's requests: its own, and
+// those of the operations that create its parents (a chained experiment's
+// parents land in their lists), so the runner runs t after, never beside,
+// the operations those observers count. A parent's observer is the one
+// settled for it among targets, else the one its document implies.
+func observedBy(t Target, targets []Target) []string {
+	var names []string
+	if t.Observer != nil {
+		names = append(names, t.Observer.Name())
+	}
+	var walk func(o *openapi.Operation, depth int)
+	walk = func(o *openapi.Operation, depth int) {
+		if depth >= maxChainDepth {
+			return
+		}
+		for _, l := range o.Chain {
+			if l.Producer == nil {
+				continue
+			}
+			ob := DefaultObserver(l.Producer)
+			if i := slices.IndexFunc(targets, func(t Target) bool { return sameOperation(t.Op, l.Producer) }); i >= 0 {
+				ob = targets[i].Observer
+			}
+			if ob != nil {
+				names = append(names, ob.Name())
+			}
+			walk(l.Producer, depth+1)
+		}
+	}
+	walk(t.Op, 0)
+	return names
+}
