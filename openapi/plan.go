@@ -42,12 +42,16 @@ func Plan(ctx context.Context, doc *Document, opts PlanOptions) ([]Operation, er
 	if err != nil {
 		return nil, err
 	}
+	ix := newPlanIndex(doc)
 	out := make([]Operation, 0, len(ops))
 	for _, r := range ops {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("plan: %w", err)
 		}
-		out = append(out, planOne(ctx, doc.T, r, opts))
+		r.ix = ix
+		o := planOne(ctx, doc.T, r, opts)
+		o.Position = doc.opPosition(r.op)
+		out = append(out, o)
 	}
 	return out, nil
 }
@@ -58,6 +62,7 @@ type opRef struct {
 	method string // upper case
 	item   *openapi3.PathItem
 	op     *openapi3.Operation
+	ix     *planIndex // what the planner looks up across the document; nil outside Plan
 }
 
 // id is operationId, or "METHOD /path".
@@ -94,15 +99,20 @@ func selectOps(t *openapi3.T, names []string) ([]opRef, error) {
 		return all, nil
 	}
 	selected := make([]bool, len(all))
+	byName := make(map[string][]int, 2*len(all))
+	for i, r := range all {
+		if r.op.OperationID != "" {
+			byName[r.op.OperationID] = append(byName[r.op.OperationID], i)
+		}
+		byName[r.method+" "+r.path] = append(byName[r.method+" "+r.path], i)
+	}
 	var unknown []string
 	for _, n := range names {
-		nn, hit := normName(n), false
-		for i, r := range all {
-			if (r.op.OperationID != "" && r.op.OperationID == nn) || r.method+" "+r.path == nn {
-				selected[i], hit = true, true
-			}
+		hits := byName[normName(n)]
+		for _, i := range hits {
+			selected[i] = true
 		}
-		if !hit {
+		if len(hits) == 0 {
 			unknown = append(unknown, n)
 		}
 	}
