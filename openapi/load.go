@@ -124,6 +124,9 @@ func loadData(ctx context.Context, data []byte, location string, cfg *loadConfig
 		fs.trees[loc] = tree
 	}
 	tree = p.walk(tree, modeKeyword) // in place: a large document is not copied
+	if m, ok := tree.(map[string]any); ok && !swagger && !fs.asked {
+		prune(m) // single file: nothing else can point into what it drops
+	}
 	prepped, err := json.Marshal(tree)
 	if err != nil {
 		return nil, err
