@@ -71,6 +71,14 @@ func parseTree(data []byte, name string) (any, error) {
 
 // parseYAML decodes YAML through yaml3's node tree, which carries lines.
 func parseYAML(data []byte) (any, error) {
+	if v, ok := parseYAMLChunked(data); ok {
+		return v, nil
+	}
+	return parseYAMLWhole(data)
+}
+
+// parseYAMLWhole parses data in one piece.
+func parseYAMLWhole(data []byte) (any, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, fmt.Errorf("parse YAML: %s", oneLine(err.Error(), 300))
@@ -87,7 +95,8 @@ func parseYAML(data []byte) (any, error) {
 
 // yamlConv turns yaml3 nodes into the generic tree.
 type yamlConv struct {
-	budget int // nodes left to produce
+	budget   int // nodes left to produce
+	lineBase int // lines before the piece being converted (yamlchunks.go)
 }
 
 var errTooLarge = errors.New("document too large once its aliases are expanded")
@@ -130,7 +139,7 @@ func (c *yamlConv) value(n *yaml.Node, depth int) (any, error) {
 		c.release(n)
 		return m, nil
 	}
-	return scalar(n), nil
+	return scalar(n, n.Line+c.lineBase), nil
 }
 
 // release lets the collector take a converted subtree early: a large
@@ -167,7 +176,7 @@ func (c *yamlConv) mapping(m map[string]any, n *yaml.Node, depth int, own bool) 
 			return err
 		}
 		if om, ok := v.(map[string]any); ok && isMethod(k) {
-			om[posKey] = srcPos{line: kn.Line}
+			om[posKey] = srcPos{line: kn.Line + c.lineBase}
 		}
 		m[k] = v
 	}
@@ -196,7 +205,7 @@ func (c *yamlConv) mapping(m map[string]any, n *yaml.Node, depth int, own bool) 
 
 // scalar resolves a YAML scalar as yaml3 does, except that timestamps stay
 // strings and numbers are float64, as in JSON.
-func scalar(n *yaml.Node) any {
+func scalar(n *yaml.Node, line int) any {
 	switch n.ShortTag() {
 	case "!!null":
 		return nil
@@ -214,9 +223,9 @@ func scalar(n *yaml.Node) any {
 		if u, err := strconv.ParseUint(plain, 0, 64); err == nil {
 			return float64(u)
 		}
-		return number(plain, n.Line)
+		return number(plain, line)
 	case "!!float":
-		return number(strings.ReplaceAll(n.Value, "_", ""), n.Line)
+		return number(strings.ReplaceAll(n.Value, "_", ""), line)
 	}
 	return n.Value
 }
