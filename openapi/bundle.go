@@ -49,7 +49,7 @@ func newFileSet(ctx context.Context, policy *refPolicy, n *notes) *fileSet {
 // location the policy refuses is never opened.
 func (fs *fileSet) tree(loc string) (any, error) {
 	fs.asked = true
-	if !isURL(loc) {
+	if !strings.Contains(loc, "://") {
 		loc = filepath.Clean(loc)
 	}
 	if t, ok := fs.trees[loc]; ok {
@@ -101,7 +101,7 @@ func (fs *fileSet) read(loc string) (any, error) {
 
 // prepared returns a file's tree rewritten by prep, as JSON for kin-openapi.
 func (fs *fileSet) prepared(loc string) ([]byte, error) {
-	if !isURL(loc) {
+	if !strings.Contains(loc, "://") {
 		loc = filepath.Clean(loc)
 	}
 	if b, ok := fs.json[loc]; ok {
@@ -176,6 +176,8 @@ func (p *prep) inlineOp(op map[string]any, path, meth string, depth int) any {
 	}
 	if pos, ok := c[posKey].(srcPos); ok && pos.file == "" {
 		c[posKey] = srcPos{file: from, line: pos.line}
+	} else if at, has := op[posKey]; !ok && has {
+		c[posKey] = at // a whole file: the operation is where it is $ref'd
 	}
 	p.notes.inlined++
 	return p.inlineOp(c, path, meth, depth+1)
