@@ -1,7 +1,9 @@
 package openapi
 
 import (
+	"errors"
 	"fmt"
+	"strconv"
 	"math"
 	"strings"
 )
@@ -58,6 +60,11 @@ func (p *prep) numberOK(k string, v any) bool {
 	case bigNumber:
 		bad = "is out of range"
 		v = x.text
+	case string:
+		bad = "is not a number"
+		if _, err := strconv.ParseFloat(x, 64); errors.Is(err, strconv.ErrRange) {
+			bad = "is out of range" // YAML reads 1e400 as a string
+		}
 	default:
 		bad = "is not a number"
 	}
