@@ -25,6 +25,17 @@ type span struct {
 	start, end, line int
 }
 
+// piece is a run of lines parsed on its own: a block mapping whose keys go
+// into the root, or (under != "") into the root's mapping under that key.
+type piece struct {
+	sp    span
+	under string
+}
+
+// parseWorkers is how many pieces are parsed at once; converting them
+// stays in order, on one goroutine.
+const parseWorkers = 2
+
 // parseYAMLChunked parses data piecewise; ok is false when data must be
 // parsed whole (too small, not plain block style, or a piece failed).
 func parseYAMLChunked(data []byte) (any, bool) {
@@ -36,53 +47,103 @@ func parseYAMLChunked(data []byte) (any, bool) {
 		return nil, false
 	}
 	c := &yamlConv{budget: 4*len(data) + 1000}
-	root := map[string]any{}
+	var pieces []piece
 	for _, sp := range tops {
-		if !c.addPiece(root, data, sp) {
+		pieces = append(pieces, c.split(data, sp)...)
+	}
+	next, stop := parseAll(data, pieces)
+	defer stop()
+	root := map[string]any{}
+	for i, pc := range pieces {
+		n := next(i)
+		if n == nil {
+			return nil, false
+		}
+		into := root
+		if pc.under != "" {
+			m, ok := root[pc.under].(map[string]any)
+			if !ok {
+				if _, dup := root[pc.under]; dup {
+					return nil, false
+				}
+				m = map[string]any{}
+				root[pc.under] = m
+			}
+			into = m
+		}
+		if !c.convertInto(into, n, pc.sp) {
 			return nil, false
 		}
 	}
 	return root, true
 }
 
-// addPiece parses one top-level key's lines into root, in pieces when
-// they are large.
-func (c *yamlConv) addPiece(root map[string]any, data []byte, sp span) bool {
+// split cuts one top-level key's lines into the children of its mapping
+// when they are large, or returns them as one piece.
+func (c *yamlConv) split(data []byte, sp span) []piece {
+	whole := []piece{{sp: sp}}
 	head, body, ok := headLine(data, sp)
 	if !ok || sp.end-sp.start < chunkMinBytes {
-		return c.parseInto(root, data, sp)
+		return whole
 	}
 	key, ok := c.keyOf(data, head)
-	if !ok {
-		return c.parseInto(root, data, sp)
+	if !ok || key == "" {
+		return whole
 	}
 	indent, ok := childIndent(data, body)
 	if !ok {
-		return c.parseInto(root, data, sp)
+		return whole
 	}
 	children, ok := splitAt(data, body, indent)
 	if !ok {
-		return c.parseInto(root, data, sp)
+		return whole
 	}
-	if _, dup := root[key]; dup {
-		return false
+	out := make([]piece, len(children))
+	for i, ch := range children {
+		out[i] = piece{sp: ch, under: key}
 	}
-	m := map[string]any{}
-	for _, ch := range children {
-		if !c.parseInto(m, data, ch) {
-			return false
-		}
-	}
-	root[key] = m
-	return true
+	return out
 }
 
-// parseInto parses the lines of sp, a block mapping, and adds its keys to m.
-func (c *yamlConv) parseInto(m map[string]any, data []byte, sp span) bool {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data[sp.start:sp.end], &doc); err != nil {
-		return false
+// parseAll parses the pieces parseWorkers at a time, never more than that
+// many ahead of the reader. next(i) waits for piece i (nil when it failed)
+// and must be called in order; stop releases the workers when the reader
+// gives up early.
+func parseAll(data []byte, pieces []piece) (next func(int) *yaml.Node, stop func()) {
+	results := make([]chan *yaml.Node, len(pieces))
+	for i := range results {
+		results[i] = make(chan *yaml.Node, 1)
 	}
+	slots := make(chan struct{}, parseWorkers)
+	done := make(chan struct{})
+	go func() {
+		for i, pc := range pieces {
+			select {
+			case slots <- struct{}{}:
+			case <-done:
+				return
+			}
+			go func() {
+				var doc yaml.Node
+				if err := yaml.Unmarshal(data[pc.sp.start:pc.sp.end], &doc); err != nil {
+					results[i] <- nil
+					return
+				}
+				results[i] <- &doc
+			}()
+		}
+	}()
+	next = func(i int) *yaml.Node {
+		n := <-results[i]
+		<-slots
+		return n
+	}
+	return next, func() { close(done) }
+}
+
+// convertInto converts the document node of one piece and adds its keys
+// to m.
+func (c *yamlConv) convertInto(m map[string]any, doc *yaml.Node, sp span) bool {
 	if len(doc.Content) == 0 {
 		return true // comments only
 	}
