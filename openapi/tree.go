@@ -95,8 +95,9 @@ func parseYAMLWhole(data []byte) (any, error) {
 
 // yamlConv turns yaml3 nodes into the generic tree.
 type yamlConv struct {
-	budget   int // nodes left to produce
-	lineBase int // lines before the piece being converted (yamlchunks.go)
+	budget    int // nodes left to produce
+	lineBase  int // lines before the piece being converted (yamlchunks.go)
+	expanding map[*yaml.Node]bool // anchors being converted: an alias to one is a cycle
 }
 
 var errTooLarge = errors.New("document too large once its aliases are expanded")
@@ -119,6 +120,10 @@ func (c *yamlConv) value(n *yaml.Node, depth int) (any, error) {
 		if n.Alias == nil {
 			return nil, fmt.Errorf("line %d: unknown alias", n.Line)
 		}
+		if err := c.enter(n.Alias); err != nil {
+			return nil, err
+		}
+		defer c.leave(n.Alias)
 		return c.value(n.Alias, depth+1)
 	case yaml.SequenceNode:
 		out := make([]any, 0, len(n.Content))
@@ -141,6 +146,21 @@ func (c *yamlConv) value(n *yaml.Node, depth int) (any, error) {
 	}
 	return scalar(n, n.Line+c.lineBase), nil
 }
+
+// enter marks an anchored node as being converted; an alias to it from
+// inside itself (&a {b: *a}, &a {<<: *a}) is an error, not a loop.
+func (c *yamlConv) enter(n *yaml.Node) error {
+	if c.expanding == nil {
+		c.expanding = map[*yaml.Node]bool{}
+	}
+	if c.expanding[n] {
+		return fmt.Errorf("line %d: anchor %q contains itself", n.Line, n.Anchor)
+	}
+	c.expanding[n] = true
+	return nil
+}
+
+func (c *yamlConv) leave(n *yaml.Node) { delete(c.expanding, n) }
 
 // release lets the collector take a converted subtree early: a large
 // document's node tree is bigger than the generic tree made from it.
@@ -181,26 +201,47 @@ func (c *yamlConv) mapping(m map[string]any, n *yaml.Node, depth int, own bool) 
 		m[k] = v
 	}
 	for _, mn := range merges {
-		for mn.Kind == yaml.AliasNode && mn.Alias != nil {
-			mn = mn.Alias
-		}
-		list := []*yaml.Node{mn}
-		if mn.Kind == yaml.SequenceNode {
-			list = mn.Content
-		}
-		for _, e := range list {
-			for e.Kind == yaml.AliasNode && e.Alias != nil {
-				e = e.Alias
-			}
-			if e.Kind != yaml.MappingNode {
-				return fmt.Errorf("line %d: a merge key (<<) needs a mapping", e.Line)
-			}
-			if err := c.mapping(m, e, depth+1, false); err != nil {
-				return err
-			}
+		if err := c.merge(m, mn, depth+1, true); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// merge adds the keys of the mapping (or, at the top, the sequence of
+// mappings) that a merge key names and m does not set.
+func (c *yamlConv) merge(m map[string]any, n *yaml.Node, depth int, top bool) error {
+	c.budget--
+	if c.budget < 0 {
+		return errTooLarge
+	}
+	if depth > maxNesting {
+		return fmt.Errorf("line %d: nested too deeply", n.Line)
+	}
+	switch {
+	case n.Kind == yaml.AliasNode && n.Alias != nil:
+		if err := c.enter(n.Alias); err != nil {
+			return err
+		}
+		defer c.leave(n.Alias)
+		return c.merge(m, n.Alias, depth+1, top)
+	case n.Kind == yaml.SequenceNode && top:
+		for _, e := range n.Content {
+			if err := c.merge(m, e, depth+1, false); err != nil {
+				return err
+			}
+		}
+		return nil
+	case n.Kind == yaml.MappingNode:
+		if n.Anchor != "" {
+			if err := c.enter(n); err != nil {
+				return err
+			}
+			defer c.leave(n)
+		}
+		return c.mapping(m, n, depth+1, false)
+	}
+	return fmt.Errorf("line %d: a merge key (<<) needs a mapping", n.Line)
 }
 
 // scalar resolves a YAML scalar as yaml3 does, except that timestamps stay
