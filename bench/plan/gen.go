@@ -211,7 +211,7 @@ const resourceSchemas = `    Thing%[1]dCreate:
               required: [line1, country]
               properties:
                 line1: {type: string, maxLength: 200, description: Street and number.}
-                line2: {type: string, maxLength: 200, description: Apartment, suite or floor.}
+                line2: {type: string, maxLength: 200, description: 'Apartment, suite or floor.'}
                 city: {type: string, maxLength: 100, description: City or town.}
                 postal_code: {type: string, maxLength: 16, description: ZIP or postal code.}
                 country: {type: string, pattern: '^[A-Z]{2}$', description: Two-letter ISO 3166 code.}
