@@ -3,8 +3,8 @@ package openapi
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -17,11 +17,11 @@ import (
 type numKind int
 
 const (
-	numAny     numKind = iota // not a numeric keyword
-	numFloat                  // a finite number: minimum, maximum
-	numPos                    // a finite number above 0: multipleOf
-	numBound                  // a finite number or a boolean: exclusiveMinimum (3.0 and 3.1)
-	numCount                  // a whole number from 0: maxLength, minItems
+	numAny   numKind = iota // not a numeric keyword
+	numFloat                // a finite number: minimum, maximum
+	numPos                  // a finite number above 0: multipleOf
+	numBound                // a finite number or a boolean: exclusiveMinimum (3.0 and 3.1)
+	numCount                // a whole number from 0: maxLength, minItems
 )
 
 // numberKeys are the keywords kin-openapi decodes into numbers.

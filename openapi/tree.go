@@ -95,8 +95,8 @@ func parseYAMLWhole(data []byte) (any, error) {
 
 // yamlConv turns yaml3 nodes into the generic tree.
 type yamlConv struct {
-	budget    int // nodes left to produce
-	lineBase  int // lines before the piece being converted (yamlchunks.go)
+	budget    int                 // nodes left to produce
+	lineBase  int                 // lines before the piece being converted (yamlchunks.go)
 	expanding map[*yaml.Node]bool // anchors being converted: an alias to one is a cycle
 }
 
