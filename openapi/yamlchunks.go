@@ -28,8 +28,9 @@ type span struct {
 // piece is a run of lines parsed on its own: a block mapping whose keys go
 // into the root, or (under != "") into the root's mapping under that key.
 type piece struct {
-	sp    span
-	under string
+	sp       span
+	under    string
+	dropGets bool // a path item whose GET operations are parsed as {} (getskip.go)
 }
 
 // parseWorkers is how many pieces are parsed at once; converting them
@@ -48,8 +49,12 @@ func parseYAMLChunked(data []byte) (any, bool) {
 	}
 	c := &yamlConv{budget: 4*len(data) + 1000}
 	var pieces []piece
+	drop := getsPrunable(data)
 	for _, sp := range tops {
-		pieces = append(pieces, c.split(data, sp)...)
+		for _, pc := range c.split(data, sp) {
+			pc.dropGets = drop && pc.under == "paths"
+			pieces = append(pieces, pc)
+		}
 	}
 	next, stop := parseAll(data, pieces)
 	defer stop()
@@ -125,7 +130,11 @@ func parseAll(data []byte, pieces []piece) (next func(int) *yaml.Node, stop func
 			}
 			go func() {
 				var doc yaml.Node
-				if err := yaml.Unmarshal(data[pc.sp.start:pc.sp.end], &doc); err != nil {
+				text := data[pc.sp.start:pc.sp.end]
+				if pc.dropGets {
+					text = dropGetBlocks(text)
+				}
+				if err := yaml.Unmarshal(text, &doc); err != nil {
 					results[i] <- nil
 					return
 				}

@@ -53,3 +53,53 @@ func TestYAMLChunkedSameAsWhole(t *testing.T) {
 		})
 	}
 }
+
+// TestDropGetBlocks pins that the read operations of a path item are
+// parsed as {} (comments up to the next key blanked with them) and that
+// every other line keeps its number.
+func TestDropGetBlocks(t *testing.T) {
+	in := "  /things:\n    get:\n      description: |\n        text\n\n      # comment\n      responses: {\"200\": {description: ok}}\n    # between\n    post:\n      responses: {\"201\": {description: ok}}\n    head: {}\n"
+	want := "  /things:\n    get: {}\n\n\n\n\n\n\n    post:\n      responses: {\"201\": {description: ok}}\n    head: {}\n"
+	if got := string(dropGetBlocks([]byte(in))); got != want {
+		t.Errorf("dropGetBlocks:\n%s\nwant:\n%s", got, want)
+	}
+	if in := "  /x:\n    post: {}\n"; string(dropGetBlocks([]byte(in))) != in {
+		t.Errorf("a path item without reads changed")
+	}
+	for data, want := range map[string]bool{
+		"a: {$ref: '#/components/schemas/A'}\nb: {\"$ref\": \"#/x\"}\n": true,
+		"a: {$ref: 'other.yaml#/A'}\n":                                  false,
+		"a: {$ref: '#/paths/~1x/get'}\n":                                false,
+		"swagger: \"2.0\"\n":                                            false,
+	} {
+		if got := getsPrunable([]byte(data)); got != want {
+			t.Errorf("getsPrunable(%q) = %v, want %v", data, got, want)
+		}
+	}
+}
+
+// TestChunkedParseSkipsReads pins that a large document parsed in pieces
+// has empty read operations and the same lines for the others.
+func TestChunkedParseSkipsReads(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("openapi: 3.0.3\ninfo: {title: big, version: \"1\"}\npaths:\n")
+	for i := 0; b.Len() < chunkMinBytes+1000; i++ {
+		fmt.Fprintf(&b, "  /things%d:\n    get:\n      parameters:\n      - {name: limit, in: query}\n      responses: {\"200\": {description: ok}}\n    post:\n      responses: {\"201\": {description: ok}}\n", i)
+	}
+	data := []byte(b.String())
+	whole, err := parseYAMLWhole(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range whole.(map[string]any)["paths"].(map[string]any) {
+		item := v.(map[string]any)
+		item["get"] = map[string]any{posKey: item["get"].(map[string]any)[posKey]}
+	}
+	got, ok := parseYAMLChunked(data)
+	if !ok {
+		t.Fatal("not parsed in pieces")
+	}
+	if diff := cmp.Diff(whole, got, cmp.AllowUnexported(srcPos{}, bigNumber{})); diff != "" {
+		t.Errorf("(-whole with empty reads +chunked):\n%.2000s", diff)
+	}
+}
