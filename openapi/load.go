@@ -18,6 +18,10 @@ import (
 // Document is a loaded OpenAPI document, converted to OpenAPI 3 when it was
 // Swagger 2.0, with what was wrong with it.
 type Document struct {
+	// T is the document as kin-openapi loaded it, holding what Plan reads.
+	// For a single-file OpenAPI 3 document that is all of it but GET, HEAD,
+	// OPTIONS and TRACE operations (present, empty), response schemas and
+	// the components only those used (prune.go).
 	T *openapi3.T
 	// Source is the path or URL the document was loaded from.
 	Source string
