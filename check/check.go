@@ -49,10 +49,14 @@ func NewPlanner(opts Options) (*Check, error) {
 // Load reads the document (Options.SpecData, else the file or URL
 // Options.Spec). What is wrong with it but not fatal is in its Warnings.
 func (c *Check) Load(ctx context.Context) (*openapi.Document, error) {
-	if c.opts.SpecData != nil {
-		return openapi.LoadData(ctx, c.opts.SpecData, c.opts.Spec)
+	var opts []openapi.LoadOption
+	for _, d := range c.opts.AllowRefDirs {
+		opts = append(opts, openapi.AllowRefDir(d))
 	}
-	return openapi.Load(ctx, c.opts.Spec)
+	if c.opts.SpecData != nil {
+		return openapi.LoadData(ctx, c.opts.SpecData, c.opts.Spec, opts...)
+	}
+	return openapi.Load(ctx, c.opts.Spec, opts...)
 }
 
 // Plan is what a check sends: the planned operations, each with the

@@ -21,6 +21,10 @@ type Options struct {
 	// SpecData, when set, is the document itself and Spec only its name.
 	Spec     string
 	SpecData []byte
+	// AllowRefDirs are folders outside the document's own from which its
+	// $refs may read files (--allow-ref-dir); by default a $ref stays in
+	// the document's folder tree.
+	AllowRefDirs []string
 	// BaseURL is the running API; no request goes anywhere else. Plan
 	// does not need it.
 	BaseURL string

@@ -45,6 +45,7 @@ func NewCmdCheck(stdout, stderr io.Writer, runF func(context.Context, *CheckOpti
 	f := c.Flags()
 	o := &opts.Options
 	f.StringVar(&o.Spec, "spec", "", "OpenAPI document: a file or an http(s) URL (required)")
+	f.StringArrayVar(&o.AllowRefDirs, "allow-ref-dir", nil, "folder outside the document's own from which its $refs may read files (repeatable)")
 	f.StringVar(&o.BaseURL, "base-url", "", "base URL of the running API; requests go nowhere else (required)")
 	f.StringArrayVarP(&o.Headers, "header", "H", nil, "header sent with every request, 'Name: value' (repeatable; redacted in reports)")
 	f.StringArrayVar(&o.OtherHeaders, "other-header", nil, "header naming a second principal for cross-principal, 'Name: value' (repeatable; replaces the same-named -H; redacted)")

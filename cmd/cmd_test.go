@@ -170,7 +170,7 @@ func TestDemoBehavesAsDocumented(t *testing.T) {
 		if err != nil {
 			t.Fatalf("demo wrote no JUnit report for %s: %v", v.Name, err)
 		}
-		s := junittest.Check(t, data)
+		s := junittest.CheckWithPositions(t, data)
 		if s.Tests == 0 || s.Errors != 0 {
 			t.Errorf("%s: %d test cases, %d errors", v.Name, s.Tests, s.Errors)
 		}

@@ -35,10 +35,17 @@ func TestJUnitOnStdoutIsOnlyXML(t *testing.T) {
 	if rest := strings.TrimSpace(stdout[dec.InputOffset():]); rest != "" {
 		t.Errorf("stdout has more than the XML after it: %q", rest)
 	}
-	junittest.Check(t, []byte(stdout))
+	junittest.CheckWithPositions(t, []byte(stdout))
+	if !strings.Contains(stdout, `file="`) || !strings.Contains(stdout, `line="`) {
+		t.Errorf("the testcases do not say where in the document their operation is:\n%s", stdout)
+	}
 	if !strings.Contains(stderr, "--fail-on major: FAILED") {
 		t.Errorf("the summary is not on stderr:\n%s", stderr)
 	}
+	// For the Jenkins xUnit schema, which rejects positions.
+	_, stdout, _ = runCLI(t, "check", "--spec", specFile(t), "--base-url", srv.URL,
+		"--operations", "createPayment", "--probes", "missing-key,replay", "--junit", "-", "--junit-no-positions", "--no-color")
+	junittest.Check(t, []byte(stdout))
 }
 
 // TestExitCodeAndReportsAgree: the exit code, the JSON's gate_failed and

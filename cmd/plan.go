@@ -38,6 +38,7 @@ func NewCmdPlan(stdout, stderr io.Writer, runF func(context.Context, *PlanOption
 	f := c.Flags()
 	o := &opts.Options
 	f.StringVar(&o.Spec, "spec", "", "OpenAPI document: a file or an http(s) URL (required)")
+	f.StringArrayVar(&o.AllowRefDirs, "allow-ref-dir", nil, "folder outside the document's own from which its $refs may read files (repeatable)")
 	f.StringSliceVar(&o.Operations, "operations", nil, "operations to plan: operationIds or 'METHOD /path', comma-separated")
 	f.StringVar(&o.KeyHeader, "key-header", "", "the idempotency key's header (overrides detection)")
 	f.StringVar(&o.KeyField, "key-field", "", "the idempotency key's body field (overrides detection)")

@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,68 +26,95 @@ const (
 
 var errRemoteRef = errors.New("remote $ref not followed")
 
-// fileSet caches the parsed trees of the local files a document refers to.
+// fileSet caches the parsed trees of the files and URLs a document refers
+// to, keyed by location (an absolute path or a URL); policy says which may
+// be read at all (refs.go).
 type fileSet struct {
-	trees map[string]any
-	errs  map[string]error
-	json  map[string][]byte // prepared files, as kin-openapi reads some many times
-	notes *notes
+	ctx     context.Context
+	root    string // location of the root document
+	policy  *refPolicy
+	trees   map[string]any
+	errs    map[string]error
+	json    map[string][]byte // prepared files, as kin-openapi reads some many times
+	notes   *notes
+	fetches int
+	asked   bool // a $ref named a file: the root's tree may be asked for again
 }
 
-func newFileSet(n *notes) *fileSet {
-	return &fileSet{trees: map[string]any{}, errs: map[string]error{}, json: map[string][]byte{}, notes: n}
+func newFileSet(ctx context.Context, policy *refPolicy, n *notes) *fileSet {
+	return &fileSet{ctx: ctx, policy: policy, trees: map[string]any{}, errs: map[string]error{}, json: map[string][]byte{}, notes: n}
 }
 
-// tree returns the parsed, unmodified-by-kin tree of a local file.
-func (fs *fileSet) tree(path string) (any, error) {
-	path = filepath.Clean(path)
-	if t, ok := fs.trees[path]; ok {
+// tree returns the parsed, unmodified-by-kin tree of a location. A
+// location the policy refuses is never opened.
+func (fs *fileSet) tree(loc string) (any, error) {
+	fs.asked = true
+	if !strings.Contains(loc, "://") {
+		loc = filepath.Clean(loc)
+	}
+	if t, ok := fs.trees[loc]; ok {
 		return t, nil
 	}
-	if err, ok := fs.errs[path]; ok {
+	if err, ok := fs.errs[loc]; ok {
 		return nil, err
 	}
 	if len(fs.trees)+len(fs.errs) >= maxFiles {
 		return nil, fmt.Errorf("more than %d files referenced", maxFiles)
 	}
-	t, err := fs.read(path)
+	t, err := fs.read(loc)
 	if err != nil {
-		fs.errs[path] = err
+		fs.errs[loc] = err
 		return nil, err
 	}
-	fs.trees[path] = t
+	fs.trees[loc] = t
 	return t, nil
 }
 
-func (fs *fileSet) read(path string) (any, error) {
-	st, err := os.Stat(path)
+func (fs *fileSet) read(loc string) (any, error) {
+	if err := fs.policy.allowed(loc); err != nil {
+		return nil, err
+	}
+	if isURL(loc) {
+		if fs.fetches >= MaxRemoteRefs {
+			return nil, fmt.Errorf("more than %d remote documents referenced", MaxRemoteRefs)
+		}
+		fs.fetches++
+		data, err := fetch(fs.ctx, loc)
+		if err != nil {
+			return nil, errors.New(oneLine(err.Error(), 200))
+		}
+		return parseTree(data, loc)
+	}
+	st, err := os.Stat(loc)
 	if err != nil {
 		return nil, errors.New("file not found")
 	}
 	if st.IsDir() || st.Size() > maxFileBytes {
 		return nil, errors.New("not a readable file")
 	}
-	data, err := os.ReadFile(path)
+	data, err := readFile(loc)
 	if err != nil {
 		return nil, err
 	}
-	return parseTree(data, path)
+	return parseTree(data, loc)
 }
 
 // prepared returns a file's tree rewritten by prep, as JSON for kin-openapi.
-func (fs *fileSet) prepared(path string) ([]byte, error) {
-	path = filepath.Clean(path)
-	if b, ok := fs.json[path]; ok {
+func (fs *fileSet) prepared(loc string) ([]byte, error) {
+	if !strings.Contains(loc, "://") {
+		loc = filepath.Clean(loc)
+	}
+	if b, ok := fs.json[loc]; ok {
 		return b, nil
 	}
-	t, err := fs.tree(path)
+	t, err := fs.tree(loc)
 	if err != nil {
 		return nil, err
 	}
-	p := &prep{root: t, file: path, files: fs, notes: fs.notes}
+	p := &prep{root: t, file: loc, files: fs, notes: fs.notes}
 	b, err := json.Marshal(p.walk(deepCopy(t), modeKeyword))
 	if err == nil {
-		fs.json[path] = b
+		fs.json[loc] = b
 	}
 	return b, err
 }
@@ -139,9 +167,17 @@ func (p *prep) inlineOp(op map[string]any, path, meth string, depth int) any {
 		return map[string]any{}
 	}
 	c := deepCopy(t).(map[string]any)
+	from := p.file
 	if file, _, _ := strings.Cut(ref, "#"); file != "" && p.file != "" {
-		from := filepath.Join(filepath.Dir(p.file), filepath.FromSlash(unescape(file)))
-		rebase(c, from, p.file)
+		if loc, err := joinLoc(p.file, file); err == nil {
+			from = loc
+			rebase(c, from, p.file)
+		}
+	}
+	if pos, ok := c[posKey].(srcPos); ok && pos.file == "" {
+		c[posKey] = srcPos{file: from, line: pos.line}
+	} else if at, has := op[posKey]; !ok && has {
+		c[posKey] = at // a whole file: the operation is where it is $ref'd
 	}
 	p.notes.inlined++
 	return p.inlineOp(c, path, meth, depth+1)
@@ -177,21 +213,30 @@ func rebase(node any, from, to string) {
 
 func rebaseRef(ref, from, to string) string {
 	file, frag, hasFrag := strings.Cut(ref, "#")
-	if strings.Contains(file, "://") || strings.HasPrefix(file, "//") {
-		return ref
-	}
 	abs := from
 	if file != "" {
-		abs = filepath.Join(filepath.Dir(from), filepath.FromSlash(unescape(file)))
+		loc, err := joinLoc(from, file)
+		if err != nil {
+			return ref
+		}
+		abs = loc
 	}
 	if abs == to {
 		return "#" + frag
 	}
-	rel, err := filepath.Rel(filepath.Dir(to), abs)
-	if err != nil {
+	out := abs
+	switch {
+	case strings.Contains(abs, "://"):
+		// a URL stays absolute
+	case isURL(to):
 		return ref
+	default:
+		rel, err := filepath.Rel(filepath.Dir(to), abs)
+		if err != nil {
+			return ref
+		}
+		out = filepath.ToSlash(rel)
 	}
-	out := filepath.ToSlash(rel)
 	if hasFrag {
 		out += "#" + frag
 	}

@@ -31,16 +31,18 @@ type PathLink struct {
 // operations (createPayment) is planned once.
 type planner struct {
 	ctx  context.Context
+	doc  *Document
 	t    *openapi3.T
+	ix   *planIndex // index.go
 	opts PlanOptions
 	all  []opRef
 	memo map[string]*Operation
 	busy map[string]bool
 }
 
-func newPlanner(ctx context.Context, t *openapi3.T, opts PlanOptions) *planner {
-	all, _ := selectOps(t, nil)
-	return &planner{ctx: ctx, t: t, opts: opts, all: all, memo: map[string]*Operation{}, busy: map[string]bool{}}
+func newPlanner(ctx context.Context, doc *Document, opts PlanOptions) *planner {
+	all, _ := selectOps(doc.T, nil)
+	return &planner{ctx: ctx, doc: doc, t: doc.T, ix: newPlanIndex(doc), opts: opts, all: all, memo: map[string]*Operation{}, busy: map[string]bool{}}
 }
 
 // plan plans r and chains its path parameters.
@@ -49,7 +51,9 @@ func (p *planner) plan(r opRef, depth int) *Operation {
 	if o := p.memo[name]; o != nil {
 		return o
 	}
+	r.ix = p.ix // index.go: built once per plan
 	o := planOne(p.ctx, p.t, r, p.opts)
+	o.Position = p.doc.opPosition(r.op)
 	p.memo[name] = &o
 	if o.Skip == "" && depth <= maxChainDepth {
 		p.busy[name] = true

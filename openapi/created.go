@@ -40,16 +40,11 @@ func createdPath(t *openapi3.T, r opRef, req *Request) string {
 		return ""
 	}
 	base := strings.TrimRight(requestPath(r.path), "/")
-	for _, p := range sortedKeys(t.Paths.Map()) {
-		rest, ok := strings.CutPrefix(requestPath(p), base+"/")
-		if !ok || !isTemplateSegment(rest) {
-			continue
-		}
-		if item := t.Paths.Value(p); item != nil && item.Get != nil {
-			return strings.TrimRight(req.Path, "/") + "/" + rest
-		}
+	rest, ok := r.ix.itemGet(t)[base]
+	if !ok {
+		return ""
 	}
-	return ""
+	return strings.TrimRight(req.Path, "/") + "/" + rest
 }
 
 // parentCollection finds the list of a POST on an action or batch path

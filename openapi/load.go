@@ -1,7 +1,6 @@
 package openapi
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,32 +13,40 @@ import (
 	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi2conv"
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/oasdiff/yaml"
 )
 
 // Document is a loaded OpenAPI document, converted to OpenAPI 3 when it was
 // Swagger 2.0, with what was wrong with it.
 type Document struct {
+	// T is the document as kin-openapi loaded it, holding what Plan reads.
+	// For a single-file OpenAPI 3 document that is all of it but GET, HEAD,
+	// OPTIONS and TRACE operations (present, empty), response schemas and
+	// the components only those used (prune.go).
 	T *openapi3.T
 	// Source is the path or URL the document was loaded from.
 	Source string
 	// Version is the version the document declares: "2.0", "3.0.3", "3.1.0".
 	Version string
-	// Warnings say what is wrong with the document and what the loader did
-	// about it. Real documents are rarely valid; idemcheck tests what it can.
+	// Warnings say what is wrong with the parts of the document idemcheck
+	// plans and what the loader did about it. Real documents are rarely
+	// valid; idemcheck tests what it can.
 	Warnings []string
+
+	file string // the absolute path or URL $refs were resolved from; "" for none
 }
 
 // Load reads an OpenAPI 3.0/3.1 or Swagger 2.0 document from a file path or
-// an http(s) URL. Relative file $refs next to a file are followed; remote
-// $refs never are. It fails only when the document cannot be read at all.
-func Load(ctx context.Context, source string) (*Document, error) {
+// an http(s) URL. File $refs inside the document's folder are followed
+// (AllowRefDir adds folders); remote $refs are fetched only from the origin
+// of a document that is itself a URL (refs.go). It fails only when the
+// document cannot be read at all.
+func Load(ctx context.Context, source string, opts ...LoadOption) (*Document, error) {
 	if isURL(source) {
 		data, err := fetch(ctx, source)
 		if err != nil {
 			return nil, fmt.Errorf("load spec %s: %w", source, err)
 		}
-		return LoadData(ctx, data, source)
+		return LoadData(ctx, data, source, opts...)
 	}
 	abs, err := filepath.Abs(source)
 	if err != nil {
@@ -56,17 +63,19 @@ func Load(ctx context.Context, source string) (*Document, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load spec %s: %w", source, err)
 	}
-	doc, err := LoadData(ctx, data, abs)
+	doc, err := LoadData(ctx, data, abs, opts...)
 	if doc != nil {
 		doc.Source = source
 	}
 	return doc, err
 }
 
-// LoadData loads a document from memory. location names it in errors and,
-// when it is a local path, is where relative file $refs are resolved from;
-// it may be empty or a URL, in which case file $refs are not followed.
-func LoadData(ctx context.Context, data []byte, location string) (doc *Document, err error) {
+// LoadData loads a document from memory. location names it in errors and
+// says where its $refs are resolved from: a local path (relative file refs
+// inside its folder are read) or a URL (refs of the same origin are
+// fetched); it may be empty, in which case no $ref to another file is
+// followed.
+func LoadData(ctx context.Context, data []byte, location string, opts ...LoadOption) (doc *Document, err error) {
 	name := location
 	if name == "" {
 		name = "<data>"
@@ -76,17 +85,22 @@ func LoadData(ctx context.Context, data []byte, location string) (doc *Document,
 			doc, err = nil, fmt.Errorf("load spec %s: %s", name, oneLine(fmt.Sprint("internal error: ", r), 200))
 		}
 	}()
-	doc, err = loadData(ctx, data, location)
+	var cfg loadConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	doc, err = loadData(ctx, data, location, &cfg)
 	if err != nil {
 		return nil, fmt.Errorf("load spec %s: %s", name, oneLine(err.Error(), 300))
 	}
 	return doc, nil
 }
 
-func loadData(ctx context.Context, data []byte, location string) (*Document, error) {
-	file := ""
-	if location != "" && !isURL(location) {
-		file, _ = filepath.Abs(location)
+func loadData(ctx context.Context, data []byte, location string, cfg *loadConfig) (*Document, error) {
+	loc := location
+	if loc != "" && !isURL(loc) {
+		loc, _ = filepath.Abs(location)
+		loc = filepath.Clean(loc)
 	}
 	tree, err := parseTree(data, location)
 	if err != nil {
@@ -105,54 +119,63 @@ func loadData(ctx context.Context, data []byte, location string) (*Document, err
 	}
 
 	n := &notes{}
-	fs := newFileSet(n)
-	if file != "" {
-		fs.trees[filepath.Clean(file)] = tree
+	fs := newFileSet(ctx, newRefPolicy(loc, cfg.refDirs), n)
+	fs.root = loc
+	p := &prep{root: tree, file: loc, files: fs, notes: n}
+	if loc != "" {
+		// Other files may point back into this one; they see it rewritten,
+		// as kin-openapi does.
+		fs.trees[loc] = tree
 	}
-	p := &prep{root: tree, file: file, files: fs, notes: n}
-	tree = p.walk(deepCopy(tree), modeKeyword)
+	tree = p.walk(tree, modeKeyword) // in place: a large document is not copied
+	if m, ok := tree.(map[string]any); ok && !swagger && !fs.asked {
+		prune(m) // single file: nothing else can point into what it drops
+	}
 	prepped, err := json.Marshal(tree)
 	if err != nil {
 		return nil, err
 	}
+	if !fs.asked {
+		delete(fs.trees, loc) // no file $ref: the tree is garbage from here
+	}
+	p.root, tree, root = nil, nil, nil
 
-	t, err := runKin(ctx, func() (*openapi3.T, error) { return kinLoad(ctx, prepped, file, swagger, fs) })
+	t, err := runKin(ctx, func() (*openapi3.T, error) { return kinLoad(ctx, prepped, loc, swagger, fs) })
 	if err != nil {
 		return nil, err
 	}
-	doc := &Document{T: t, Source: location, Version: version, Warnings: n.warnings()}
-	if err := validate(ctx, t); err != nil {
-		doc.Warnings = append(doc.Warnings, "invalid document: "+oneLine(err.Error(), 300))
-	}
+	doc := &Document{T: t, Source: location, Version: version, file: loc}
+	doc.Warnings = append(n.warnings(), checkPlanned(ctx, t)...)
 	return doc, nil
 }
 
-// validate checks the document leniently: examples and defaults are data the
-// planner re-checks itself, and a panic is only one more thing wrong with it.
-func validate(ctx context.Context, t *openapi3.T) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("internal error in kin-openapi: %v", r)
-		}
-	}()
-	return t.Validate(ctx, openapi3.DisableExamplesValidation(), openapi3.DisableSchemaDefaultsValidation(),
-		openapi3.AllowExtensionsWithRef(), openapi3.AllowExtraSiblingFields("description", "summary", "example", "examples"))
-}
-
-// kinLoad hands the prepared JSON to kin-openapi; file refs go through fs,
-// which reads local files only.
-func kinLoad(ctx context.Context, data []byte, file string, swagger bool, fs *fileSet) (*openapi3.T, error) {
+// kinLoad hands the prepared JSON to kin-openapi; $refs to other files go
+// through fs, which reads only what its policy allows.
+func kinLoad(ctx context.Context, data []byte, loc string, swagger bool, fs *fileSet) (*openapi3.T, error) {
 	loader := openapi3.NewLoader()
 	loader.Context = ctx
-	var loc *url.URL
-	if file != "" {
-		loc = &url.URL{Path: filepath.ToSlash(file)}
+	var base *url.URL
+	if loc != "" {
+		if isURL(loc) {
+			u, err := url.Parse(loc)
+			if err != nil {
+				return nil, err
+			}
+			base = u
+		} else {
+			base = &url.URL{Path: filepath.ToSlash(loc)}
+		}
 		loader.IsExternalRefsAllowed = true
 		loader.ReadFromURIFunc = func(_ *openapi3.Loader, u *url.URL) ([]byte, error) {
-			if (u.Scheme != "" && u.Scheme != "file") || u.Host != "" {
+			c := *u
+			c.Fragment, c.RawFragment = "", ""
+			switch {
+			case c.Scheme == "http" || c.Scheme == "https":
+				return fs.prepared(c.String())
+			case (c.Scheme != "" && c.Scheme != "file") || c.Host != "":
 				return nil, errRemoteRef
 			}
-			return fs.prepared(filepath.FromSlash(u.Path))
+			return fs.prepared(filepath.FromSlash(c.Path))
 		}
 	}
 	if swagger {
@@ -160,10 +183,10 @@ func kinLoad(ctx context.Context, data []byte, file string, swagger bool, fs *fi
 		if err := json.Unmarshal(data, &d2); err != nil {
 			return nil, err
 		}
-		return openapi2conv.ToV3WithLoader(&d2, loader, loc)
+		return openapi2conv.ToV3WithLoader(&d2, loader, base)
 	}
-	if loc != nil {
-		return loader.LoadFromDataWithPath(data, loc)
+	if base != nil {
+		return loader.LoadFromDataWithPath(data, base)
 	}
 	return loader.LoadFromData(data)
 }
@@ -191,27 +214,6 @@ func runKin(ctx context.Context, f func() (*openapi3.T, error)) (*openapi3.T, er
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-}
-
-// parseTree decodes JSON or YAML into a generic tree. A document that looks
-// like JSON is parsed as JSON only: some JSON files are not valid YAML.
-func parseTree(data []byte, name string) (any, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	trimmed := bytes.TrimLeft(data, " \t\r\n")
-	if len(trimmed) == 0 {
-		return nil, errors.New("empty document")
-	}
-	var v any
-	if trimmed[0] == '{' || trimmed[0] == '[' || strings.EqualFold(filepath.Ext(name), ".json") {
-		if err := json.Unmarshal(data, &v); err != nil {
-			return nil, fmt.Errorf("parse JSON: %w", err)
-		}
-		return v, nil
-	}
-	if _, err := yaml.Unmarshal(data, &v, yaml.DecodeOpts{DisableTimestamps: true}); err != nil {
-		return nil, fmt.Errorf("parse YAML: %s", strings.TrimPrefix(err.Error(), "error converting YAML to JSON: "))
-	}
-	return v, nil
 }
 
 // declaredVersion returns the "openapi" or "swagger" field as a string.

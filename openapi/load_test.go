@@ -104,22 +104,6 @@ func TestLoadURL(t *testing.T) {
 	}
 }
 
-// TestLoadURLDoesNotFollowFileRefs pins that a document from a URL cannot
-// make the loader read local files.
-func TestLoadURLDoesNotFollowFileRefs(t *testing.T) {
-	data := `{"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {"/x": {"post": {
-		"requestBody": {"content": {"application/json": {"schema": {"$ref": "../../etc/passwd#/x"}}}},
-		"responses": {"200": {"description": "ok"}}}}}}`
-	doc, err := LoadData(context.Background(), []byte(data), "http://127.0.0.1:1/openapi.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []string{"file $ref ../../etc/passwd#/x cannot be resolved without a file location, replaced by an empty schema"}
-	if diff := cmp.Diff(want, doc.Warnings); diff != "" {
-		t.Errorf("Warnings (-want +got):\n%s", diff)
-	}
-}
-
 func TestLoadMissingFile(t *testing.T) {
 	_, err := Load(context.Background(), filepath.Join("testdata", "nope.yaml"))
 	if want := "load spec " + filepath.Join("testdata", "nope.yaml") + ": no such file"; err == nil || err.Error() != want {

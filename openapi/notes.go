@@ -16,19 +16,30 @@ const maxListed = 5
 type notes struct {
 	dangling    []string // internal or file refs that point nowhere
 	remote      []string // http(s) refs, never fetched
+	outside     []string // local refs that leave the document's folder, never read
 	unrooted    []string // file refs in a document that has no file location
+	numbers     []string // schema keywords with numbers kin-openapi cannot hold, dropped
 	other       []string
 	exampleRefs int // $refs inside example and extension values, dropped
 	inlined     int // operations written as $ref and inlined
+	bigData     int // numbers in examples too large for a float64, kept as text
+	seen        map[*[]string]map[string]bool
 }
 
 // add records item once in list.
 func (n *notes) add(list *[]string, item string) {
-	for _, s := range *list {
-		if s == item {
-			return
-		}
+	if n.seen == nil {
+		n.seen = map[*[]string]map[string]bool{}
 	}
+	s := n.seen[list]
+	if s == nil {
+		s = map[string]bool{}
+		n.seen[list] = s
+	}
+	if s[item] {
+		return
+	}
+	s[item] = true
 	*list = append(*list, item)
 }
 
@@ -37,10 +48,15 @@ func (n *notes) warnings() []string {
 	var out []string
 	out = append(out, listed("dangling $ref %s replaced by an empty schema", "dangling $refs", n.dangling)...)
 	out = append(out, listed("remote $ref %s not fetched, replaced by an empty schema", "remote $refs", n.remote)...)
+	out = append(out, listed("$ref %s leaves the document's folder, not read (see --allow-ref-dir), replaced by an empty schema", "$refs outside the document's folder", n.outside)...)
 	out = append(out, listed("file $ref %s cannot be resolved without a file location, replaced by an empty schema", "file $refs", n.unrooted)...)
+	out = append(out, listed("%s", "out-of-range numbers in schemas", n.numbers)...)
 	out = append(out, n.other...)
 	if n.exampleRefs > 0 {
 		out = append(out, fmt.Sprintf("ignored %d $ref(s) inside example or extension values", n.exampleRefs))
+	}
+	if n.bigData > 0 {
+		out = append(out, fmt.Sprintf("kept %d number(s) too large for a float64 in example values as text", n.bigData))
 	}
 	if n.inlined > 0 {
 		out = append(out, fmt.Sprintf("inlined %d operation(s) written as $ref, which OpenAPI does not allow", n.inlined))

@@ -58,6 +58,9 @@ type Operation struct {
 	Method string `json:"method"` // upper case
 	Path   string `json:"path"`   // the templated path as in the document: "/v1/payments/{id}"
 	Key    Key    `json:"key"`
+	// Position is where the operation is written in the document (file and
+	// line of its method key); nil when unknown. See position.go.
+	Position *Position `json:"position,omitempty"`
 
 	// Request is a valid request for the operation, without the key. Nil when
 	// Skip is set.

@@ -47,7 +47,7 @@ func Plan(ctx context.Context, doc *Document, opts PlanOptions) ([]Operation, er
 		return nil, err
 	}
 	out := make([]Operation, 0, len(ops))
-	p := newPlanner(ctx, doc.T, opts) // chainplan.go
+	p := newPlanner(ctx, doc, opts) // chainplan.go
 	for _, r := range ops {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("plan: %w", err)
@@ -63,6 +63,7 @@ type opRef struct {
 	method string // upper case
 	item   *openapi3.PathItem
 	op     *openapi3.Operation
+	ix     *planIndex // what the planner looks up across the document; nil outside Plan
 }
 
 // id is operationId, or "METHOD /path".

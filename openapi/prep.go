@@ -3,7 +3,7 @@ package openapi
 import (
 	"fmt"
 	"net/url"
-	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -39,9 +39,10 @@ var dataKeys = map[string]bool{
 // prep rewrites one file's tree. Its warnings are collected in a shared *notes.
 type prep struct {
 	root  any    // the tree of the file being rewritten, for internal pointers
-	file  string // absolute path of that file; "" when there is no file location
+	file  string // absolute path or URL of that file; "" when there is no location
 	files *fileSet
 	notes *notes
+	path  []string // the keys from the root to the node being walked, for warnings
 }
 
 // walk returns node with its references made safe, in the given mode.
@@ -52,12 +53,21 @@ func (p *prep) walk(node any, mode walkMode) any {
 			mode = modeKeyword // a list under "parameters" holds parameter objects
 		}
 		for i, e := range t {
+			p.path = append(p.path, strconv.Itoa(i))
 			t[i] = p.walk(e, mode)
+			p.path = p.path[:len(p.path)-1]
+		}
+		return t
+	case bigNumber:
+		if mode == modeData {
+			p.notes.bigData++
+			return t.text // a value: kept, as text
 		}
 		return t
 	case map[string]any:
 		switch mode {
 		case modeData:
+			delete(t, posKey)
 			if _, ok := t["$ref"]; ok {
 				delete(t, "$ref")
 				p.notes.exampleRefs++
@@ -67,11 +77,14 @@ func (p *prep) walk(node any, mode walkMode) any {
 			}
 			return t
 		case modeNamed:
+			delete(t, posKey)
 			if ref, ok := t["$ref"].(string); ok {
 				t = p.inlineNamed(t, ref) // properties: {$ref: file#/ptr}, not OpenAPI but seen
 			}
 			for k, v := range t {
+				p.path = append(p.path, k)
 				t[k] = p.walk(v, modeKeyword)
+				p.path = p.path[:len(p.path)-1]
 			}
 			return t
 		}
@@ -81,9 +94,19 @@ func (p *prep) walk(node any, mode walkMode) any {
 			}
 		}
 		for k, v := range t {
+			p.path = append(p.path, k)
 			switch {
+			case k == posKey:
+				t[posExt] = p.position(v)
+				delete(t, k)
 			case strings.HasPrefix(k, "x-"):
-				// extensions are opaque: kin-openapi never resolves refs in them
+				// extensions are opaque: kin-openapi never resolves refs in
+				// them, but they must not carry the parser's markers
+				t[k] = stripMarks(v, 0)
+			case numberKeys[k] != numAny:
+				if !p.numberOK(k, v) {
+					delete(t, k)
+				}
 			case dataKeys[k]:
 				t[k] = p.walk(v, modeData)
 			case k == "description" || k == "summary":
@@ -99,6 +122,7 @@ func (p *prep) walk(node any, mode walkMode) any {
 			default:
 				t[k] = p.walk(v, modeKeyword)
 			}
+			p.path = p.path[:len(p.path)-1]
 		}
 		return t
 	}
@@ -118,8 +142,8 @@ func (p *prep) refOK(r any) bool {
 	return true
 }
 
-// resolve finds what ref points to, from the current file. Remote refs are
-// refused without any network access.
+// resolve finds what ref points to, from the current file. A ref the
+// policy refuses (refs.go) is never read.
 func (p *prep) resolve(ref string) (any, error) {
 	file, frag, _ := strings.Cut(ref, "#")
 	if file == "" {
@@ -129,18 +153,22 @@ func (p *prep) resolve(ref string) (any, error) {
 		}
 		return v, err
 	}
-	if u, err := url.Parse(file); err != nil || u.Scheme != "" || u.Host != "" || strings.HasPrefix(file, "//") {
-		p.notes.add(&p.notes.remote, ref)
-		return nil, errRemoteRef
-	}
 	if p.file == "" {
-		p.notes.add(&p.notes.unrooted, ref)
+		if u, err := url.Parse(file); err == nil && (u.Scheme != "" || u.Host != "") {
+			p.notes.add(&p.notes.remote, ref)
+		} else {
+			p.notes.add(&p.notes.unrooted, ref)
+		}
 		return nil, errRemoteRef
 	}
-	path := filepath.Join(filepath.Dir(p.file), filepath.FromSlash(unescape(file)))
-	tree, err := p.files.tree(path)
+	loc, err := joinLoc(p.file, file)
 	if err != nil {
-		p.notes.add(&p.notes.dangling, ref+" ("+err.Error()+")")
+		p.notes.add(&p.notes.dangling, ref)
+		return nil, err
+	}
+	tree, err := p.files.tree(loc)
+	if err != nil {
+		p.notes.refused(ref, err)
 		return nil, err
 	}
 	v, err := pointer(tree, frag)
@@ -181,7 +209,9 @@ func (p *prep) inlineNamed(t map[string]any, ref string) map[string]any {
 	}
 	c := deepCopy(m).(map[string]any)
 	if file, _, _ := strings.Cut(ref, "#"); file != "" && p.file != "" {
-		rebase(c, filepath.Join(filepath.Dir(p.file), filepath.FromSlash(unescape(file))), p.file)
+		if loc, err := joinLoc(p.file, file); err == nil {
+			rebase(c, loc, p.file)
+		}
 	}
 	for k, v := range t {
 		c[k] = v

@@ -133,8 +133,12 @@ func groupByObserver(targets []Target) [][]int {
 
 // newResult starts the result of p on op.
 func newResult(op *openapi.Operation, p Probe) Result {
+	ref := OperationRef{ID: op.ID, Method: op.Method, Path: op.Path}
+	if op.Position != nil { // where in the document: JUnit, SARIF and annotations point there
+		ref.File, ref.Line = op.Position.File, op.Position.Line
+	}
 	return Result{
-		Operation: OperationRef{ID: op.ID, Method: op.Method, Path: op.Path},
+		Operation: ref,
 		Probe:     p.ID(),
 		Title:     p.Title(),
 		Severity:  p.Severity(),

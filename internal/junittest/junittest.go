@@ -67,6 +67,17 @@ func Check(t testing.TB, data []byte) Suites {
 	return s
 }
 
+// CheckWithPositions is Check for a report whose testcases carry file and
+// line: it satisfies CISchema, which allows them; the Jenkins xUnit schema
+// rejects them (JUnitOptions.OmitPositions leaves them out for it).
+func CheckWithPositions(t testing.TB, data []byte) Suites {
+	t.Helper()
+	WellFormed(t, data)
+	s := Counts(t, data)
+	ValidateSchemas(t, data, CISchema)
+	return s
+}
+
 // Counts decodes a report and checks what an XSD cannot: tests is the number
 // of cases; failures, errors and skipped the cases with each child; the
 // <testsuites> counts are the sums; at most one result element per case.
