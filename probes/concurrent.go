@@ -66,7 +66,7 @@ func (concurrentProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		}
 	}
 	if failed == 0 && errored == 0 && ctx.Err() == nil { // concurrent_quick.go: more chances, cheaply
-		q, err := runQuickRounds(ctx, x, rel, rounds+1, n, one, observed)
+		q, err := runQuickRounds(ctx, x, rounds+1, n, one, observed)
 		switch {
 		case err != nil:
 			errored++
