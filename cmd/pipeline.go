@@ -164,6 +164,7 @@ func (p *pipeline) check(ctx context.Context, doc *openapi.Document) (*report.Ru
 
 // finish writes the reports and turns the verdicts into the exit status.
 func (p *pipeline) finish(run *report.Run) error {
+	run = report.Redact(run, p.secrets())
 	useColor := report.ColorWanted(p.opts.Stdout, p.opts.NoColor)
 	if err := report.WriteTerminal(p.opts.Stdout, run, useColor); err != nil {
 		return err
