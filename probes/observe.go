@@ -38,6 +38,10 @@ type Snapshot struct {
 	// Truncated is set when a list had more pages than were read: Count is
 	// then only what was read.
 	Truncated bool
+	// OffOrigin is set with Truncated when the next page was not read
+	// because its link leads off the base URL's origin: the link's origin
+	// ("https://other.example"), never contacted.
+	OffOrigin string
 	// Attributed is set when the observer counted only this experiment's
 	// effects itself (a command that filters by $IDEMCHECK_CANARY).
 	Attributed bool
@@ -151,7 +155,7 @@ func (x *Experiment) count(s Snapshot) (int, error) {
 		return len(canaryItems(s.Items, x.Env.canary)), nil
 	}
 	if s.Truncated && !s.Attributed {
-		return 0, fmt.Errorf("observe %s: the list has more pages than idemcheck reads (%d) and its items do not carry this experiment's canary, so it cannot be counted; declare an observer in --config", x.Observer.Name(), DefaultMaxPages)
+		return 0, fmt.Errorf("observe %s: %s and its items do not carry this experiment's canary, so it cannot be counted; declare an observer in --config", x.Observer.Name(), s.truncation())
 	}
 	return s.Count, nil
 }
