@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/idemcheck/idemcheck/internal/testtool"
 )
 
 func TestWriteHTML(t *testing.T) {
@@ -59,7 +61,7 @@ func TestWriteHTMLReturnsWriteErrors(t *testing.T) {
 func TestHTMLRendersInABrowser(t *testing.T) {
 	browser := findChromium()
 	if browser == "" {
-		t.Skip("chromium not installed (apt-get install chromium)")
+		testtool.Skip(t, "chromium not installed (apt-get install chromium)")
 	}
 	dir := t.TempDir()
 	page := filepath.Join(dir, "report.html")
