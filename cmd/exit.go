@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"os/signal"
 	"syscall"
@@ -39,6 +40,7 @@ func usagef(format string, args ...any) error {
 func Main() ExitCode {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	log.SetOutput(io.Discard) // net/http's own lines ("Unsolicited response …") carry server data
 	return run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 }
 
