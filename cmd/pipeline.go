@@ -151,7 +151,7 @@ func (p *pipeline) check(ctx context.Context, doc *openapi.Document) (*report.Ru
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("interrupted: %w", err)
 	}
-	return &report.Run{
+	return report.Redact(&report.Run{ // before any report is written or printed
 		Tool:     "idemcheck " + versionString(),
 		Spec:     doc.Source,
 		BaseURL:  p.env.BaseURL,
@@ -159,12 +159,11 @@ func (p *pipeline) check(ctx context.Context, doc *openapi.Document) (*report.Ru
 		Started:  start.UTC(),
 		Duration: time.Since(start),
 		Results:  results,
-	}, nil
+	}, p.secrets()), nil
 }
 
 // finish writes the reports and turns the verdicts into the exit status.
 func (p *pipeline) finish(run *report.Run) error {
-	run = report.Redact(run, p.secrets())
 	useColor := report.ColorWanted(p.opts.Stdout, p.opts.NoColor)
 	if err := report.WriteTerminal(p.opts.Stdout, run, useColor); err != nil {
 		return err
