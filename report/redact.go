@@ -96,9 +96,10 @@ func (r *Redactor) body(s string) string {
 		return s
 	}
 	for _, f := range r.heads {
-		for n := len(f) - 1; n >= MinSecretLen; n-- {
-			if strings.HasSuffix(s, f[:n]) {
-				return s[:len(s)-n] + Redacted
+		// The longest tail of s that begins f, MinSecretLen bytes or more.
+		for i := max(0, len(s)-len(f)+1); i <= len(s)-MinSecretLen; i++ {
+			if s[i] == f[0] && strings.HasPrefix(f, s[i:]) {
+				return s[:i] + Redacted
 			}
 		}
 	}
