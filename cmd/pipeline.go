@@ -144,7 +144,7 @@ func (p *pipeline) check(ctx context.Context, doc *openapi.Document) (*report.Ru
 		return nil, err
 	}
 	if err := preflightObservers(ctx, p.cfg, p.env, ops); err != nil {
-		return nil, err
+		return nil, report.RedactError(err, p.secrets()) // it quotes commands
 	}
 	start := time.Now()
 	results := probes.Run(ctx, ops, p.probes, p.env)

@@ -135,3 +135,26 @@ func replaceWord(s, w string) string {
 func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
+
+// RedactError returns err with secrets scrubbed from its message, still
+// wrapping err for errors.Is and errors.As; nil for nil. An error about a
+// configured observer quotes its command, which may hold a credential.
+func RedactError(err error, secrets []string) error {
+	if err == nil {
+		return nil
+	}
+	msg := NewRedactor(secrets).String(err.Error())
+	if msg == err.Error() {
+		return err
+	}
+	return &redactedError{msg: msg, err: err}
+}
+
+// redactedError is an error whose message was scrubbed.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -127,4 +129,18 @@ func safeSecret(s string) bool {
 		}
 	}
 	return true
+}
+
+func TestRedactError(t *testing.T) {
+	base := errors.New("config: observer \"ledger\": command \"PGPASSWORD=pg-s3cret-9 psql\" failed")
+	err := RedactError(fmt.Errorf("check: %w", base), []string{"pg-s3cret-9"})
+	if want := `check: config: observer "ledger": command "PGPASSWORD=[redacted] psql" failed`; err.Error() != want {
+		t.Errorf("Error() = %q, want %q", err.Error(), want)
+	}
+	if !errors.Is(err, base) {
+		t.Error("the scrubbed error no longer wraps the original")
+	}
+	if RedactError(nil, []string{"x"}) != nil || RedactError(base, nil) != base {
+		t.Error("nil or nothing to scrub must come back unchanged")
+	}
 }
