@@ -20,6 +20,7 @@ func TestRedactorString(t *testing.T) {
 		{"the value", []string{"Bearer k9Zq7Wx2tok"}, "auth=Bearer k9Zq7Wx2tok.", "auth=[redacted]."},
 		{"the bare token", []string{"Bearer k9Zq7Wx2tok"}, `{"token":"k9Zq7Wx2tok"}`, `{"token":"[redacted]"}`},
 		{"url-encoded", []string{"Bearer a/b+c=d&e9"}, "next?t=a%2Fb%2Bc%3Dd%26e9", "next?t=[redacted]"},
+		{"url-encoded, lower-case hex", []string{"Bearer a/b+c=d&e9"}, "next?t=a%2fb%2bc%3dd%26e9", "next?t=[redacted]"},
 		{"path-escaped", []string{"Bearer a/b c=d&e9"}, "/items/a%2Fb%20c=d&e9", "/items/[redacted]"},
 		{"json html-escaped", []string{"tok<en>&more"}, `"tok\u003cen\u003e\u0026more"`, `"[redacted]"`},
 		{"json slash-escaped", []string{"tok/en/more"}, `"tok\/en\/more"`, `"[redacted]"`},

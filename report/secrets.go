@@ -72,10 +72,10 @@ func HeaderSecrets(headers ...http.Header) []string {
 //
 // Raw values: the secret; after an authentication scheme ("Bearer t",
 // "Basic dXM6cHc=") the bare credentials; for Basic, the decoded "user:pass"
-// and the password. Forms of each: itself, URL-encoded (query and path),
-// JSON-escaped (with and without HTML escaping, and with "\/"), Go-quoted
-// (go-cmp diffs), HTML-escaped, and base64 (standard and URL alphabets,
-// padded and not).
+// and the password. Forms of each: itself, URL-encoded (query and path,
+// upper- and lower-case hex), JSON-escaped (with and without HTML escaping,
+// and with "\/"), Go-quoted (go-cmp diffs), HTML-escaped, and base64
+// (standard and URL alphabets, padded and not).
 func secretForms(secret string) map[string]int {
 	forms := map[string]int{} // form → length of the raw value it encodes
 	for _, raw := range rawSecrets(strings.TrimSpace(secret)) {
@@ -114,7 +114,10 @@ func rawSecrets(secret string) []string {
 
 // encodings are the forms under which raw may be echoed.
 func encodings(raw string) []string {
-	out := []string{raw, url.QueryEscape(raw), url.PathEscape(raw), html.EscapeString(raw)}
+	out := []string{raw, html.EscapeString(raw)}
+	for _, u := range []string{url.QueryEscape(raw), url.PathEscape(raw)} {
+		out = append(out, u, lowerPercent(u)) // %2F and %2f
+	}
 	if q := strconv.Quote(raw); len(q) >= 2 {
 		out = append(out, q[1:len(q)-1])
 	}
@@ -133,4 +136,24 @@ func encodings(raw string) []string {
 		out = append(out, e.EncodeToString([]byte(raw)))
 	}
 	return out
+}
+
+// lowerPercent writes the hex digits of u's percent escapes in lower case.
+func lowerPercent(u string) string {
+	b := []byte(u)
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == '%' {
+			b[i+1], b[i+2] = lowerHex(b[i+1]), lowerHex(b[i+2])
+			i += 2
+		}
+	}
+	return string(b)
+}
+
+// lowerHex is c in lower case when it is a hex letter.
+func lowerHex(c byte) byte {
+	if c >= 'A' && c <= 'F' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
