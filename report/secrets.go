@@ -67,45 +67,56 @@ func HeaderSecrets(headers ...http.Header) []string {
 	return out
 }
 
-// secretForms returns the raw values a secret stands for and, for each,
-// the forms it may take in a server's answer.
+// secretForms returns the forms a secret may take in a server's answer,
+// each with the length of the secret material it holds, which decides how
+// it is scrubbed (MinSecretLen).
 //
 // Raw values: the secret; after an authentication scheme ("Bearer t",
 // "Basic dXM6cHc=") the bare credentials; for Basic, the decoded "user:pass"
-// and the password. Forms of each: itself, URL-encoded (query and path,
-// upper- and lower-case hex), JSON-escaped (with and without HTML escaping,
-// and with "\/"), Go-quoted (go-cmp diffs), HTML-escaped, and base64
-// (standard and URL alphabets, padded and not).
+// and the password. The material of "Bearer t" is "t" and of "user:pass"
+// the password: a scheme or a user name does not make a short credential
+// long enough to scrub everywhere. Forms of each raw value: itself,
+// URL-encoded (query and path, upper- and lower-case hex), JSON-escaped
+// (with and without HTML escaping, and with "\/"), Go-quoted (go-cmp
+// diffs), HTML-escaped, and base64 (standard and URL alphabets, padded and
+// not).
 func secretForms(secret string) map[string]int {
-	forms := map[string]int{} // form → length of the raw value it encodes
+	forms := map[string]int{} // form → length of the secret material it holds
 	for _, raw := range rawSecrets(strings.TrimSpace(secret)) {
-		if raw == "" {
+		if raw.value == "" {
 			continue
 		}
-		for _, f := range encodings(raw) {
-			if n, ok := forms[f]; !ok || len(raw) > n {
-				forms[f] = len(raw)
+		for _, f := range encodings(raw.value) {
+			if n, ok := forms[f]; !ok || raw.material > n {
+				forms[f] = raw.material
 			}
 		}
 	}
 	return forms
 }
 
+// rawSecret is a value a secret stands for and the length of the secret
+// material in it.
+type rawSecret struct {
+	value    string
+	material int
+}
+
 // rawSecrets is the secret, the credentials after its scheme, and what
 // Basic credentials decode to.
-func rawSecrets(secret string) []string {
-	out := []string{secret}
+func rawSecrets(secret string) []rawSecret {
 	scheme, cred, ok := strings.Cut(secret, " ")
-	if !ok || strings.ContainsAny(scheme, "\t\"'=:,;") {
-		return out
-	}
 	cred = strings.TrimSpace(cred)
-	out = append(out, cred)
+	if !ok || cred == "" || strings.ContainsAny(scheme, "\t\"'=:,;") {
+		return []rawSecret{{secret, len(secret)}}
+	}
+	out := []rawSecret{{secret, len(cred)}, {cred, len(cred)}}
 	if strings.EqualFold(scheme, "Basic") {
 		if dec, err := base64.StdEncoding.DecodeString(cred); err == nil {
-			out = append(out, string(dec))
 			if _, pass, ok := strings.Cut(string(dec), ":"); ok {
-				out = append(out, pass)
+				out = append(out, rawSecret{string(dec), len(pass)}, rawSecret{pass, len(pass)})
+			} else {
+				out = append(out, rawSecret{string(dec), len(dec)})
 			}
 		}
 	}
