@@ -12,10 +12,10 @@ const Redacted = "[redacted]"
 // from runs (see MinSecretLen for which values are scrubbed where).
 // The zero value and nil scrub nothing.
 type Redactor struct {
-	long  *strings.Replacer // forms of values of MinSecretLen bytes or more
+	long  *strings.Replacer // forms of secrets of MinSecretLen bytes or more
 	heads []string          // the same forms, longest first, for cut-off tails
-	words []string          // forms of shorter values, scrubbed as whole words
-	whole map[string]bool   // forms of the shortest values, scrubbed as whole fields
+	words []string          // forms of shorter secrets, scrubbed as whole words
+	whole map[string]bool   // forms of the shortest, scrubbed as whole fields
 }
 
 // NewRedactor returns a Redactor for secrets; empty values are ignored.
