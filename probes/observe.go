@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/idemcheck/idemcheck/openapi"
 )
@@ -175,10 +176,11 @@ func (x *Experiment) Measure(ctx context.Context, label string, step func() erro
 	if err != nil {
 		return 0, true, err
 	}
+	began := time.Now()
 	if err := step(); err != nil {
 		return 0, true, err
 	}
-	after, err := x.settled(ctx)
+	after, err := x.settled(ctx, began)
 	if err != nil {
 		return 0, true, err
 	}
