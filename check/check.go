@@ -121,7 +121,7 @@ func (c *Check) Run(ctx context.Context, plan *Plan) (*report.Run, error) {
 		defer cancel()
 	}
 	if err := c.Preflight(ctx, plan); err != nil {
-		return nil, err
+		return nil, report.RedactError(err, c.secrets()) // it may quote an observer's command
 	}
 	env := c.s.env
 	env.Planned = plan.Planned // a shard's probes find the other operations
@@ -145,7 +145,7 @@ func (c *Check) Run(ctx context.Context, plan *Plan) (*report.Run, error) {
 	if c.s.baseline != nil {
 		report.ApplyBaseline(run, c.s.baseline, c.opts.Baseline)
 	}
-	return run, nil
+	return report.Redact(run, c.secrets()), nil // before any report is written or printed
 }
 
 // Preflight makes sure the target answers and that every configured
@@ -169,7 +169,7 @@ func (c *Check) Gate() probes.Severity { return c.s.gate }
 func (c *Check) RunOne(ctx context.Context, plan *Plan, i int, p probes.Probe) probes.Result {
 	env := c.s.env
 	env.Planned = plan.Planned
-	return probes.RunOne(ctx, plan.Targets, i, p, env)
+	return c.redactResult(probes.RunOne(ctx, plan.Targets, i, p, env))
 }
 
 // reachable makes sure something answers HTTP at base before any probe runs,

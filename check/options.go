@@ -69,6 +69,9 @@ type Options struct {
 	// them: net/http, last-byte, h2 and the dropped connections.
 	CACert, ClientCert, ClientKey string
 	Insecure                      bool
+	// Redact are values to scrub from every report and message, beside
+	// the header values and the configuration's credentials (--redact).
+	Redact []string
 	// Baseline is a file of accepted findings (idemcheck baseline): they
 	// are reported as accepted and do not fail the gate.
 	Baseline string

@@ -75,6 +75,7 @@ func NewCmdCheck(stdout, stderr io.Writer, runF func(context.Context, *CheckOpti
 	f.StringVar(&opts.Reports.HTML, "html", "", "write a self-contained HTML review report to FILE ('-' for stdout)")
 	f.StringVar(&opts.Reports.SARIF, "sarif", "", "write a SARIF 2.1.0 log to FILE, for GitHub code scanning ('-' for stdout)")
 	f.BoolVar(&opts.Reports.JUnitNoPositions, "junit-no-positions", false, "leave testcase file and line out of the JUnit report (the Jenkins xUnit schema rejects them)")
+	f.StringArrayVar(&o.Redact, "redact", nil, "a value to scrub from every report and message, beside -H values and configured credentials (repeatable)")
 	f.StringVar(&o.Baseline, "baseline", "", "file of accepted findings (idemcheck baseline): shown as accepted, they do not fail the gate")
 	f.StringVar(&o.Shard, "shard", "", "check only shard k/n of the operations, for parallel CI jobs (combine their --json reports with idemcheck merge)")
 	f.BoolVar(&opts.NoColor, "no-color", false, "disable colour (also NO_COLOR, or when output is not a terminal)")

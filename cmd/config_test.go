@@ -36,6 +36,8 @@ func TestConfigErrors(t *testing.T) {
 			`idemcheck.yaml:2: observer "emails": GET /v1/emails/sent: pointer /sent resolves to nothing in the response (its top-level fields: /count)`},
 		{"failing command", "observers:\n  - name: rows\n    operations: [createPayment]\n    command: exit 7\n",
 			`idemcheck.yaml:2: observer "rows": command "exit 7" failed: exit status 7`},
+		{"failing command with a password", "observers:\n  - name: rows\n    operations: [createPayment]\n    command: PGPASSWORD=pg-s3cret-9 false\n",
+			`idemcheck.yaml:2: observer "rows": command "PGPASSWORD=[redacted] false" failed: exit status 1`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

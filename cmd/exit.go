@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"os/signal"
 	"strings"
@@ -63,6 +64,7 @@ func Main() ExitCode {
 		}
 	}()
 	defer signal.Stop(sigs)
+	log.SetOutput(io.Discard) // net/http's own lines ("Unsolicited response …") carry server data
 	return run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 }
 

@@ -16,18 +16,6 @@ import (
 	"github.com/idemcheck/idemcheck/examples/payments"
 )
 
-// mainArgsEnv makes the test binary run Main with these arguments
-// (separated by newlines) instead of the tests, so a test can signal a real process.
-const mainArgsEnv = "IDEMCHECK_TEST_MAIN_ARGS"
-
-func TestMain(m *testing.M) {
-	if args := os.Getenv(mainArgsEnv); args != "" {
-		os.Args = append(os.Args[:1], strings.Split(args, "\n")...)
-		os.Exit(int(Main()))
-	}
-	os.Exit(m.Run())
-}
-
 // TestInterruptStillWritesReports: SIGINT in the middle of a run stops the
 // work in flight, writes every report for what finished, and exits 2 with
 // the reason: an interrupted gate never passes.
@@ -50,7 +38,8 @@ func TestInterruptStillWritesReports(t *testing.T) {
 	jsonOut, junitOut := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml")
 	args := []string{"check", "--spec", specFile(t), "--base-url", srv.URL, "--parallel", "1", "--json", jsonOut, "--junit", junitOut, "--no-color"}
 	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), mainArgsEnv+"="+strings.Join(args, "\n"))
+	argsJSON, _ := json.Marshal(args)
+	cmd.Env = append(os.Environ(), mainArgsEnv+"="+string(argsJSON))
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {

@@ -101,12 +101,28 @@ func TestCloseWithUnusedConnection(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	time.Sleep(10 * time.Millisecond) // let the server accept it
+	// Wait until the server has accepted it (a bounded wait): a fixed sleep
+	// let a loaded machine close the server before, and prove nothing.
+	for deadline := time.Now().Add(10 * time.Second); srv.freshConns() == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the server did not accept the connection within 10s")
+		}
+	}
 	start := time.Now()
 	if err := srv.Close(); err != nil {
 		t.Errorf("close: %v", err)
 	}
-	if d := time.Since(start); d > time.Second {
+	// The defect was a 5s wait (net/http treats a new connection as idle
+	// only after 5s); any bound below it tells the two apart, and a loaded
+	// machine needs the margin.
+	if d := time.Since(start); d > 4*time.Second {
 		t.Errorf("close took %v", d)
 	}
+}
+
+// freshConns is how many accepted connections have sent no request yet.
+func (s *Server) freshConns() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.fresh)
 }

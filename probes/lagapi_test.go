@@ -34,6 +34,10 @@ type lagAPI struct {
 	// new id, but creates nothing: a false replay that looks fresh.
 	phantom bool
 	prefill map[string]int
+	// lateFirst delays the answer to the first create this long after its
+	// item was stored, as a loaded machine delays the client's reading of
+	// it: the item's lag has passed by the time the client looks.
+	lateFirst time.Duration
 
 	mu    sync.Mutex
 	keys  map[string]*lagStored
@@ -178,7 +182,11 @@ func (a *lagAPI) create(w http.ResponseWriter, r *http.Request, coll string) {
 		visible = time.Now()
 	}
 	a.items[coll] = append(a.items[coll], lagItem{visible: visible, v: in})
+	first := a.seq == 1
 	a.mu.Unlock()
+	if first {
+		time.Sleep(a.lateFirst)
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusCreated)
 	w.Write(out)

@@ -417,7 +417,11 @@ func measureOn(ctx context.Context, x *Experiment, obs Observer, label string, k
 	case attributed:
 		e.Before, e.After = len(canaryItems(before.Items, prefix)), len(canaryItems(after.Items, prefix))
 	case (before.Truncated || after.Truncated) && !(before.Attributed && after.Attributed):
-		e.Note = fmt.Sprintf("not observed on %s: the list has more pages than idemcheck reads (%d) and its items do not carry the canary, so its count cannot show a new item", label, DefaultMaxPages)
+		cut := after
+		if !cut.Truncated {
+			cut = before
+		}
+		e.Note = fmt.Sprintf("not observed on %s: %s and its items do not carry the canary, so its count cannot show a new item", label, cut.truncation())
 	}
 	x.mu.Lock()
 	x.effects = append(x.effects, e)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/idemcheck/idemcheck/openapi"
 )
@@ -39,6 +40,10 @@ type Snapshot struct {
 	// Truncated is set when a list had more pages than were read: Count is
 	// then only what was read.
 	Truncated bool
+	// OffOrigin is set with Truncated when the next page was not read
+	// because its link leads off the base URL's origin: the link's origin
+	// ("https://other.example"), never contacted.
+	OffOrigin string
 	// Attributed is set when the observer counted only this experiment's
 	// effects itself (a command that filters by $IDEMCHECK_CANARY).
 	Attributed bool
@@ -153,7 +158,7 @@ func (x *Experiment) count(s Snapshot) (int, error) {
 		return len(canaryItems(s.Items, x.canary)), nil
 	}
 	if s.Truncated && !s.Attributed {
-		return 0, fmt.Errorf("observe %s: the list has more pages than idemcheck reads (%d) and its items do not carry this experiment's canary, so it cannot be counted; declare an observer in --config", x.Observer.Name(), DefaultMaxPages)
+		return 0, fmt.Errorf("observe %s: %s and its items do not carry this experiment's canary, so it cannot be counted; declare an observer in --config", x.Observer.Name(), s.truncation())
 	}
 	return s.Count, nil
 }
@@ -187,6 +192,7 @@ func (x *Experiment) Measure(ctx context.Context, label string, step func() erro
 	x.mu.Lock()
 	x.obs.before, x.obs.measuring = before, !deferBefore
 	x.mu.Unlock()
+	began := time.Now()
 	stepErr := step()
 	x.mu.Lock()
 	x.obs.measuring = false
@@ -195,9 +201,9 @@ func (x *Experiment) Measure(ctx context.Context, label string, step func() erro
 		return 0, true, stepErr
 	}
 	if quick {
-		after, err = x.quickAfter(ctx)
+		after, err = x.quickAfter(ctx, began)
 	} else {
-		after, err = x.settled(ctx)
+		after, err = x.settled(ctx, began)
 	}
 	if err != nil {
 		return 0, true, err

@@ -67,6 +67,7 @@ func (c *CollectionObserver) Snapshot(ctx context.Context, env *Env) (Snapshot, 
 		if next != "" {
 			if u, err := url.Parse(next); err != nil || !sameOrigin(env.BaseURL, u) {
 				snap.Truncated = true // idemcheck talks to the base URL only
+				snap.OffOrigin = linkOrigin(u)
 				break
 			}
 			if seenURL[next] {
@@ -182,4 +183,40 @@ func withQuery(cur, name, value string) string {
 	q.Set(name, value)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// linkOrigin is the origin of a next-page link that leads off the base
+// URL, for the message that says so: scheme and host only, never the path
+// or query (which may carry a token).
+func linkOrigin(u *url.URL) string {
+	switch {
+	case u == nil:
+		return "an unparsable link"
+	case u.Host == "":
+		return "a link without a host"
+	}
+	return sanitizeOrigin(u.Scheme + "://" + u.Host)
+}
+
+// sanitizeOrigin keeps an origin printable and short: it comes from the
+// server.
+func sanitizeOrigin(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, s)
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	return s
+}
+
+// truncation says why a truncated snapshot's list was not read to its end.
+func (s Snapshot) truncation() string {
+	if s.OffOrigin != "" {
+		return fmt.Sprintf("the list's next page is on another origin (%s), which idemcheck does not contact: it talks to the base URL only", s.OffOrigin)
+	}
+	return fmt.Sprintf("the list has more pages than idemcheck reads (%d)", DefaultMaxPages)
 }

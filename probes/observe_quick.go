@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Settling (observe_settle.go) costs every measured step two readings and a
@@ -222,20 +223,20 @@ func (x *Experiment) quickBefore(ctx context.Context) (Snapshot, error) {
 	if reuse {
 		return last, nil
 	}
-	return x.quickAfter(ctx)
+	return x.quickAfter(ctx, time.Now())
 }
 
 // quickAfter is the snapshot after a step in quick mode: one reading when it
-// shows every item the step's responses named, else a settled snapshot,
-// and the observer settles from then on.
-func (x *Experiment) quickAfter(ctx context.Context) (Snapshot, error) {
+// shows every item the step's responses named, else a settled snapshot
+// (the step began at since), and the observer settles from then on.
+func (x *Experiment) quickAfter(ctx context.Context, since time.Time) (Snapshot, error) {
 	snap, err := x.observe(ctx)
 	if err != nil {
 		return Snapshot{}, err
 	}
 	if !x.showsReturned(snap) {
 		x.Env.reads.learn(x.Observer.Name(), false)
-		return x.settled(ctx)
+		return x.settled(ctx, since)
 	}
 	x.mu.Lock()
 	x.obs.dirty, x.obs.returned = false, nil

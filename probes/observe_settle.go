@@ -45,10 +45,11 @@ type observerState struct {
 	// twice the time the control's effect took to show on a list that lags
 	// (so the later steps' effects get as long to show as the control's).
 	spacing time.Duration
-	// last is the last settled (or quick, observe_quick.go) snapshot,
-	// lastChange how long after its first reading the state last changed,
-	// and shown whether it showed every item the responses since the one
-	// before had named.
+	// last is the last settled (or quick, observe_quick.go) snapshot;
+	// lastChange how long after its step began the reading that first
+	// showed its state ended (at least the list's lag, however late a
+	// loaded client sent or read anything); shown whether it showed every
+	// item the responses since the one before had named.
 	last       Snapshot
 	lastChange time.Duration
 	haveLast   bool
@@ -139,24 +140,25 @@ func (x *Experiment) settledIfDirty(ctx context.Context) (Snapshot, error) {
 	dirty := x.obs.dirty
 	x.mu.Unlock()
 	if dirty {
-		return x.settled(ctx)
+		return x.settled(ctx, time.Now())
 	}
 	return x.observe(ctx)
 }
 
-// settled takes snapshots until two consecutive ones agree (see above).
-func (x *Experiment) settled(ctx context.Context) (Snapshot, error) {
+// settled takes snapshots until two consecutive ones agree (see above);
+// since is when the step whose effect it waits for began.
+func (x *Experiment) settled(ctx context.Context, since time.Time) (Snapshot, error) {
 	x.mu.Lock()
 	x.obs.dirty = false
 	spacing := x.settleSpacing()
 	x.mu.Unlock()
-	snap, changed, err := settle(ctx, spacing, x.observe, x.agree)
+	snap, shown, err := settle(ctx, spacing, x.observe, x.agree)
 	if err != nil {
 		return Snapshot{}, err
 	}
 	x.mu.Lock()
 	returned := x.obs.returned
-	x.obs.last, x.obs.lastChange, x.obs.haveLast, x.obs.returned = snap, changed, true, nil
+	x.obs.last, x.obs.lastChange, x.obs.haveLast, x.obs.returned = snap, max(0, shown.Sub(since)), true, nil
 	x.obs.shown = snap.Items != nil && showsIDs(snap, returned)
 	x.mu.Unlock()
 	return snap, nil
@@ -183,27 +185,35 @@ func (x *Experiment) agree(a, b Snapshot) bool {
 
 // settle reads with take until two consecutive readings agree, pausing
 // spacing between them, for at most settleBound; it returns the last
-// reading and how long after the first one the state last changed.
-func settle(ctx context.Context, spacing time.Duration, take func(context.Context) (Snapshot, error), agree func(a, b Snapshot) bool) (Snapshot, time.Duration, error) {
+// reading and when the reading that first showed its state ended.
+//
+// That end, not when the reading began nor how long after the first
+// reading the state changed, bounds the list's lag from above: a reading
+// that shows an item was served after the item became visible, and ended
+// later still. Measured from the settle's start, a client slowed by a
+// loaded machine saw its control's item "at once" and spaced the later
+// readings too closely, so a later step's item arrived a step late (a
+// false alarm).
+func settle(ctx context.Context, spacing time.Duration, take func(context.Context) (Snapshot, error), agree func(a, b Snapshot) bool) (Snapshot, time.Time, error) {
 	start := time.Now()
 	prev, err := take(ctx)
 	if err != nil {
-		return Snapshot{}, 0, err
+		return Snapshot{}, time.Time{}, err
 	}
-	var changed time.Duration
+	shown := time.Now()
 	for {
 		if err := sleep(ctx, spacing); err != nil {
-			return Snapshot{}, 0, err
+			return Snapshot{}, time.Time{}, err
 		}
 		at := time.Since(start)
 		cur, err := take(ctx)
 		if err != nil {
-			return Snapshot{}, 0, err
+			return Snapshot{}, time.Time{}, err
 		}
 		if agree(prev, cur) || at >= settleBound {
-			return cur, changed, nil
+			return cur, shown, nil
 		}
-		prev, changed = cur, at
+		prev, shown = cur, time.Now()
 	}
 }
 

@@ -18,12 +18,18 @@ import (
 //   - work is how long processing goes on after the side effect (the order
 //     in the list) shows, so a retry after a dropped request meets it in
 //     flight;
+//   - untilMet makes the processing of every create but the first (the
+//     probe's control, whose client waits for it) go on, instead, until a
+//     duplicate has met it in flight (or maxWork passed, a safety bound):
+//     a test that needs a retry to meet a dropped request in flight then
+//     does not depend on how fast a loaded machine sends the retry;
 //   - latest makes a replay return the order's latest state, as PayPal
 //     documents, each read finding it one step further (CREATED, APPROVED,
 //     COMPLETED), with the same id and status code.
 type orderServer struct {
 	inFlight int
 	work     time.Duration
+	untilMet bool
 	latest   bool
 
 	mu     sync.Mutex
@@ -35,7 +41,11 @@ type orderKey struct {
 	done  bool
 	id    string
 	reads int
+	met   chan struct{} // closed when a duplicate met the key in flight
 }
+
+// maxWork bounds how long untilMet processing waits for a duplicate.
+const maxWork = 10 * time.Second
 
 var orderStates = []string{"CREATED", "APPROVED", "COMPLETED"}
 
@@ -50,6 +60,10 @@ func (s *orderServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	key := r.Header.Get("Idempotency-Key")
 	if k, ok := s.keys[key]; ok {
 		if !k.done {
+			if k.met != nil {
+				close(k.met)
+				k.met = nil
+			}
 			s.mu.Unlock()
 			writeBody(w, s.inFlight, []byte(`{"error":"a request with this key is in progress"}`))
 			return
@@ -64,10 +78,22 @@ func (s *orderServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	k := &orderKey{id: fmt.Sprintf("o_%d", len(s.orders)+1)}
+	met, hold := make(chan struct{}), s.untilMet && len(s.orders) > 0
+	if hold {
+		k.met = met
+	}
 	s.keys[key] = k
 	s.orders = append(s.orders, map[string]any{"id": k.id})
 	s.mu.Unlock()
-	time.Sleep(s.work) // processing goes on whether or not the client waits
+	// Processing goes on whether or not the client waits.
+	if hold {
+		select {
+		case <-met:
+		case <-time.After(maxWork):
+		}
+	} else {
+		time.Sleep(s.work)
+	}
 	s.mu.Lock()
 	k.done, k.reads = true, 1
 	s.mu.Unlock()
@@ -142,7 +168,7 @@ func TestRetryAfterDropHonoursProfileInFlightStatuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s/%d", tt.profile, tt.inFlight), func(t *testing.T) {
-			srv := startOrders(t, &orderServer{inFlight: tt.inFlight, work: 300 * time.Millisecond})
+			srv := startOrders(t, &orderServer{inFlight: tt.inFlight, untilMet: true})
 			env := Env{Profile: mustProfile(t, tt.profile)}
 			r := runOneProbe(t, retryAfterDropProbe{}, srv.URL, keyedCreate("createOrder", "/orders"), env)
 			if r.Verdict != tt.want || !strings.Contains(r.Reason, tt.reason) {

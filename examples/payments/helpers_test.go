@@ -1,6 +1,7 @@
 package payments
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -41,7 +42,12 @@ func (a *api) do(method, path, body string, headers ...string) reply {
 }
 
 func (a *api) try(method, path, body string, headers ...string) (reply, error) {
-	req, err := http.NewRequest(method, a.base+path, strings.NewReader(body))
+	return a.tryContext(context.Background(), method, path, body, headers...)
+}
+
+// tryContext is try with a context that can abandon the request.
+func (a *api) tryContext(ctx context.Context, method, path, body string, headers ...string) (reply, error) {
+	req, err := http.NewRequestWithContext(ctx, method, a.base+path, strings.NewReader(body))
 	if err != nil {
 		return reply{}, err
 	}

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/idemcheck/idemcheck/internal/testtool"
 )
 
 // Report structs for reading reports back; deliberately separate from the
@@ -149,7 +151,8 @@ func WellFormed(t testing.TB, data []byte) {
 }
 
 // Validate runs xmllint against every schema in Schemas; it skips only when
-// xmllint is not installed (CI installs it: see .ci/run).
+// xmllint is not installed (CI installs it: see .ci/run), and says so in
+// the default go test output when the package's TestMain is testtool.Main.
 func Validate(t testing.TB, data []byte) {
 	t.Helper()
 	ValidateSchemas(t, data, Schemas...)
@@ -173,7 +176,7 @@ func SchemaError(t testing.TB, data []byte, schema string) error {
 	t.Helper()
 	xmllint, err := exec.LookPath("xmllint")
 	if err != nil {
-		t.Skip("xmllint not installed (apt-get install libxml2-utils)")
+		testtool.Skip(t, "xmllint not installed (apt-get install libxml2-utils)")
 	}
 	path := filepath.Join(t.TempDir(), "report.xml")
 	if err := os.WriteFile(path, data, 0o644); err != nil {

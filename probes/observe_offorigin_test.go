@@ -1,0 +1,63 @@
+package probes
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/idemcheck/idemcheck/openapi"
+)
+
+// TestPaginationOffOriginIsSaidSo: a list whose next page links to another
+// host is reported as exactly that, not as "more pages than idemcheck
+// reads", and the other host is never contacted.
+func TestPaginationOffOriginIsSaidSo(t *testing.T) {
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("the other host was contacted: %s %s", r.Method, r.URL)
+	}))
+	defer other.Close()
+	var mu sync.Mutex
+	n := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		if r.Method == http.MethodPost {
+			n++ // a new item, without the request's canary
+			w.WriteHeader(http.StatusCreated)
+			fmt.Fprintf(w, `{"id":"t%d"}`, n)
+			return
+		}
+		items := []map[string]any{}
+		for i := n; i > 0; i-- {
+			items = append(items, map[string]any{"id": fmt.Sprintf("t%d", i)})
+		}
+		json.NewEncoder(w).Encode(map[string]any{"data": items, "next": other.URL + "/v1/things?cursor=secret-cursor"})
+	}))
+	defer srv.Close()
+
+	snap, err := (&CollectionObserver{Path: "/v1/things"}).Snapshot(context.Background(), Env{BaseURL: srv.URL}.withDefaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !snap.Truncated || snap.OffOrigin != other.URL {
+		t.Errorf("truncated %v off-origin %q, want true %q", snap.Truncated, snap.OffOrigin, other.URL)
+	}
+
+	op := keyedCreate("createThing", "/v1/things")
+	env := Env{BaseURL: srv.URL, Timeout: 5 * time.Second}
+	r := Run(context.Background(), []openapi.Operation{op}, selectProbes(t, "replay"), env)[0]
+	want := "the list's next page is on another origin (" + other.URL + ")"
+	if r.Verdict != Error || !strings.Contains(r.Reason, want) {
+		t.Errorf("%s; want an error saying %q", describe(r), want)
+	}
+	if strings.Contains(r.Reason, "more pages than idemcheck reads") || strings.Contains(r.Reason, "secret-cursor") {
+		t.Errorf("reason %q: the page cap is named, or the link's query is shown", r.Reason)
+	}
+}
