@@ -30,7 +30,10 @@ func (r *Redactor) Run(run *Run) *Run {
 
 // result scrubs one result.
 func (r *Redactor) result(res probes.Result) probes.Result {
-	res.Operation = probes.OperationRef{ID: r.String(res.Operation.ID), Method: r.String(res.Operation.Method), Path: r.String(res.Operation.Path)}
+	// Fields are scrubbed in place on copies, so none a later change adds
+	// (a position, a truncation flag) is lost on the way.
+	op := &res.Operation
+	op.ID, op.Method, op.Path, op.File = r.String(op.ID), r.String(op.Method), r.String(op.Path), r.String(op.File)
 	res.Probe = r.String(res.Probe)
 	res.Title = r.String(res.Title)
 	res.Reason = r.String(res.Reason)
@@ -64,18 +67,15 @@ func (r *Redactor) result(res probes.Result) probes.Result {
 func (r *Redactor) exchange(x probes.Exchange) probes.Exchange {
 	x.Label = r.String(x.Label)
 	x.Err = r.String(x.Err)
-	x.Request = probes.RequestRecord{
-		Method: r.String(x.Request.Method),
-		URL:    r.String(x.Request.URL),
-		Header: r.header(x.Request.Header),
-		Body:   r.body(x.Request.Body),
-	}
+	x.Request.Method = r.String(x.Request.Method)
+	x.Request.URL = r.String(x.Request.URL)
+	x.Request.Header = r.header(x.Request.Header)
+	x.Request.Body = r.body(x.Request.Body)
 	if x.Response != nil {
-		x.Response = &probes.Response{
-			Status: x.Response.Status,
-			Header: r.header(x.Response.Header),
-			Body:   r.body(x.Response.Body),
-		}
+		resp := *x.Response
+		resp.Header = r.header(resp.Header)
+		resp.Body = r.body(resp.Body)
+		x.Response = &resp
 	}
 	return x
 }
