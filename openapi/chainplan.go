@@ -30,14 +30,17 @@ type PathLink struct {
 // planner plans operations once each, so a producer shared by many chained
 // operations (createPayment) is planned once.
 type planner struct {
-	ctx  context.Context
-	doc  *Document
-	t    *openapi3.T
-	ix   *planIndex // index.go
-	opts PlanOptions
-	all  []opRef
-	memo map[string]*Operation
-	busy map[string]bool
+	ctx context.Context
+	doc *Document
+	t   *openapi3.T
+	ix  *planIndex // index.go
+	// links and posts index the operations for chaining (built on first use).
+	links map[string][]linkEntry
+	posts map[string]opRef
+	opts  PlanOptions
+	all   []opRef
+	memo  map[string]*Operation
+	busy  map[string]bool
 }
 
 func newPlanner(ctx context.Context, doc *Document, opts PlanOptions) *planner {
@@ -158,64 +161,94 @@ func (p *planner) find(name string) (opRef, bool) {
 // documentLink finds an OpenAPI link to r, on a 2xx response of a POST or
 // PUT, that sets param with $response.body#/ptr or $response.header.NAME.
 func (p *planner) documentLink(r opRef, param string) (*Link, opRef, bool) {
-	for _, pr := range p.all {
-		if pr.method != http.MethodPost && pr.method != http.MethodPut || pr.path == r.path && pr.method == r.method {
+	for _, e := range p.linksTo(r) { // index: in plan order, as a scan of all would meet them
+		pr, name, lv := e.from, e.name, e.link
+		if pr.path == r.path && pr.method == r.method {
 			continue
 		}
-		if pr.op.Responses == nil {
-			continue
-		}
-		codes := sortedKeys(pr.op.Responses.Map())
-		for _, code := range codes {
-			if !strings.HasPrefix(code, "2") {
+		for _, pname := range []string{param, "path." + param} {
+			expr, ok := lv.Parameters[pname].(string)
+			if !ok {
 				continue
 			}
-			resp := pr.op.Responses.Value(code)
-			if resp == nil || resp.Value == nil {
-				continue
-			}
-			for _, name := range sortedKeys(resp.Value.Links) {
-				lr := resp.Value.Links[name]
-				if lr == nil || lr.Value == nil || !linksTo(lr.Value, r) {
-					continue
+			l := &Link{Param: param, Source: "OpenAPI link " + name}
+			switch {
+			case strings.HasPrefix(expr, "$response.body#"):
+				l.Pointer = strings.TrimPrefix(expr, "$response.body#")
+				if l.Pointer == "" {
+					l.Pointer = "/"
 				}
-				for _, pname := range []string{param, "path." + param} {
-					expr, ok := lr.Value.Parameters[pname].(string)
-					if !ok {
-						continue
-					}
-					l := &Link{Param: param, Source: "OpenAPI link " + name}
-					switch {
-					case strings.HasPrefix(expr, "$response.body#"):
-						l.Pointer = strings.TrimPrefix(expr, "$response.body#")
-						if l.Pointer == "" {
-							l.Pointer = "/"
-						}
-					case strings.HasPrefix(expr, "$response.header."):
-						l.Header = strings.TrimPrefix(expr, "$response.header.")
-					default:
-						continue // a constant or a request expression: not a chain
-					}
-					return l, pr, true
-				}
+			case strings.HasPrefix(expr, "$response.header."):
+				l.Header = strings.TrimPrefix(expr, "$response.header.")
+			default:
+				continue // a constant or a request expression: not a chain
 			}
+			return l, pr, true
 		}
 	}
 	return nil, opRef{}, false
 }
 
-// linksTo reports whether an OpenAPI link targets r, by operationId or by an
-// operationRef "#/paths/<escaped path>/<method>".
-func linksTo(l *openapi3.Link, r opRef) bool {
+// linkEntry is one OpenAPI link on a 2xx response of a POST or PUT.
+type linkEntry struct {
+	from opRef
+	name string
+	link *openapi3.Link
+}
+
+// linksTo returns the links that target r, from an index built once per
+// plan (a scan of every operation per parameter made planning quadratic).
+func (p *planner) linksTo(r opRef) []linkEntry {
+	if p.links == nil {
+		p.links = map[string][]linkEntry{}
+		for _, pr := range p.all {
+			if pr.method != http.MethodPost && pr.method != http.MethodPut || pr.op.Responses == nil {
+				continue
+			}
+			for _, code := range sortedKeys(pr.op.Responses.Map()) {
+				resp := pr.op.Responses.Value(code)
+				if !strings.HasPrefix(code, "2") || resp == nil || resp.Value == nil {
+					continue
+				}
+				for _, name := range sortedKeys(resp.Value.Links) {
+					lr := resp.Value.Links[name]
+					if lr == nil || lr.Value == nil {
+						continue
+					}
+					e := linkEntry{from: pr, name: name, link: lr.Value}
+					for _, k := range linkKeys(lr.Value) {
+						p.links[k] = append(p.links[k], e)
+					}
+				}
+			}
+		}
+	}
+	var out []linkEntry
+	if r.op.OperationID != "" {
+		out = append(out, p.links["id "+r.op.OperationID]...)
+	}
+	return append(out, p.links["ref "+operationRef(r)]...)
+}
+
+// linkKeys are the index keys of the operation a link targets: by
+// operationId, or by its operationRef's fragment (escaped or not).
+func linkKeys(l *openapi3.Link) []string {
 	if l.OperationID != "" {
-		return r.op.OperationID != "" && l.OperationID == r.op.OperationID
+		return []string{"id " + l.OperationID}
 	}
 	if l.OperationRef == "" {
-		return false
+		return nil
 	}
 	_, frag, _ := strings.Cut(l.OperationRef, "#")
-	want := "/paths/" + strings.ReplaceAll(strings.ReplaceAll(r.path, "~", "~0"), "/", "~1") + "/" + strings.ToLower(r.method)
-	return unescape(frag) == want || frag == want
+	if u := unescape(frag); u != frag {
+		return []string{"ref " + frag, "ref " + u}
+	}
+	return []string{"ref " + frag}
+}
+
+// operationRef is r's operationRef fragment: "/paths/<escaped path>/<method>".
+func operationRef(r opRef) string {
+	return "/paths/" + strings.ReplaceAll(strings.ReplaceAll(r.path, "~", "~0"), "/", "~1") + "/" + strings.ToLower(r.method)
 }
 
 // parentCreate infers the producer of param from the path: the POST on the
@@ -233,13 +266,29 @@ func (p *planner) parentCreate(r opRef, param string) (opRef, bool) {
 		if isTemplateSegment(segs[i-1]) {
 			return opRef{}, false // "/a/{x}/{y}": no collection names {y}
 		}
-		for _, pr := range p.all {
-			if pr.method == http.MethodPost && strings.TrimRight(requestPath(pr.path), "/") == parent && pr.path == requestPath(pr.path) {
-				return pr, true
-			}
+		if pr, ok := p.creates()[parent]; ok {
+			return pr, true
 		}
 	}
 	return opRef{}, false
+}
+
+// creates indexes the POSTs by their collection path (once per plan): the
+// first in plan order for each, as a scan of all would find.
+func (p *planner) creates() map[string]opRef {
+	if p.posts == nil {
+		p.posts = map[string]opRef{}
+		for _, pr := range p.all {
+			if pr.method != http.MethodPost || pr.path != requestPath(pr.path) {
+				continue
+			}
+			k := strings.TrimRight(requestPath(pr.path), "/")
+			if _, seen := p.posts[k]; !seen {
+				p.posts[k] = pr
+			}
+		}
+	}
+	return p.posts
 }
 
 // idPointer is the response field a create names its result with: a
