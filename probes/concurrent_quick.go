@@ -24,6 +24,10 @@ const (
 	maxQuickRounds = 60
 	// quickRoundsBudget bounds their time: against a slow server fewer run.
 	quickRoundsBudget = 100 * time.Millisecond
+	// quickCopies is the copies of a quick round: a race needs two copies
+	// on two processors at once, and more only queue behind them (and cost
+	// requests: 60 rounds of 10 were 600 requests per operation).
+	quickCopies = 3
 )
 
 // quickRounds is what the quick rounds found.
@@ -39,6 +43,7 @@ type quickRounds struct {
 // rel after the first measured rounds, measured as one step. one is a
 // single request's side effect (observed says whether it is known).
 func runQuickRounds(ctx context.Context, x *Experiment, first, n, one int, observed bool) (*quickRounds, error) {
+	n = min(n, quickCopies)
 	// Through net/http over kept-alive connections, unsynchronized: the
 	// cheapest round (about 1.5 ms on loopback), and where the window is CPU
 	// work, copies that arrive a little apart find the other processors

@@ -378,7 +378,7 @@ func measureOn(ctx context.Context, x *Experiment, obs Observer, label string, k
 	switch {
 	case known != nil && !late:
 	case late:
-		before, _, err = settle(ctx, settleInterval, take, agree)
+		before, _, _, err = settle(ctx, settleInterval, take, agree)
 	default:
 		before, err = take(ctx)
 	}
@@ -391,7 +391,7 @@ func measureOn(ctx context.Context, x *Experiment, obs Observer, label string, k
 	}
 	switch id := resourceID(r); {
 	case late:
-		after, _, err = settle(ctx, settleInterval, take, agree)
+		after, _, _, err = settle(ctx, settleInterval, take, agree)
 	case !r.is2xx():
 		after, err = take(ctx) // judged on its response: the effect is evidence
 	default:
@@ -400,7 +400,7 @@ func measureOn(ctx context.Context, x *Experiment, obs Observer, label string, k
 			if id != "" && after.Items != nil {
 				x.Env.reads.learn(obs.Name(), false) // it updates late: settle from now on
 			}
-			after, _, err = settle(ctx, settleInterval, take, agree)
+			after, _, _, err = settle(ctx, settleInterval, take, agree)
 		}
 	}
 	if err != nil {

@@ -240,7 +240,7 @@ func (x *Experiment) quickAfter(ctx context.Context, since time.Time) (Snapshot,
 	}
 	x.mu.Lock()
 	x.obs.dirty, x.obs.returned = false, nil
-	x.obs.last, x.obs.lastChange, x.obs.haveLast, x.obs.shown = snap, 0, true, true
+	x.obs.last, x.obs.lastChange, x.obs.haveLast, x.obs.shown, x.obs.immediate = snap, 0, true, true, true
 	x.mu.Unlock()
 	return snap, nil
 }

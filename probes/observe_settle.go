@@ -52,8 +52,12 @@ type observerState struct {
 	// item the responses since the one before had named.
 	last       Snapshot
 	lastChange time.Duration
-	haveLast   bool
-	shown      bool
+	// immediate says the first reading of the last settled snapshot
+	// already showed its state (observe_quick.go learns single readings
+	// from a control's).
+	immediate bool
+	haveLast  bool
+	shown     bool
 	// before is the snapshot before the step Measure is running, while
 	// measuring is set.
 	before    Snapshot
@@ -94,7 +98,7 @@ func (x *Experiment) judgeControl(step string, status, effect int) bool {
 		why = fmt.Sprintf("%s changed by %+d with no item carrying this experiment's canary, although its items show the field %s (the change is other clients' or earlier experiments')", x.Observer.Name(), effect, x.Op.Canary)
 	default:
 		x.obs.spacing = min(max(settleInterval, 2*x.obs.lastChange), settleBound/4)
-		x.Env.reads.learn(x.Observer.Name(), x.obs.lastChange == 0 && x.obs.shown) // observe_quick.go
+		x.Env.reads.learn(x.Observer.Name(), x.obs.immediate && x.obs.shown) // observe_quick.go
 		return true
 	}
 	x.obs.blind = fmt.Sprintf("not observed: %q was processed (status %d) but %s: the observer does not show this operation's effects, or only later (eventually consistent), so the later steps are judged on their responses only", step, status, why)
@@ -152,13 +156,14 @@ func (x *Experiment) settled(ctx context.Context, since time.Time) (Snapshot, er
 	x.obs.dirty = false
 	spacing := x.settleSpacing()
 	x.mu.Unlock()
-	snap, shown, err := settle(ctx, spacing, x.observe, x.agree)
+	snap, shown, first, err := settle(ctx, spacing, x.observe, x.agree)
 	if err != nil {
 		return Snapshot{}, err
 	}
 	x.mu.Lock()
 	returned := x.obs.returned
 	x.obs.last, x.obs.lastChange, x.obs.haveLast, x.obs.returned = snap, max(0, shown.Sub(since)), true, nil
+	x.obs.immediate = first
 	x.obs.shown = snap.Items != nil && showsIDs(snap, returned)
 	x.mu.Unlock()
 	return snap, nil
@@ -194,26 +199,26 @@ func (x *Experiment) agree(a, b Snapshot) bool {
 // loaded machine saw its control's item "at once" and spaced the later
 // readings too closely, so a later step's item arrived a step late (a
 // false alarm).
-func settle(ctx context.Context, spacing time.Duration, take func(context.Context) (Snapshot, error), agree func(a, b Snapshot) bool) (Snapshot, time.Time, error) {
+func settle(ctx context.Context, spacing time.Duration, take func(context.Context) (Snapshot, error), agree func(a, b Snapshot) bool) (snap Snapshot, shown time.Time, first bool, err error) {
 	start := time.Now()
 	prev, err := take(ctx)
 	if err != nil {
-		return Snapshot{}, time.Time{}, err
+		return Snapshot{}, time.Time{}, false, err
 	}
-	shown := time.Now()
+	shown, first = time.Now(), true
 	for {
 		if err := sleep(ctx, spacing); err != nil {
-			return Snapshot{}, time.Time{}, err
+			return Snapshot{}, time.Time{}, false, err
 		}
 		at := time.Since(start)
 		cur, err := take(ctx)
 		if err != nil {
-			return Snapshot{}, time.Time{}, err
+			return Snapshot{}, time.Time{}, false, err
 		}
 		if agree(prev, cur) || at >= settleBound {
-			return cur, shown, nil
+			return cur, shown, first, nil
 		}
-		prev, shown = cur, time.Now()
+		prev, shown, first = cur, time.Now(), false
 	}
 }
 
