@@ -191,7 +191,7 @@ func patternKey(pattern string, minLen, maxLen int, random []byte) (string, bool
 	for _, reps := range []int{32, 24, 16, 8, 4, 2, 1, minLen} {
 		g := &seeded{random: random}
 		var b strings.Builder
-		if !g.emit(&b, re, reps, 0) {
+		if !emit(&b, re, reps, 0, g) { // strings.go, its free characters drawn from random
 			continue
 		}
 		s := b.String()
@@ -204,8 +204,8 @@ func patternKey(pattern string, minLen, maxLen int, random []byte) (string, bool
 	return "", false
 }
 
-// seeded is the pattern generator of strings.go with its choices of
-// characters drawn from random bytes.
+// seeded picks the free characters of strings.go's pattern generator from
+// random bytes (a runePicker).
 type seeded struct {
 	random []byte
 	i      int
@@ -224,51 +224,9 @@ func (g *seeded) next() int {
 	return int(b)
 }
 
-func (g *seeded) emit(b *strings.Builder, re *syntax.Regexp, reps, depth int) bool {
-	if depth > 50 || b.Len() > 4096 {
-		return false
-	}
-	switch re.Op {
-	case syntax.OpCharClass:
-		b.WriteRune(g.classRune(re.Rune))
-		return true
-	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
-		b.WriteByte("abcdefghijklmnopqrstuvwxyz0123456789"[g.next()%36])
-		return true
-	case syntax.OpCapture:
-		return g.emit(b, re.Sub[0], reps, depth+1)
-	case syntax.OpConcat:
-		for _, sub := range re.Sub {
-			if !g.emit(b, sub, reps, depth+1) {
-				return false
-			}
-		}
-		return true
-	case syntax.OpAlternate:
-		return g.emit(b, re.Sub[0], reps, depth+1)
-	case syntax.OpStar, syntax.OpPlus, syntax.OpQuest, syntax.OpRepeat:
-		n := reps
-		lo, hi := 0, -1
-		switch re.Op {
-		case syntax.OpPlus:
-			lo = 1
-		case syntax.OpQuest:
-			hi = 1
-		case syntax.OpRepeat:
-			lo, hi = re.Min, re.Max
-		}
-		n = max(n, lo)
-		if hi >= 0 && n > hi {
-			n = hi
-		}
-		for i := 0; i < n; i++ {
-			if !g.emit(b, re.Sub[0], reps, depth+1) {
-				return false
-			}
-		}
-		return true
-	}
-	return emit(b, re, reps, depth) // literals and anchors: no choice
+// anyRune draws a lower-case letter or digit.
+func (g *seeded) anyRune() rune {
+	return rune("abcdefghijklmnopqrstuvwxyz0123456789"[g.next()%36])
 }
 
 // classRune draws a printable ASCII letter or digit (else any printable

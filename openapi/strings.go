@@ -94,7 +94,7 @@ func fromPattern(pattern string, minLen int) (string, bool) {
 	}
 	for _, reps := range []int{1, 0, minLen, 2, 8} {
 		var b strings.Builder
-		if !emit(&b, re, reps, 0) {
+		if !emit(&b, re, reps, 0, firstRunes{}) {
 			continue
 		}
 		if s := b.String(); check.MatchString(s) && len([]rune(s)) >= minLen {
@@ -104,7 +104,23 @@ func fromPattern(pattern string, minLen int) (string, bool) {
 	return "", false
 }
 
-func emit(b *strings.Builder, re *syntax.Regexp, reps, depth int) bool {
+// runePicker chooses the free characters of a string generated from a
+// pattern: one of a character class, and any character.
+type runePicker interface {
+	classRune(ranges []rune) rune
+	anyRune() rune
+}
+
+// firstRunes picks the first readable character: short, predictable values
+// (request fields); keyformat.go's seeded draws them at random (keys).
+type firstRunes struct{}
+
+func (firstRunes) classRune(ranges []rune) rune { return classRune(ranges) }
+func (firstRunes) anyRune() rune                { return 'a' }
+
+// emit writes a string matched by re: the first alternative, each
+// repetition reps times within its bounds, the free characters from pick.
+func emit(b *strings.Builder, re *syntax.Regexp, reps, depth int, pick runePicker) bool {
 	if depth > 50 || b.Len() > 4096 {
 		return false
 	}
@@ -117,19 +133,19 @@ func emit(b *strings.Builder, re *syntax.Regexp, reps, depth int) bool {
 			b.WriteRune(r)
 		}
 	case syntax.OpCharClass:
-		b.WriteRune(classRune(re.Rune))
+		b.WriteRune(pick.classRune(re.Rune))
 	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
-		b.WriteRune('a')
+		b.WriteRune(pick.anyRune())
 	case syntax.OpCapture:
-		return emit(b, re.Sub[0], reps, depth+1)
+		return emit(b, re.Sub[0], reps, depth+1, pick)
 	case syntax.OpConcat:
 		for _, sub := range re.Sub {
-			if !emit(b, sub, reps, depth+1) {
+			if !emit(b, sub, reps, depth+1, pick) {
 				return false
 			}
 		}
 	case syntax.OpAlternate:
-		return emit(b, re.Sub[0], reps, depth+1)
+		return emit(b, re.Sub[0], reps, depth+1, pick)
 	case syntax.OpStar, syntax.OpPlus, syntax.OpQuest, syntax.OpRepeat:
 		n := reps
 		lo, hi := 0, -1
@@ -141,14 +157,12 @@ func emit(b *strings.Builder, re *syntax.Regexp, reps, depth int) bool {
 		case syntax.OpRepeat:
 			lo, hi = re.Min, re.Max
 		}
-		if n < lo {
-			n = lo
-		}
+		n = max(n, lo)
 		if hi >= 0 && n > hi {
 			n = hi
 		}
 		for i := 0; i < n; i++ {
-			if !emit(b, re.Sub[0], reps, depth+1) {
+			if !emit(b, re.Sub[0], reps, depth+1, pick) {
 				return false
 			}
 		}
