@@ -84,6 +84,7 @@ type Env struct {
 	// those RunTargets runs), for the probes that need another target;
 	// exclusive holds off the probes they would disturb (exclusive.go).
 	targets   []Target
+	observers map[opKey]Observer // targets' observers by operation (setTargets)
 	exclusive *runLocks
 	// reads is what the run learnt about each observer's reads
 	// (observe_quick.go).

@@ -29,15 +29,10 @@ func Run(ctx context.Context, ops []openapi.Operation, probes []Probe, env Env) 
 func RunTargets(ctx context.Context, targets []Target, probes []Probe, env Env) []Result {
 	e := env.withDefaults()
 	targets = slices.Clone(targets) // dropping an observer must not change the caller's
-	switch {
-	case len(e.Planned) > 0:
-		e.targets = e.Planned // a shard of the run: the others are planned too
-	case e.targets == nil:
-		e.targets = targets // for the probes that need another target (mismatch-target)
-	}
 	results := make([]Result, len(targets)*len(probes))
 
 	dropped := dropUnusableObservers(ctx, e, targets) // observe_preflight.go
+	e.plan(targets)
 	groups := groupByObserver(targets)
 	jobs := make(chan []int)
 	var wg sync.WaitGroup
@@ -91,8 +86,8 @@ produce:
 func RunOne(ctx context.Context, targets []Target, i int, p Probe, env Env) Result {
 	e := env.withDefaults()
 	targets = slices.Clone(targets)
-	e.targets = targets
 	note := dropUnusableObservers(ctx, e, targets[i:i+1])[targets[i].Op]
+	e.plan(targets)
 	r := runOne(ctx, e, targets[i], p)
 	if note != "" && r.Verdict != Skip {
 		r.Diffs = append(r.Diffs, note)

@@ -17,10 +17,44 @@ type Target struct {
 	Profile *Profile
 }
 
+// plan makes the run's planned targets known to the probes that need
+// another one (mismatch-target): Planned for a shard of the run, else the
+// targets run, unless a test set them already.
+func (e *Env) plan(targets []Target) {
+	switch {
+	case len(e.Planned) > 0:
+		e.setTargets(e.Planned)
+	case e.targets == nil:
+		e.setTargets(targets)
+	}
+}
+
+// setTargets makes ts the run's planned targets, indexed by operation for
+// observerOf (which every probe's locks ask: a scan would make a large run
+// quadratic).
+func (e *Env) setTargets(ts []Target) {
+	e.targets = ts
+	e.observers = make(map[opKey]Observer, len(ts))
+	for _, t := range ts {
+		if _, seen := e.observers[keyOf(t.Op)]; !seen {
+			e.observers[keyOf(t.Op)] = t.Observer
+		}
+	}
+}
+
+// opKey identifies a planned operation across the copies the planner and
+// the chains make of it (sameOperation).
+type opKey struct{ id, method, path string }
+
+func keyOf(op *openapi.Operation) opKey { return opKey{op.ID, op.Method, op.Path} }
+
 // observerOf is the observer settled for op, one of the run's planned
 // operations; nil when it has none or is not planned.
 func (e *Env) observerOf(op *openapi.Operation) Observer {
-	for _, t := range e.targets {
+	if e.observers != nil {
+		return e.observers[keyOf(op)]
+	}
+	for _, t := range e.targets { // targets set directly (tests)
 		if sameOperation(t.Op, op) {
 			return t.Observer
 		}
