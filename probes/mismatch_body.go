@@ -21,8 +21,15 @@ func (mismatchBodyProbe) Applies(op *openapi.Operation) string {
 	if r := needsKey(op); r != "" {
 		return r
 	}
-	if op.AltBody == nil {
+	switch {
+	case op.AltBody == nil && op.AltSkip != "":
+		return "no second valid body could be built for the operation: " + op.AltSkip
+	case op.AltBody == nil:
 		return "no second valid body could be built for the operation"
+	case op.Request != nil && openapi.SameOnWire(op.Request.Body, op.AltBody):
+		// A reuse the server cannot tell from a retry proves nothing about
+		// how it matches bodies (a plan read from elsewhere, an override).
+		return "the different body encodes to the same bytes as the original, so a reuse with it would be a plain retry"
 	}
 	return ""
 }
