@@ -142,6 +142,9 @@ func (c *Check) Run(ctx context.Context, plan *Plan) (*report.Run, error) {
 		Duration: time.Since(start),
 		Results:  results,
 	}
+	if c.s.shardN > 0 {
+		run.Shard = fmt.Sprintf("%d/%d", c.s.shardK, c.s.shardN)
+	}
 	if c.s.baseline != nil {
 		report.ApplyBaseline(run, c.s.baseline, c.opts.Baseline)
 	}
