@@ -71,7 +71,7 @@ func (mismatchBodyProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	}
 	switch {
 	case reuse.throttled():
-		errorf(res, "the reuse got %d (come back later), which says nothing about the key; run again with less load (--parallel, --concurrency)", reuse.Status)
+		errorf(res, "%s", throttledLine("the reuse", "the key", reuse))
 	case reuse.is2xx() && diffReplies(first, reuse, x.ignoreFields) == "":
 		fail(res, fmt.Sprintf("the different body was answered with the first request's stored result (status %d): the server ignores the body when matching keys", reuse.Status))
 	case reuse.is2xx() && resourceID(first) != "" && resourceID(reuse) == resourceID(first) && resourceID(control) != resourceID(first):
