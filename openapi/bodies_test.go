@@ -59,11 +59,11 @@ func TestIssue23BodiesSaySomething(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			o := findOp(t, ops, tt.op)
+			o := bodiesOp(t, ops, tt.op)
 			if o.Skip != "" {
 				t.Fatalf("not planned: %s", o.Skip)
 			}
-			if got := wire(t, o.Request.Body); got != tt.wire {
+			if got := bodyWire(t, o.Request.Body); got != tt.wire {
 				t.Errorf("request body = %s, want %s", got, tt.wire)
 			}
 			if _, err := validateFirst(context.Background(), doc.T, o); err != nil {
@@ -74,14 +74,14 @@ func TestIssue23BodiesSaySomething(t *testing.T) {
 			}
 			if tt.alt == "" {
 				if o.AltBody != nil {
-					t.Errorf("AltBody = %s, want none", wire(t, o.AltBody))
+					t.Errorf("AltBody = %s, want none", bodyWire(t, o.AltBody))
 				}
 				return
 			}
 			if o.AltBody == nil {
 				t.Fatal("no alternative body")
 			}
-			if got := wire(t, o.AltBody); got != tt.alt {
+			if got := bodyWire(t, o.AltBody); got != tt.alt {
 				t.Errorf("alternative body = %s, want %s", got, tt.alt)
 			}
 			if SameOnWire(o.Request.Body, o.AltBody) {
@@ -124,7 +124,7 @@ func TestSameOnWire(t *testing.T) {
 	}
 }
 
-func findOp(t *testing.T, ops []Operation, name string) *Operation {
+func bodiesOp(t *testing.T, ops []Operation, name string) *Operation {
 	t.Helper()
 	for i := range ops {
 		if ops[i].Name() == name {
@@ -135,7 +135,7 @@ func findOp(t *testing.T, ops []Operation, name string) *Operation {
 	return nil
 }
 
-func wire(t *testing.T, b *Body) string {
+func bodyWire(t *testing.T, b *Body) string {
 	t.Helper()
 	p, _, err := b.encode()
 	if err != nil {

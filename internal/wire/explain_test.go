@@ -17,9 +17,9 @@ import (
 	"github.com/idemcheck/idemcheck/internal/wire/wiretest"
 )
 
-// answering serves every connection by reading one request and writing
+// answerOnce serves every connection by reading one request and writing
 // answer to it.
-func answering(answer func(c net.Conn)) func(net.Conn) {
+func answerOnce(answer func(c net.Conn)) func(net.Conn) {
 	return func(c net.Conn) {
 		if wiretest.ReadRequest(bufio.NewReader(c)) == nil {
 			return
@@ -28,9 +28,9 @@ func answering(answer func(c net.Conn)) func(net.Conn) {
 	}
 }
 
-// drip writes the start of a response, then one header line every 20ms
+// dripHeader writes the start of a response, then one header line every 20ms
 // until the client hangs up: a header that never finishes, slowly.
-func drip(c net.Conn) {
+func dripHeader(c net.Conn) {
 	io.WriteString(c, "HTTP/1.1 200 OK\r\n") //nolint:errcheck
 	for {
 		time.Sleep(20 * time.Millisecond)
@@ -60,38 +60,38 @@ func TestExplainSaysWhatTheServerDid(t *testing.T) {
 		want    string
 	}{
 		{"a malformed status line", func(t *testing.T) string {
-			return wiretest.Listen(t, answering(func(c net.Conn) { io.WriteString(c, "HTTP/1.1 abc OK\r\n\r\n") })) //nolint:errcheck
+			return wiretest.Listen(t, answerOnce(func(c net.Conn) { io.WriteString(c, "HTTP/1.1 abc OK\r\n\r\n") })) //nolint:errcheck
 		}, time.Second, `answered with a malformed response: malformed HTTP status code "abc"`},
 		{"not HTTP at all", func(t *testing.T) string {
-			return wiretest.Listen(t, answering(func(c net.Conn) { io.WriteString(c, "SSH-2.0-OpenSSH_9.6\r\n") })) //nolint:errcheck
+			return wiretest.Listen(t, answerOnce(func(c net.Conn) { io.WriteString(c, "SSH-2.0-OpenSSH_9.6\r\n") })) //nolint:errcheck
 		}, time.Second, `answered with a malformed response: malformed HTTP response "SSH-2.0-OpenSSH_9.6"`},
 		{"an endless header", func(t *testing.T) string {
-			return wiretest.Listen(t, answering(func(c net.Conn) {
+			return wiretest.Listen(t, answerOnce(func(c net.Conn) {
 				io.WriteString(c, "HTTP/1.1 200 OK\r\nX-Endless: ") //nolint:errcheck
 				wiretest.Endless(c, bytes.Repeat([]byte("e"), 32<<10))
 			}))
 		}, 10 * time.Second, "answered with a malformed response: server response headers exceeded 1048576 bytes"},
 		{"a slow header", func(t *testing.T) string {
-			return wiretest.Listen(t, answering(drip))
+			return wiretest.Listen(t, answerOnce(dripHeader))
 		}, 300 * time.Millisecond, "began to answer but did not finish its headers within 300ms (--timeout)"},
 		{"a silent server", func(t *testing.T) string {
-			return wiretest.Listen(t, answering(func(c net.Conn) { io.Copy(io.Discard, c) })) //nolint:errcheck
+			return wiretest.Listen(t, answerOnce(func(c net.Conn) { io.Copy(io.Discard, c) })) //nolint:errcheck
 		}, 300 * time.Millisecond, "accepted the connection but sent no response within 300ms (--timeout)"},
 		{"a hang-up without an answer", func(t *testing.T) string {
-			return wiretest.Listen(t, answering(func(net.Conn) {}))
+			return wiretest.Listen(t, answerOnce(func(net.Conn) {}))
 		}, time.Second, "accepted the connection but closed it without answering: EOF"},
 		{"half a body", func(t *testing.T) string {
-			return wiretest.Listen(t, answering(func(c net.Conn) {
+			return wiretest.Listen(t, answerOnce(func(c net.Conn) {
 				io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc") //nolint:errcheck
 			}))
 		}, time.Second, "answered 200 but broke off its body: unexpected EOF"},
 		{"a broken chunk", func(t *testing.T) string {
-			return wiretest.Listen(t, answering(func(c net.Conn) {
+			return wiretest.Listen(t, answerOnce(func(c net.Conn) {
 				io.WriteString(c, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n") //nolint:errcheck
 			}))
 		}, time.Second, "answered 200 with a malformed body: invalid byte in chunk length"},
 		{"a body that never ends in time", func(t *testing.T) string {
-			return wiretest.Listen(t, answering(func(c net.Conn) {
+			return wiretest.Listen(t, answerOnce(func(c net.Conn) {
 				io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc") //nolint:errcheck
 				io.Copy(io.Discard, c)                                                 //nolint:errcheck
 			}))
