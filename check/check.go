@@ -2,12 +2,11 @@ package check
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"time"
 
+	"github.com/idemcheck/idemcheck/internal/wire"
 	"github.com/idemcheck/idemcheck/openapi"
 	"github.com/idemcheck/idemcheck/probes"
 	"github.com/idemcheck/idemcheck/report"
@@ -142,6 +141,9 @@ func (c *Check) Run(ctx context.Context, plan *Plan) (*report.Run, error) {
 		Duration: time.Since(start),
 		Results:  results,
 	}
+	if c.s.shardN > 0 {
+		run.Shard = fmt.Sprintf("%d/%d", c.s.shardK, c.s.shardN)
+	}
 	if c.s.baseline != nil {
 		report.ApplyBaseline(run, c.s.baseline, c.opts.Baseline)
 	}
@@ -174,26 +176,36 @@ func (c *Check) RunOne(ctx context.Context, plan *Plan, i int, p probes.Probe) p
 
 // reachable makes sure something answers HTTP at base before any probe runs,
 // so an unreachable target is one clear error instead of a wall of errors.
+// Any HTTP answer will do (a 404, a 500, a redirect); what is said of a
+// failure is what the server did (wire.Explain): one that answered with
+// broken bytes, or too slowly, was reached.
 func reachable(ctx context.Context, env probes.Env, timeout time.Duration) error {
 	base := env.BaseURL
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	if timeout <= 0 {
+		timeout = probes.DefaultTimeout
+	}
+	rctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodHead, base+"/", http.NoBody)
+	var p wire.Progress
+	req, err := http.NewRequestWithContext(wire.Trace(rctx, &p), http.MethodHead, base+"/", http.NoBody)
 	if err != nil {
 		return err
 	}
 	client := &http.Client{
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		Transport:     &http.Transport{TLSClientConfig: env.TLS, Proxy: nil},
+		Transport: &http.Transport{
+			TLSClientConfig:        env.TLS,
+			Proxy:                  nil,
+			MaxResponseHeaderBytes: wire.DefaultMaxHeaderBytes, // as the probes read
+		},
 	}
 	defer client.CloseIdleConnections()
 	resp, err := client.Do(req)
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
+		if ctx.Err() != nil { // the run was stopped, not the target
+			return fmt.Errorf("target %s: %w", base, context.Cause(ctx))
 		}
-		return fmt.Errorf("target %s is unreachable: %v", base, err)
+		return fmt.Errorf("target %s %w", base, wire.Explain(err, &p, timeout))
 	}
 	resp.Body.Close()
 	return nil

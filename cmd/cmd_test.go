@@ -224,10 +224,25 @@ func TestErroredProbeAtTheGateIsNotAPass(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want 2 and the reason", code, stderr)
 	}
 	// missing-key is major: with the gate at critical its error is reported
-	// but does not decide the exit code (spec, which reads only the
-	// document, passes beside it).
-	code, _, stderr = runCLI(t, "check", "--spec", spec, "--base-url", srv.URL, "--probes", "missing-key,spec", "--operations", "createPayment", "--fail-on", "critical", "--no-color")
+	// but does not decide the exit code, while replay (critical) passes
+	// beside it. Here the server throttles every request without a key, so
+	// missing-key cannot tell anything.
+	throttled := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.Header.Get("Idempotency-Key") == "" {
+			http.Error(w, `{"error":"slow down"}`, http.StatusTooManyRequests)
+			return
+		}
+		api.ServeHTTP(w, r)
+	}))
+	defer throttled.Close()
+	code, _, stderr = runCLI(t, "check", "--spec", spec, "--base-url", throttled.URL, "--probes", "missing-key,spec,replay", "--operations", "createPayment", "--fail-on", "critical", "--no-color")
 	if code != ExitOK {
 		t.Errorf("an error below the gate: exit %d, want 0; stderr %q", code, stderr)
+	}
+	// issue 23: without replay, nothing at or above the gate ran: that is
+	// no pass.
+	code, _, stderr = runCLI(t, "check", "--spec", spec, "--base-url", throttled.URL, "--probes", "missing-key,spec", "--operations", "createPayment", "--fail-on", "critical", "--no-color")
+	if want := "no probe at or above --fail-on critical could run: 1 operation, only probes below the gate ran (missing-key ×1, spec ×1)"; code != ExitError || !strings.Contains(stderr, want) {
+		t.Errorf("nothing at the gate ran: exit %d, stderr %q; want 2 and %q", code, stderr, want)
 	}
 }

@@ -66,8 +66,12 @@ type Operation struct {
 	// Skip is set.
 	Request *Request `json:"request,omitempty"`
 	// AltBody is a second valid body that differs from Request's in a
-	// meaningful field; nil when none could be proven valid.
+	// meaningful field and in its encoded bytes; nil when none could be
+	// proven valid.
 	AltBody *Body `json:"alt_body,omitempty"`
+	// AltSkip says why AltBody is nil ("" when it is not, or when the
+	// operation was not planned); see alt.go.
+	AltSkip string `json:"alt_skip,omitempty"`
 	// ErrorBody is a valid body that fails with a business error (a declined
 	// card), for error-replay; nil when none is known. See errorbody.go.
 	ErrorBody *Body `json:"error_body,omitempty"`

@@ -153,7 +153,7 @@ func planOne(ctx context.Context, t *openapi3.T, r opRef, opts PlanOptions) (o O
 		return o
 	}
 	o.Request = req
-	o.AltBody = s.altBody(req)
+	o.AltBody, o.AltSkip = s.altBody(req)
 	o.ErrorBody = s.errorBody(req) // errorbody.go
 	o.Collection = collection(t, r, req)
 	o.Resource = resource(ctx, t, r, req, opts)

@@ -154,7 +154,11 @@ func TestPlanFixtures(t *testing.T) {
 			want: []Operation{
 				{ID: "impossible", Method: "POST", Path: "/impossible", Skip: `no valid request: request body has an error: doesn't match schema: Error at "/code": minimum string length is 5`},
 				// issue 16: multipart bodies are sent (multipart.go)
-				{ID: "upload", Method: "POST", Path: "/upload", Request: &Request{Method: "POST", Path: "/upload", Body: &Body{ContentType: "multipart/form-data", Value: obj{}}}},
+				{
+					ID: "upload", Method: "POST", Path: "/upload", Request: &Request{Method: "POST", Path: "/upload", Body: &Body{ContentType: "multipart/form-data", Value: obj{}}},
+					// issue 23: an empty body varies by an optional field
+					AltBody: &Body{ContentType: "multipart/form-data", Value: obj{"file": "idemcheck"}},
+				},
 			},
 		},
 		{

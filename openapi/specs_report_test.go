@@ -14,20 +14,28 @@ import (
 	"time"
 )
 
-// specsDir holds the real-world documents described in SOURCES.md.
-var specsDir = filepath.Join("..", "..", "shared", "specs")
+// specsDir holds the real-world documents described in SOURCES.md:
+// $IDEMCHECK_SPECS, or ../shared/specs beside the repository (a git
+// worktree elsewhere names it with the variable). Read in the test, not at
+// init, so that go test's cache knows the variable.
+func specsDir() string {
+	if d := os.Getenv("IDEMCHECK_SPECS"); d != "" {
+		return d
+	}
+	return filepath.Join("..", "..", "shared", "specs")
+}
 
 // realSpecs lists the documents in specsDir (a directory stands for its
 // root document), or skips the test when they are absent.
 func realSpecs(t testing.TB) []string {
 	t.Helper()
-	ents, err := os.ReadDir(specsDir)
+	ents, err := os.ReadDir(specsDir())
 	if err != nil {
 		t.Skipf("real-world specs not available: %v", err)
 	}
 	var out []string
 	for _, e := range ents {
-		p := filepath.Join(specsDir, e.Name())
+		p := filepath.Join(specsDir(), e.Name())
 		switch {
 		case e.IsDir():
 			roots, _ := filepath.Glob(filepath.Join(p, "*.v2.yaml"))

@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"fmt"
 	"math"
 	"strings"
 
@@ -106,25 +107,7 @@ func (g *gen) value(sr *openapi3.SchemaRef, name string, depth int) (any, bool) 
 	case openapi3.TypeNull:
 		return nil, true
 	case openapi3.TypeArray:
-		n := int(s.MinItems)
-		if n < 1 {
-			n = 1
-		}
-		if n > 3 {
-			n = 3
-		}
-		out := make([]any, 0, n)
-		for i := 0; i < n; i++ {
-			v, ok := g.value(s.Items, singular(name), depth+1)
-			if !ok {
-				if s.MinItems == 0 {
-					return []any{}, true
-				}
-				return nil, false
-			}
-			out = append(out, v)
-		}
-		return out, true
+		return g.array(s, name, depth)
 	}
 	return g.object(s, depth)
 }
@@ -149,18 +132,148 @@ func (g *gen) object(s *openapi3.Schema, depth int) (any, bool) {
 		m[name] = v
 	}
 	if len(m) == 0 && depth > 0 && g.noEmpty {
-		for _, name := range sortedKeys(s.Properties) {
-			p := s.Properties[name]
-			if p == nil || p.Value == nil || p.Value.ReadOnly {
-				continue
-			}
-			if v, ok := g.value(p, name, depth+1); ok && !emptyValue(v) && p.Value.VisitJSON(jsonValue(v), openapi3.VisitAsRequest()) == nil {
-				m[name] = v
-				break
-			}
-		}
+		g.fillDeclared(s, m, depth)
+	}
+	if len(m) < int(s.MinProps) {
+		g.fillDeclared(s, m, depth)
+	}
+	if want := membersWanted(s, depth); len(m) < want {
+		g.fillMembers(s, m, want, depth)
 	}
 	return m, true
+}
+
+// maxMembers bounds the members added to reach minProperties or minItems.
+const maxMembers = 8
+
+// membersWanted is how many members an object must have to say anything:
+// its minProperties, and at least one for a nested map-like object (only
+// additionalProperties, or no properties at all). The generator only makes
+// the objects a request needs, and an empty one is nothing in a form
+// (payload[]= is not sent, so a required payload is missing: Stripe's
+// billing meter events answer 400) and an empty map in JSON.
+func membersWanted(s *openapi3.Schema, depth int) int {
+	want := int(s.MinProps)
+	if depth > 0 && len(s.Properties) == 0 && !(s.AdditionalProperties.Has != nil && !*s.AdditionalProperties.Has) {
+		want = max(want, 1)
+	}
+	return min(want, maxMembers)
+}
+
+// fillDeclared adds optional writable properties to m, one when m is empty
+// and up to minProperties otherwise, each with a value that encodes to
+// something and that its schema accepts.
+func (g *gen) fillDeclared(s *openapi3.Schema, m map[string]any, depth int) {
+	want := max(1, min(int(s.MinProps), maxMembers))
+	for _, name := range sortedKeys(s.Properties) {
+		if len(m) >= want {
+			return
+		}
+		p := s.Properties[name]
+		if _, set := m[name]; set || p == nil || p.Value == nil || p.Value.ReadOnly {
+			continue
+		}
+		if v, ok := g.value(p, name, depth+1); ok && !emptyValue(v) && p.Value.VisitJSON(jsonValue(v), openapi3.VisitAsRequest()) == nil {
+			m[name] = v
+		}
+	}
+}
+
+// fillMembers adds members named idemcheck, idemcheck2, … to m until it has
+// want, each valued as additionalProperties says ("idemcheck" when it says
+// nothing).
+func (g *gen) fillMembers(s *openapi3.Schema, m map[string]any, want, depth int) {
+	if ap := s.AdditionalProperties; ap.Has != nil && !*ap.Has {
+		return
+	}
+	for i := 1; len(m) < want && i <= maxMembers; i++ {
+		name := "idemcheck"
+		if i > 1 {
+			name = fmt.Sprintf("idemcheck%d", i)
+		}
+		if _, set := m[name]; set {
+			continue
+		}
+		ap := s.AdditionalProperties.Schema
+		if ap == nil {
+			m[name] = "idemcheck"
+			continue
+		}
+		v, ok := g.value(ap, name, depth+1)
+		if !ok || emptyValue(v) || ap.Value != nil && ap.Value.VisitJSON(jsonValue(v), openapi3.VisitAsRequest()) != nil {
+			return
+		}
+		m[name] = v
+	}
+}
+
+// array generates minItems items (one when it has none, so that a form
+// sends the field at all), distinct when uniqueItems says so.
+func (g *gen) array(s *openapi3.Schema, name string, depth int) (any, bool) {
+	n := max(1, min(int(s.MinItems), maxMembers))
+	if s.MaxItems != nil && uint64(n) > *s.MaxItems {
+		n = int(*s.MaxItems)
+	}
+	out := make([]any, 0, n)
+	for i := 0; i < n; i++ {
+		v, ok := g.value(s.Items, singular(name), depth+1)
+		if !ok {
+			if s.MinItems == 0 {
+				return []any{}, true
+			}
+			return nil, false
+		}
+		if i > 0 && s.UniqueItems {
+			v, ok = distinctItem(s.Items, v, out, i)
+			if !ok {
+				if uint64(len(out)) >= s.MinItems {
+					break
+				}
+				return nil, false
+			}
+		}
+		out = append(out, v)
+	}
+	return out, true
+}
+
+// distinctItem makes the i-th item of a uniqueItems array differ from
+// those before it: another enum value, or a scalar derived from v.
+func distinctItem(items *openapi3.SchemaRef, v any, before []any, i int) (any, bool) {
+	var cands []any
+	var sc *openapi3.Schema
+	if items != nil && items.Value != nil {
+		sc = items.Value
+		cands = append(cands, enumValues(sc)...)
+	}
+	switch t := v.(type) {
+	case string:
+		cands = append(cands, fmt.Sprintf("%s%d", t, i+1))
+	case int64:
+		cands = append(cands, t+int64(i))
+	case float64:
+		cands = append(cands, t+float64(i))
+	case bool:
+		cands = append(cands, !t)
+	}
+	for _, c := range cands {
+		if c == nil || containsValue(before, c) {
+			continue
+		}
+		if sc == nil || sc.VisitJSON(jsonValue(c), openapi3.VisitAsRequest()) == nil {
+			return c, true
+		}
+	}
+	return nil, false
+}
+
+func containsValue(list []any, v any) bool {
+	for _, e := range list {
+		if fmt.Sprint(jsonValue(e)) == fmt.Sprint(jsonValue(v)) {
+			return true
+		}
+	}
+	return false
 }
 
 // emptyValue reports whether v encodes to nothing in a form: an empty

@@ -99,7 +99,7 @@ func (errorReplayProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	}
 	switch {
 	case retry.throttled():
-		errorf(res, "the retry got %d (come back later), which says nothing about the stored error; run again with less load", retry.Status)
+		errorf(res, "%s", throttledLine("the retry", "the stored error", retry))
 	case retry.is2xx():
 		fail(res, fmt.Sprintf("the first request failed with %d and its unchanged retry with the same key was processed (%d): a second outcome for one key", first.Status, retry.Status))
 		res.Diffs = append(res.Diffs, "first vs retry (-first +retry):\n"+d)

@@ -35,7 +35,8 @@ const (
 )
 
 // timeoutWords are how a timed-out request shows in a result.
-var timeoutWords = []string{"no response within", "deadline exceeded", "Client.Timeout", "i/o timeout"}
+// "(--timeout)" ends every timeout that wire.Explain words.
+var timeoutWords = []string{"no response within", "deadline exceeded", "Client.Timeout", "i/o timeout", "(--timeout)"}
 
 // boundedRun runs probe p once on createPayment against base and fails
 // the test if a request timed out, it took longer than hostileLimit or the

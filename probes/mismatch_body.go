@@ -21,8 +21,15 @@ func (mismatchBodyProbe) Applies(op *openapi.Operation) string {
 	if r := needsKey(op); r != "" {
 		return r
 	}
-	if op.AltBody == nil {
+	switch {
+	case op.AltBody == nil && op.AltSkip != "":
+		return "no second valid body could be built for the operation: " + op.AltSkip
+	case op.AltBody == nil:
 		return "no second valid body could be built for the operation"
+	case op.Request != nil && openapi.SameOnWire(op.Request.Body, op.AltBody):
+		// A reuse the server cannot tell from a retry proves nothing about
+		// how it matches bodies (a plan read from elsewhere, an override).
+		return "the different body encodes to the same bytes as the original, so a reuse with it would be a plain retry"
 	}
 	return ""
 }
@@ -64,7 +71,7 @@ func (mismatchBodyProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	}
 	switch {
 	case reuse.throttled():
-		errorf(res, "the reuse got %d (come back later), which says nothing about the key; run again with less load (--parallel, --concurrency)", reuse.Status)
+		errorf(res, "%s", throttledLine("the reuse", "the key", reuse))
 	case reuse.is2xx() && diffReplies(first, reuse, x.ignoreFields) == "":
 		fail(res, fmt.Sprintf("the different body was answered with the first request's stored result (status %d): the server ignores the body when matching keys", reuse.Status))
 	case reuse.is2xx() && resourceID(first) != "" && resourceID(reuse) == resourceID(first) && resourceID(control) != resourceID(first):

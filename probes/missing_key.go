@@ -45,7 +45,7 @@ func (missingKeyProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	}
 	switch {
 	case bare.throttled():
-		errorf(res, "the request without a key got %d (come back later), which says nothing about the key; run again with less load", bare.Status)
+		errorf(res, "%s", throttledLine("the request without a key", "the key", bare))
 	case bare.is2xx():
 		fail(res, fmt.Sprintf("the request without a key was processed (status %d)", bare.Status))
 	case !bare.is4xx():

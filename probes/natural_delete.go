@@ -68,7 +68,7 @@ func (naturalDeleteProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		skip(res, fmt.Sprintf("nothing to delete: the first DELETE got %d and there is neither a GET nor a PUT on the same path to find or create the resource", first.Status))
 		return
 	case !first.is2xx():
-		errorf(res, "the first DELETE was not processed (%s), so repeating it proves nothing; fix the request (-H, --config) first", refusal(first))
+		errorf(res, "%s", notProcessedLine("the first DELETE", "repeating it proves nothing", first))
 		return
 	}
 	var before *reply

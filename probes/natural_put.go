@@ -44,7 +44,7 @@ func (naturalPutProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		return
 	}
 	if !first.is2xx() {
-		errorf(res, "the first PUT was not processed (%s), so repeating it proves nothing; fix the request (-H, --config) first", refusal(first))
+		errorf(res, "%s", notProcessedLine("the first PUT", "repeating it proves nothing", first))
 		return
 	}
 	var before *reply

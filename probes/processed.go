@@ -57,7 +57,8 @@ func (x *Experiment) measureProcessedBody(ctx context.Context, res *Result, labe
 }
 
 // notProcessed is the error verdict for a refused control or first
-// request; it quotes the server's status and message (refusal.go).
+// request; it quotes the server's status and message, and says what to do
+// in the server's terms (refusal.go).
 func notProcessed(res *Result, label string, r *reply) {
-	errorf(res, "%s was not processed (%s), so the experiment proves nothing; fix the request (-H, --config: body, path_params, key format) first", label, refusal(r))
+	errorf(res, "%s", notProcessedLine(label, "the experiment proves nothing", r))
 }

@@ -2,11 +2,13 @@ package probes
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/idemcheck/idemcheck/internal/wire"
 	"github.com/idemcheck/idemcheck/openapi"
 )
 
@@ -30,22 +32,35 @@ func send(ctx context.Context, env *Env, req *http.Request) (*reply, error) {
 	if err := env.limit.wait(ctx, 1); err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, env.Timeout)
+	rctx, cancel := context.WithTimeout(ctx, env.Timeout)
 	defer cancel()
-	resp, err := env.Client.Do(req.WithContext(ctx))
+	var p wire.Progress
+	resp, err := env.Client.Do(req.WithContext(wire.Trace(rctx, &p)))
 	if err != nil {
-		return nil, err
+		return nil, explainSend(ctx, err, &p, env.Timeout)
 	}
 	defer resp.Body.Close()
+	p.Answered(resp.StatusCode)
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
 	if err != nil {
-		return nil, err
+		return nil, explainSend(ctx, err, &p, env.Timeout)
 	}
 	truncated := len(body) > MaxBody
 	if truncated {
 		body = body[:MaxBody]
 	}
 	return &reply{Status: resp.StatusCode, Header: resp.Header, Body: body, Truncated: truncated}, nil
+}
+
+// explainSend words a failed exchange by what the server did ("the server
+// answered with a malformed response: …", "the server began to answer but
+// did not finish its headers within 10s (--timeout)"), not by where Go's
+// client stopped. When the run itself stopped (ctx), that is the reason.
+func explainSend(ctx context.Context, err error, p *wire.Progress, timeout time.Duration) error {
+	if ctx.Err() != nil {
+		return err
+	}
+	return fmt.Errorf("the server %w", wire.Explain(err, p, timeout))
 }
 
 // credentialHeaders are redacted in evidence wherever they appear.

@@ -26,6 +26,10 @@ type Run struct {
 	// time budget); "" when it ran to the end. A stopped run never passes.
 	Stopped string
 	Results []probes.Result
+	// Shard is "k/n" when the run is one shard of several (--shard); its
+	// part may hold no probe at or above the gate, which only the merge of
+	// the shards can judge (Outcome). Not written to reports.
+	Shard string
 	// Baseline is set when a baseline of accepted findings was applied
 	// (ApplyBaseline): which one, and its entries that no longer occur.
 	Baseline *BaselineUse

@@ -86,6 +86,17 @@ func (c *h2Conn) releaseBatch(ctx context.Context, reqs []*http.Request, payload
 	}
 	select {
 	case <-c.pings: // the server has read every prefix
+	case <-c.dead:
+		// The server broke the protocol (a CONTINUATION flood, frames on
+		// streams never opened, a control flood) or hung up: say what it
+		// did now, not "no PING answer" when the time is up.
+		if ctx.Err() != nil {
+			return 0, fmt.Errorf("no PING answer within %s: %w", c.cfg.Timeout, ctx.Err())
+		}
+		c.mu.Lock()
+		err := c.readErr
+		c.mu.Unlock()
+		return 0, fmt.Errorf("before the server answered the PING: %w", err)
 	case <-ctx.Done():
 		return 0, fmt.Errorf("no PING answer within %s: %w", c.cfg.Timeout, ctx.Err())
 	}

@@ -18,6 +18,9 @@ import (
 type H2Server struct {
 	Settings []http2.Setting
 	Respond  func(fr *http2.Framer, streamID uint32)
+	// Early calls Respond on each request's HEADERS, before its body's
+	// END_STREAM: while a release waits for its PING answer.
+	Early bool
 }
 
 // Serve runs s on c until the connection ends.
@@ -47,7 +50,7 @@ func (s H2Server) Serve(c net.Conn) {
 				fr.WritePing(true, f.Data) //nolint:errcheck
 			}
 		case *http2.MetaHeadersFrame:
-			if f.StreamEnded() {
+			if f.StreamEnded() || s.Early {
 				s.Respond(fr, f.StreamID)
 			}
 		case *http2.DataFrame:
