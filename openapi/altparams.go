@@ -18,7 +18,8 @@ import (
 // document allows (each proven valid with the rest of the planned request,
 // like every planned request, check.go), or why it is not varied.
 //
-// Only parameters whose value can change what the request does are varied.
+// Only parameters whose value can change what the request does are varied,
+// and a header only when its name or description says so (quietHeader).
 // Never varied: credentials (security schemes, Authorization), headers that
 // name another account or tenant (Stripe-Account, X-Tenant-Id, On-Behalf-Of:
 // a replay across them is cross-principal's finding), tracing ids (a retry
@@ -121,6 +122,15 @@ func VariedParams(alts []ParamAlt) []ParamAlt {
 	return out
 }
 
+// quietHeader is why a header whose name and description do not speak of
+// the outcome is not varied: providers leave headers out of the request's
+// fingerprint (Telnyx: "request headers are not taken into account"; the
+// draft fingerprints the payload), so a replay across one is a defect only
+// when the header changes what the request does, and a response that
+// merely looks different (a feature flag, a random mock) must not make it
+// look so.
+const quietHeader = "a header that does not say it changes the outcome (capture, dry run, confirm, mode, …): providers leave headers out of the fingerprint"
+
 // altParams plans the parameter variations of req, the planned request.
 func (s *synth) altParams(req *Request) []ParamAlt {
 	if req == nil || s.key.In == KeyNone {
@@ -136,10 +146,13 @@ func (s *synth) altParams(req *Request) []ParamAlt {
 			continue // the key itself
 		}
 		ra := rankedAlt{ParamAlt: ParamAlt{In: p.In, Name: p.Name, From: plannedValue(req, p)}}
-		if why := notVaried(p, creds); why != "" {
+		ra.outcome = outcomeWords(p.Name + " " + p.Description + " " + flatten(p.Schema).Description)
+		switch why := notVaried(p, creds); {
+		case why != "":
 			ra.Skip = why
-		} else {
-			ra.outcome = outcomeWords(p.Name + " " + p.Description + " " + flatten(p.Schema).Description)
+		case p.In == openapi3.ParameterInHeader && !ra.outcome:
+			ra.Skip = quietHeader
+		default:
 			s.paramValues(req, p, &ra.ParamAlt)
 		}
 		alts = append(alts, ra)

@@ -49,6 +49,7 @@ func TestAltParams(t *testing.T) {
 		{In: "query", Name: "page", Skip: repr},
 		{In: "query", Name: "tags", Skip: "not a single value (array)"},
 		{In: "query", Name: "reference", Skip: "a free-form string: no other value is known to mean something else"},
+		{In: "header", Name: "X-New-API-Enabled", Skip: quietHeader},
 	}
 	if diff := cmp.Diff(want, charge.AltParams); diff != "" {
 		t.Errorf("createCharge AltParams (-want +got):\n%s", diff)
