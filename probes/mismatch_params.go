@@ -68,7 +68,7 @@ func leftParams(alts []openapi.ParamAlt) string {
 	var out []string
 	for _, a := range alts {
 		if a.Skip != "" {
-			out = append(out, fmt.Sprintf("%s %s is %s", a.In, a.Name, a.Skip))
+			out = append(out, fmt.Sprintf("%s %s: %s", a.In, a.Name, a.Skip))
 		}
 	}
 	return strings.Join(out, "; ")
@@ -102,11 +102,11 @@ func paramsToVary(x *Experiment) (vary []openapi.ParamAlt, left []string) {
 	for _, a := range x.Op.AltParams {
 		switch {
 		case a.Skip != "":
-			left = append(left, fmt.Sprintf("%s %s is %s", a.In, a.Name, a.Skip))
+			left = append(left, fmt.Sprintf("%s %s: %s", a.In, a.Name, a.Skip))
 		case a.In == "header" && x.Env.OtherHeader.Get(a.Name) != "":
-			left = append(left, fmt.Sprintf("header %s names the second principal (--other-header): cross-principal's", a.Name))
+			left = append(left, fmt.Sprintf("header %s: names the second principal (--other-header): cross-principal's", a.Name))
 		case a.In == "header" && x.Env.Header.Get(a.Name) != "":
-			left = append(left, fmt.Sprintf("header %s is set with -H, whose value is always sent", a.Name))
+			left = append(left, fmt.Sprintf("header %s: set with -H, whose value is always sent", a.Name))
 		default:
 			vary = append(vary, a)
 		}

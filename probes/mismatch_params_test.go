@@ -107,11 +107,11 @@ func TestMismatchParams(t *testing.T) {
 		{name: "a value refused with a fresh key", op: withAlt(openapi.ParamAlt{In: "query", Name: "capture", To: []string{"later"}, Kind: "enum"}), want: Skip,
 			reason: `query capture=later is refused even with a fresh key (status 400: "capture must be true or false")`},
 		{name: "a header the user sets with -H", op: withAlt(openapi.ParamAlt{In: "header", Name: "X-Mode", To: []string{"test"}, Kind: "enum"}),
-			tweak: func(e *Env) { e.Header.Set("X-Mode", "live") }, want: Skip, reason: "header X-Mode is set with -H"},
+			tweak: func(e *Env) { e.Header.Set("X-Mode", "live") }, want: Skip, reason: "header X-Mode: set with -H"},
 		{name: "a header naming the second principal", op: withAlt(openapi.ParamAlt{In: "header", Name: "Stripe-Account", To: []string{"acct_2"}, Kind: "enum"}),
 			tweak: func(e *Env) { e.OtherHeader.Set("Stripe-Account", "acct_2") }, want: Skip, reason: "names the second principal (--other-header): cross-principal's"},
 		{name: "nothing to vary", op: withAlt(openapi.ParamAlt{In: "header", Name: "X-Request-Id", Skip: "a tracing or metadata value: a retry may carry a new one"}), want: Skip,
-			reason: "no parameter to vary: header X-Request-Id is a tracing or metadata value"},
+			reason: "no parameter to vary: header X-Request-Id: a tracing or metadata value"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
