@@ -87,9 +87,15 @@ func (mismatchParamsProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 	if !t.nextR(ctx) {
 		return
 	}
-	for _, pa := range params {
+	for i, pa := range params {
 		if !t.vary(ctx, pa) {
-			return // an error: res says why
+			if t.stopped == "" {
+				return // an error: res says why
+			}
+			for _, rest := range params[i+1:] {
+				t.untried = append(t.untried, fmt.Sprintf("%s %s: not reached", rest.In, rest.Name))
+			}
+			break
 		}
 	}
 	t.verdict(left)
@@ -133,6 +139,9 @@ type paramsTrial struct {
 	rBlind   bool
 
 	problems, conformance, outcomes, untried []string
+	// stopped says why the trial ended early without an error: R was
+	// refused after it had been processed (state used up).
+	stopped string
 }
 
 // vary tries pa's values and, for the first that makes a difference, the
@@ -166,6 +175,9 @@ func (t *paramsTrial) vary(ctx context.Context, pa openapi.ParamAlt) bool {
 		// and the R after the control is volatile.
 		first := t.prev
 		if !t.nextR(ctx) {
+			if t.stopped != "" {
+				t.untried = append(t.untried, fmt.Sprintf("%s %s: %s", pa.In, pa.Name, t.stopped))
+			}
 			return false
 		}
 		t.vol.learn(first.reply, t.prev.reply, x.ignoreFields)
@@ -186,12 +198,33 @@ func (t *paramsTrial) vary(ctx context.Context, pa openapi.ParamAlt) bool {
 	return true
 }
 
-// nextR sends R with a fresh key and makes it the last R.
+// nextR sends R with a fresh key and makes it the last R. The first R
+// must be processed (else the request is wrong: an error). A later R
+// refused with a 4xx is the server's state running out — a balance, a
+// quota, stock the Rs used up (issue 23) — not a wrong request: the trial
+// stops (t.stopped) and is judged on what it found.
 func (t *paramsTrial) nextR(ctx context.Context) bool {
-	key := t.x.Key()
-	r, effect, observed, ok := t.x.measureProcessed(ctx, t.res, "control: R, fresh key", key)
-	if !ok {
+	x, key := t.x, t.x.Key()
+	const label = "control: R, fresh key"
+	var r *reply
+	effect, observed, err := x.Measure(ctx, label, func() error {
+		var err error
+		r, err = x.Send(ctx, label, key, nil)
+		return err
+	})
+	switch {
+	case err != nil:
+		errorf(t.res, "%s: %v", label, err)
 		return false
+	case r.refused() && t.prev != nil:
+		t.stopped = fmt.Sprintf("R, processed before, was refused with a fresh key (%s): the requests use up the server's state, so the trial stopped there", refusal(r))
+		return false
+	case !r.is2xx():
+		notProcessed(t.res, label, r)
+		return false
+	}
+	if observed && !x.judgeControl(label, r.Status, effect) { // observe_settle.go
+		observed = false
 	}
 	t.rEffects = append(t.rEffects, effect)
 	t.rBlind = t.rBlind || !observed
@@ -337,6 +370,8 @@ func (t *paramsTrial) verdict(left []string) {
 		fail(res, strings.Join(t.problems, "; "))
 	case len(t.conformance) > 0:
 		nonconformant(res, strings.Join(t.conformance, "; "))
+	case len(t.outcomes) == 0 && t.stopped != "":
+		skip(res, "not tried: "+strings.Join(t.untried, "; "))
 	case len(t.outcomes) == 0:
 		skip(res, "no parameter made a difference with a fresh key, so a replay across it would prove nothing: "+strings.Join(t.untried, "; "))
 	default:

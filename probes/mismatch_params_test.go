@@ -248,3 +248,33 @@ func TestMismatchParamsBudget(t *testing.T) {
 		t.Errorf("%d requests, more than the bound", requests)
 	}
 }
+
+// TestMismatchParamsStateUsedUp: R refused after it was processed (a
+// balance the Rs used up) is not the request's fault: the probe stops and
+// skips with the reason, never an error on a correct server (issue 23).
+func TestMismatchParamsStateUsedUp(t *testing.T) {
+	api := payments.New(payments.Options{})
+	var mu sync.Mutex
+	created := 0
+	srv := serveWith(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			mu.Lock()
+			created++
+			n := created
+			mu.Unlock()
+			if n > 2 {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusPaymentRequired)
+				w.Write([]byte(`{"error":{"message":"insufficient balance"}}`))
+				return
+			}
+		}
+		api.ServeHTTP(w, r)
+	}))
+	op := capturePayment()
+	op.AltParams = append(op.AltParams, openapi.ParamAlt{In: "query", Name: "mode", To: []string{"test"}, Kind: "enum"})
+	r := runParams(t, srv.URL, op, nil)
+	if r.Verdict != Skip || !strings.Contains(r.Reason, `use up the server's state`) || !strings.Contains(r.Reason, "query mode: not reached") {
+		t.Fatalf("verdict %s (%s), want skip: the state ran out; diffs %q", r.Verdict, r.Reason, r.Diffs)
+	}
+}
