@@ -106,6 +106,9 @@ func writePlanTable(w io.Writer, doc *openapi.Document, ops []openapi.Operation)
 		if f := op.Key.Format.String(); f != "" {
 			fmt.Fprintf(w, "%s: key %s\n", op.ID, f)
 		}
+		for _, a := range openapi.VariedParams(op.AltParams) { // "createPayment: mismatch-params varies query capture: omitted (default true) → false"
+			fmt.Fprintf(w, "%s: mismatch-params varies %s\n", op.ID, a)
+		}
 	}
 	_, err := fmt.Fprintf(w, "\n%s (OpenAPI %s): %d mutating operations, %d with an idempotency key, %d requests proven valid\n",
 		doc.Source, doc.Version, len(ops), keyed, valid)

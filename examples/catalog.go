@@ -102,6 +102,7 @@ var flawDescriptions = map[payments.Flaw]string{
 	payments.FlawReuse417:              "refuses a key reused with another body safely, but with 417 Expectation Failed instead of 422",
 	payments.FlawReplayRequestID:       "renders a new request_id into every response, so a replay is not the stored result byte for byte",
 	payments.FlawRefuseReuse:           "treats the key as a one-time token: every reuse, an identical retry included, gets 422 instead of the stored result",
+	payments.FlawBodyOnlyFingerprint:   "fingerprints only the body and keys by path without the query, as a popular Node.js middleware does: ?capture=false under a used key gets the stored, captured payment",
 }
 
 // expectFail and alsoFail follow the flaw comments in payments/flaws.go.
@@ -126,9 +127,15 @@ var expectFail = map[payments.Flaw][]string{
 	payments.FlawReuse417:              {"mismatch-body"},
 	payments.FlawReplayRequestID:       {"replay"},
 	payments.FlawRefuseReuse:           {"replay"},
+	payments.FlawBodyOnlyFingerprint:   {"mismatch-params"},
 }
 
 var alsoFail = map[payments.Flaw][]string{
 	payments.FlawNoIdempotency:   {"key-format", "retry-after-drop"},
 	payments.FlawReplayButRepeat: {"retry-after-drop"},
+	// Its fingerprint is the method and the body: the query, part of the
+	// target it leaves out, is left out too (?capture=false is replayed).
+	payments.FlawPathBlindFingerprint: {"mismatch-params"},
+	// It answers every reuse with another request 417, another query too.
+	payments.FlawReuse417: {"mismatch-params"},
 }

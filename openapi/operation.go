@@ -72,6 +72,11 @@ type Operation struct {
 	// AltSkip says why AltBody is nil ("" when it is not, or when the
 	// operation was not planned); see alt.go.
 	AltSkip string `json:"alt_skip,omitempty"`
+	// AltParams are the operation's query and header parameters other than
+	// the key, each with other valid values to send under a reused key, or
+	// why it is not varied (mismatch-params); nil when the operation has no
+	// key. See altparams.go.
+	AltParams []ParamAlt `json:"alt_params,omitempty"`
 	// ErrorBody is a valid body that fails with a business error (a declined
 	// card), for error-replay; nil when none is known. See errorbody.go.
 	ErrorBody *Body `json:"error_body,omitempty"`

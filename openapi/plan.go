@@ -154,6 +154,8 @@ func planOne(ctx context.Context, t *openapi3.T, r opRef, opts PlanOptions) (o O
 	}
 	o.Request = req
 	o.AltBody, o.AltSkip = s.altBody(req)
+
+	o.AltParams = s.altParams(req) // altparams.go
 	o.ErrorBody = s.errorBody(req) // errorbody.go
 	o.Collection = collection(t, r, req)
 	o.Resource = resource(ctx, t, r, req, opts)

@@ -33,6 +33,7 @@ func All() []Probe {
 		concurrentProbe{},
 		mismatchBodyProbe{},
 		mismatchTargetProbe{},
+		mismatchParamsProbe{},
 		missingKeyProbe{},
 		keyFormatProbe{},
 		crossPrincipalProbe{},

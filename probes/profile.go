@@ -36,7 +36,9 @@ type Profile struct {
 	KeyMaxLength int `json:"key_max_length,omitempty" yaml:"key_max_length,omitempty"`
 
 	// ReuseStatuses are the statuses that correctly reject a key reused
-	// with a different request (mismatch-body). Empty accepts any 4xx.
+	// with a different request: another body (mismatch-body) or other
+	// query or header parameters (mismatch-params). No provider documents
+	// a separate status for the two. Empty accepts any 4xx.
 	ReuseStatuses []int `json:"reuse_statuses,omitempty" yaml:"reuse_statuses,omitempty"`
 	// InFlightStatuses are the statuses that correctly answer a duplicate
 	// whose first request is still in flight (concurrent), besides the
@@ -77,6 +79,13 @@ func Profiles() []Profile {
 			// accepts 400 and 409, which the draft gives to neighbouring
 			// conditions and providers use for reuse, so the default raises
 			// no alarm on a provider convention; pin 422 in the configuration.
+			// Other parameters: the draft speaks of the request payload; the
+			// query is part of the request all the same, and Telnyx, which
+			// follows the draft, answers 422 when the query parameters or
+			// the body differ (developers.telnyx.com/docs/development/
+			// api-fundamentals/idempotency; request headers are not taken
+			// into account there, so mismatch-params varies headers only
+			// where their name says they change the outcome).
 			Name:             "ietf",
 			Source:           "https://datatracker.ietf.org/doc/draft-ietf-httpapi-idempotency-key-header/",
 			KeyHeader:        "Idempotency-Key",
@@ -90,7 +99,16 @@ func Profiles() []Profile {
 			// the endpoint began executing, errors included (not validation
 			// failures); keys up to 255 characters; a reused key with other
 			// parameters is an idempotency_error (400); a concurrent request
-			// 409; replays carry Idempotent-Replayed: true.
+			// 409; replays carry Idempotent-Replayed: true. Other parameters
+			// are a reuse like another body: "The idempotency layer compares
+			// incoming parameters to those of the original request and
+			// errors if they're not the same" (docs.stripe.com/api/
+			// idempotent_requests; changelog 2015-09-03 "Requests that reuse
+			// idempotency tokens but alter request parameters now throw an
+			// error"; IDEMPOTENCY_ERROR: "re-used on a request that does not
+			// match the first request's API endpoint and parameters").
+			// Stripe-Account changes the account, not the parameters: keys
+			// are per account (cross-principal).
 			Name:             "stripe",
 			Source:           "https://docs.stripe.com/api/idempotent_requests",
 			KeyHeader:        "Idempotency-Key",
@@ -108,7 +126,11 @@ func Profiles() []Profile {
 			// echoes the key in every response, which does not tell a
 			// replay apart, so no replay header is documented; errors may
 			// be retried (Transient-Error), so they are not expected to be
-			// stored.
+			// stored. Adyen documents nothing about a key reused with other
+			// query or header parameters (docs.adyen.com/development-
+			// resources/api-idempotency): the safety rule holds (never R's
+			// stored result for a request that means something else), and a
+			// refusal is expected with the statuses of another body.
 			Name:             "adyen",
 			Source:           "https://docs.adyen.com/development-resources/api-idempotency",
 			KeyHeader:        "Idempotency-Key",
@@ -122,6 +144,12 @@ func Profiles() []Profile {
 			// of the previous request", not a byte-identical copy; of two
 			// simultaneous requests the second "might fail" (any 4xx);
 			// failed requests may be retried. The key length varies by API.
+			// PayPal documents nothing about the same PayPal-Request-Id with
+			// other parameters beyond "returns the latest status of the
+			// previous request" (developer.paypal.com/reference/guidelines/
+			// idempotency); its APIs refuse a used id for another request
+			// with 422 PAYPAL_REQUEST_ID_PREVIOUSLY_USED (payment tokens v3)
+			// or DUPLICATE_REQUEST_ID (older APIs). The safety rule holds.
 			Name:             "paypal",
 			Source:           "https://developer.paypal.com/reference/guidelines/idempotency/",
 			KeyHeader:        "PayPal-Request-Id",
@@ -134,7 +162,12 @@ func Profiles() []Profile {
 			// Square: idempotency_key in the body; the same request again
 			// returns the first successful response; a changed request with
 			// the key gets an error (IDEMPOTENCY_KEY_REUSED, 400). The key
-			// length varies by endpoint (CreatePayment: 45).
+			// length varies by endpoint (CreatePayment: 45). Any change to
+			// the request is a reuse: "If you use the same idempotency key
+			// but change the CreatePayment request … you get an error"
+			// (developer.squareup.com/docs/working-with-apis/idempotency);
+			// Square's key is in the body, and its query parameters on
+			// mutating calls are few (a version for optimistic concurrency).
 			Name:          "square",
 			Source:        "https://developer.squareup.com/docs/build-basics/common-api-patterns/idempotency",
 			KeyField:      "idempotency_key",

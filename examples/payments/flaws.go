@@ -66,7 +66,9 @@ const (
 	// FlawPathBlindFingerprint leaves the concrete path out of the request
 	// fingerprint (keys are still scoped per route), so a key reused on
 	// another payment's refunds gets the first refund, marked replayed, and
-	// no refund is made there. Trips mismatch-target only (flaws_keys.go).
+	// no refund is made there. Trips mismatch-target (flaws_keys.go), and,
+	// since the query is part of the target it leaves out, mismatch-params
+	// (?capture=false under a used key gets the captured payment).
 	FlawPathBlindFingerprint Flaw = "path-blind-fingerprint"
 
 	// FlawKeysNotScopedToCaller keys the store by route and key only: a
@@ -93,7 +95,8 @@ const (
 	// FlawReuse417 refuses a key reused with another body with 417
 	// Expectation Failed instead of 422: safe (nothing is done, nothing of
 	// the first request is returned), but not the status the draft names.
-	// Trips mismatch-body only, as a minor conformance finding
+	// Trips mismatch-body, as a minor conformance finding, and so
+	// mismatch-params, whose reuse with another query gets the same 417
 	// (flaws_replay.go).
 	FlawReuse417 Flaw = "reuse-417"
 
@@ -102,6 +105,15 @@ const (
 	// with another request_id, so it is not byte-identical. One payment per
 	// key all the same. Trips replay only (flaws_replay.go).
 	FlawReplayRequestID Flaw = "replay-rerenders-request-id"
+
+	// FlawBodyOnlyFingerprint fingerprints only the body and keys requests
+	// by method, path without the query string, and key, as a popular
+	// Node.js idempotency middleware does: POST /v1/payments?capture=false
+	// after POST /v1/payments under one key is answered with the stored,
+	// captured payment (201, marked replayed), and the client believes its
+	// payment is only authorized. The path still scopes the key, and the
+	// body still counts, so it trips mismatch-params only (capture.go).
+	FlawBodyOnlyFingerprint Flaw = "body-only-fingerprint"
 
 	// FlawRefuseReuse treats the key as a one-time token: once a request
 	// completed, every reuse of its key, an identical retry included, is
@@ -120,7 +132,7 @@ func Flaws() []Flaw {
 	return []Flaw{FlawNoIdempotency, FlawRace, FlawKeyOnlyFingerprint, FlawOptionalKey, FlawReplayButRepeat,
 		FlawDisconnectReleasesKey, FlawPutBumpsVersion, FlawDeleteGone500, FlawUndocumentedKey,
 		FlawPathBlindFingerprint, FlawKeysNotScopedToCaller, FlawUnvalidatedKey, FlawNoReplayHeader, FlawErrorsNotStored,
-		FlawReuse417, FlawReplayRequestID, FlawRefuseReuse}
+		FlawReuse417, FlawReplayRequestID, FlawRefuseReuse, FlawBodyOnlyFingerprint}
 }
 
 // ParseFlaw returns the flaw named s ("" is FlawNone).
@@ -156,6 +168,7 @@ type policy struct {
 	reuse417     bool          // FlawReuse417
 	requestID    bool          // FlawReplayRequestID
 	refuseReuse  bool          // FlawRefuseReuse
+	bodyOnly     bool          // FlawBodyOnlyFingerprint
 }
 
 func policyFor(opts Options) (policy, error) {
@@ -200,6 +213,8 @@ func policyFor(opts Options) (policy, error) {
 		return policy{requestID: true}, nil
 	case FlawRefuseReuse:
 		return policy{refuseReuse: true}, nil
+	case FlawBodyOnlyFingerprint:
+		return policy{bodyOnly: true}, nil
 	}
 	return policy{}, fmt.Errorf("payments: unknown flaw %q", opts.Flaw)
 }

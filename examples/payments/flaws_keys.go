@@ -33,8 +33,12 @@ func (s *server) checkKey(values []string) (key, problem string, status int) {
 }
 
 // keyScope is scopeOf, or, under FlawKeysNotScopedToCaller, the route and
-// key alone: every caller shares one namespace.
+// key alone: every caller shares one namespace; under
+// FlawBodyOnlyFingerprint, the method and the path without its query.
 func (s *server) keyScope(r *http.Request, key string) string {
+	if s.policy.bodyOnly {
+		return bodyOnlyScope(r, key) // capture.go
+	}
 	if s.policy.callerBlind {
 		return r.Pattern + " " + strconv.Quote(key)
 	}

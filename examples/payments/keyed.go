@@ -33,6 +33,9 @@ func (s *server) serveKeyed(w http.ResponseWriter, r *http.Request, body []byte,
 	if p.pathBlind {
 		fp = pathBlindFingerprint(r, body)
 	}
+	if p.bodyOnly {
+		fp = canonicalJSON(body) // capture.go: the query is left out
+	}
 	var e *keyEntry
 	var o outcome
 	if p.raceWindow > 0 {

@@ -26,6 +26,7 @@ type Payment struct {
 	Currency    string `json:"currency"`
 	Description string `json:"description,omitempty"`
 	Customer    string `json:"customer,omitempty"`
+	Captured    bool   `json:"captured"` // false when created with ?capture=false (capture.go)
 	Status      string `json:"status"`
 	Created     int64  `json:"created"`
 	owner       string // "" is visible to every caller
@@ -55,7 +56,7 @@ type store struct {
 
 func newStore() *store {
 	seed := &Payment{ID: SeedPaymentID, Object: "payment", Amount: 5000, Currency: "usd",
-		Description: "seed payment", Status: "succeeded", Created: time.Now().Unix()}
+		Description: "seed payment", Captured: true, Status: "succeeded", Created: time.Now().Unix()}
 	return &store{payments: []*Payment{seed}, byID: map[string]*Payment{seed.ID: seed},
 		customers: map[string]Customer{}}
 }
@@ -74,7 +75,10 @@ func (s *server) createPayment(r *http.Request, body []byte) response {
 	if err := json.Unmarshal(body, &in); err != nil {
 		return invalid("body must be a JSON object: " + err.Error())
 	}
+	capture, problem := captureParam(r) // capture.go
 	switch {
+	case problem != "":
+		return invalid(problem)
 	case in.Amount == nil || *in.Amount < 1 || *in.Amount > 100_000_000:
 		return invalid("amount must be an integer from 1 to 100000000")
 	case in.Currency != "usd" && in.Currency != "eur" && in.Currency != "gbp":
@@ -85,7 +89,7 @@ func (s *server) createPayment(r *http.Request, body []byte) response {
 		return errorCode(http.StatusPaymentRequired, "card_error", "card_declined", "your card was declined")
 	}
 	p := &Payment{ID: newID("pay_"), Object: "payment", Amount: *in.Amount, Currency: in.Currency,
-		Status: "succeeded", Created: time.Now().Unix(), owner: principal(r)}
+		Captured: capture, Status: captureStatus(capture), Created: time.Now().Unix(), owner: principal(r)}
 	if in.Description != nil {
 		p.Description = *in.Description
 	}
