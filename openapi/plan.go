@@ -154,7 +154,6 @@ func planOne(ctx context.Context, t *openapi3.T, r opRef, opts PlanOptions) (o O
 	}
 	o.Request = req
 	o.AltBody, o.AltSkip = s.altBody(req)
-
 	o.AltParams = s.altParams(req) // altparams.go
 	o.ErrorBody = s.errorBody(req) // errorbody.go
 	o.Collection = collection(t, r, req)
