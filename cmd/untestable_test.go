@@ -52,7 +52,7 @@ func TestNothingAtTheGateIsUntestable(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	defer srv.Close()
 	code, stdout, stderr := runCLI(t, "check", "--spec", spec, "--base-url", srv.URL, "--no-color", "--quiet")
-	want := "no probe at or above --fail-on major could run: 1 operation, only probes below the gate ran (spec ×1), the others skipped: operation not planned: no valid request: no body could be generated (×9)"
+	want := "no probe at or above --fail-on major could run: 1 operation, only probes below the gate ran (spec ×1), the others skipped: operation not planned: no valid request: no body could be generated (×10)"
 	if code != ExitError || !strings.Contains(stderr, want) {
 		t.Errorf("exit %d, stderr %q; want 2 and %q", code, stderr, want)
 	}
