@@ -182,8 +182,9 @@ func TestDemoBehavesAsDocumented(t *testing.T) {
 	t.Run("html report in a browser", func(t *testing.T) { demoReportInABrowser(t, out) })
 }
 
-// updateDocs rewrites docs/demo-report.png from the demo's HTML report.
-var updateDocs = flag.Bool("update", false, "rewrite docs/demo-report.png, the README's picture, from a demo HTML report rendered in Chromium")
+// updateDocs rewrites golden files: docs/demo-report.png from the demo's
+// HTML report, and the plan outputs under testdata (plan_chain_test.go).
+var updateDocs = flag.Bool("update", false, "rewrite golden files: docs/demo-report.png, the README's picture, from a demo HTML report rendered in Chromium, and cmd/testdata/plan-*")
 
 // demoReportInABrowser renders the HTML report of a flawed demo example in
 // headless Chromium: every failed probe is a finding section. With -update

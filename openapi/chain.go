@@ -31,20 +31,39 @@ type Link struct {
 	// (its last path segment, for Location); "" when read from the body.
 	Header string `json:"header,omitempty"`
 	// Source says how the link was found: the configuration line, "OpenAPI
-	// link NAME", or "inferred from the path".
+	// link NAME", "inferred from the path", or that a PUT creates it.
 	Source string `json:"source"`
+	// Fresh is set when the value is an id the client chooses: a new one
+	// for every experiment, of this shape, created first by the PUT it
+	// names (freshid.go). Pointer and Header are then empty.
+	Fresh *FreshID `json:"fresh,omitempty"`
+	// NotInSchema marks a body pointer that the producer's 2xx response
+	// schema does not have: the value may not be there (plan shows it).
+	NotInSchema bool `json:"not_in_schema,omitempty"`
 	// Producer is the planned producing operation (with its own links, for
 	// parents of parents).
 	Producer *Operation `json:"-"`
 }
 
-// String renders the link for plans: "{id} ← createPayment /id".
+// String renders the link for plans: "{id} ← createPayment /id",
+// "{x} ← createY /id (not in createY's 2xx response schema)", "{id} ← a
+// fresh id, created by PUT /v1/customers/{id}".
 func (l Link) String() string {
+	if l.Fresh != nil {
+		if l.Fresh.By == "" {
+			return fmt.Sprintf("{%s} ← a fresh id, created by this PUT", l.Param)
+		}
+		return fmt.Sprintf("{%s} ← a fresh id, created by %s", l.Param, l.Fresh.By)
+	}
 	from := l.Pointer
 	if l.Header != "" {
 		from = "header " + l.Header
 	}
-	return fmt.Sprintf("{%s} ← %s %s", l.Param, l.From, from)
+	s := fmt.Sprintf("{%s} ← %s %s", l.Param, l.From, from)
+	if l.NotInSchema {
+		s += fmt.Sprintf(" (not in %s's 2xx response schema)", l.From)
+	}
+	return s
 }
 
 // inferred reports whether the link was guessed from the path: its value
@@ -54,10 +73,10 @@ func (l Link) inferred() bool { return l.Source == sourceInferred }
 const sourceInferred = "inferred from the path"
 
 // Value reads the parameter's value from the producer's response. An
-// inferred link also tries, in order, a field named after the parameter,
-// the body's "id", a "data" envelope, the last segment of Location, and
-// the "id" of an object envelope ({"droplet": {"id": 1}}). ok is false when
-// none holds a scalar.
+// inferred link also tries the body's field whose name best matches the
+// parameter's words (idwords.go: {"pid": …}, {"id": …}, {"data": {"id"}}),
+// then the last segment of Location, then a field of another envelope
+// ({"droplet": {"id": 1}}). ok is false when none holds a scalar.
 func (l Link) Value(header http.Header, body []byte) (string, bool) {
 	var doc any
 	d := json.NewDecoder(bytes.NewReader(body))
@@ -83,26 +102,61 @@ func (l Link) Value(header http.Header, body []byte) (string, bool) {
 	if !l.inferred() {
 		return "", false
 	}
-	for _, ptr := range []string{"/" + l.Param, "/id", "/data/id", "/data/" + l.Param} {
-		if v, err := pointer(doc, ptr); err == nil && doc != nil {
-			if s, ok := scalarText(v); ok {
-				return s, true
-			}
-		}
+	m, _ := doc.(map[string]any)
+	top, envelopes := valueFields(m)
+	p := idWords(l.Param)
+	var c creation
+	if l.Producer != nil {
+		c = creationOf(l.Producer.Path)
+	}
+	if f, ok := bestField(p, c, top); ok {
+		v, _ := scalarText(pointerValue(m, f.ptr))
+		return v, true
 	}
 	if v := headerValue(header, "Location"); v != "" {
 		return v, true
 	}
-	if m, ok := doc.(map[string]any); ok { // an envelope: {"droplet": {"id": 1}}
-		for _, k := range sortedKeys(m) {
-			if inner, ok := m[k].(map[string]any); ok {
-				if s, ok := scalarText(inner["id"]); ok {
-					return s, true
+	if f, ok := bestField(p, c, envelopes); ok {
+		v, _ := scalarText(pointerValue(m, f.ptr))
+		return v, true
+	}
+	return "", false
+}
+
+// valueFields lists the scalar fields of a response body: its own and a
+// "data" envelope's (top), and those of its other object members
+// (envelopes).
+func valueFields(m map[string]any) (top, envelopes []idField) {
+	for _, k := range sortedKeys(m) {
+		if _, ok := scalarText(m[k]); ok {
+			top = append(top, idField{ptr: "/" + escapePointer(k), words: idWords(k)})
+			continue
+		}
+		inner, ok := m[k].(map[string]any)
+		if !ok {
+			continue
+		}
+		for _, in := range sortedKeys(inner) {
+			if _, ok := scalarText(inner[in]); ok {
+				f := idField{ptr: "/" + escapePointer(k) + "/" + escapePointer(in), env: idWords(k), words: idWords(in)}
+				if k == "data" {
+					top = append(top, f)
+				} else {
+					envelopes = append(envelopes, f)
 				}
 			}
 		}
 	}
-	return "", false
+	return top, envelopes
+}
+
+// pointerValue is the value at ptr in doc; nil when there is none.
+func pointerValue(doc any, ptr string) any {
+	v, err := pointer(doc, ptr)
+	if err != nil {
+		return nil
+	}
+	return v
 }
 
 // headerValue is a response header's value; for Location (or any URL) its
@@ -175,11 +229,6 @@ func (o *Operation) WithPathParams(vals map[string]string) *Operation {
 	if o.Resource != nil {
 		r := *o.Resource
 		r.Get, r.List = re(r.Get), re(r.List)
-		if r.Put != nil {
-			put := *r.Put
-			put.Path = re(put.Path)
-			r.Put = &put
-		}
 		c.Resource = &r
 	}
 	return &c

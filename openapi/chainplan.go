@@ -12,10 +12,13 @@ import (
 // A path parameter is filled, in this order: the configuration (a fixed
 // value, or {from, pointer}); the document's OpenAPI links (a response of
 // another operation naming this one, with a runtime expression for the
-// parameter); inference from the path (the parent collection's POST:
-// "/v1/payments/{id}/refunds" ← "POST /v1/payments"). Producers are planned
-// like any operation, their own parameters chained in turn (multi-level
-// paths), to maxChainDepth.
+// parameter); inference from the path: the parent collection's POST
+// ("/v1/payments/{id}/refunds" ← "POST /v1/payments", the id read where its
+// response schema has it: idpointer.go), else the PUT on the path up to the
+// parameter, which creates the resource under a fresh id the client
+// chooses ("/v1/customers/{id}" ← "PUT /v1/customers/{id}": freshid.go).
+// Producers are planned like any operation, their own parameters chained
+// in turn (multi-level paths), to maxChainDepth.
 
 // maxChainDepth bounds parents of parents (and cycles in configured links).
 const maxChainDepth = 4
@@ -37,6 +40,7 @@ type planner struct {
 	// links and posts index the operations for chaining (built on first use).
 	links map[string][]linkEntry
 	posts map[string]opRef
+	puts  map[string]opRef
 	opts  PlanOptions
 	all   []opRef
 	memo  map[string]*Operation
@@ -114,8 +118,8 @@ func (p *planner) linkFor(r opRef, ov *Override, param string, depth int) (*Link
 			}
 			l := &Link{Param: param, Pointer: pl.Pointer, Source: ov.Source}
 			if pl.Pointer == "" {
+				l = inferredLink(pr, param)
 				l.Source = ov.Source + " (" + sourceInferred + ")"
-				l.Pointer = "/id"
 			}
 			return p.producer(l, pr, depth)
 		}
@@ -124,13 +128,25 @@ func (p *planner) linkFor(r opRef, ov *Override, param string, depth int) (*Link
 		return p.producer(l, pr, depth)
 	}
 	if pr, ok := p.parentCreate(r, param); ok {
-		l := &Link{Param: param, Pointer: "/id", Source: sourceInferred}
-		if ptr := idPointer(pr, param); ptr != "" {
-			l.Pointer = ptr
-		}
-		return p.producer(l, pr, depth)
+		return p.producer(inferredLink(pr, param), pr, depth)
+	}
+	if pr, self, ok := p.putCreate(r, param); ok {
+		return p.freshLink(r, pr, self, param, depth)
 	}
 	return nil, ""
+}
+
+// inferredLink reads param from the create pr's response: the field its
+// 2xx schema names it with (idpointer.go), else the Location header it
+// declares, else "/id" (which the plan then marks as not in the schema).
+func inferredLink(pr opRef, param string) *Link {
+	l := &Link{Param: param, Pointer: "/id", Source: sourceInferred}
+	if ptr := idPointer(pr, param); ptr != "" {
+		l.Pointer = ptr
+	} else if _, location := producerBodies(pr); location {
+		l.Pointer, l.Header = "", "Location"
+	}
+	return l
 }
 
 // producer plans the producing operation of l; a producer that cannot be
@@ -145,6 +161,9 @@ func (p *planner) producer(l *Link, pr opRef, depth int) (*Link, string) {
 		return nil, fmt.Sprintf("path parameter {%s}: its producer %s cannot be planned (%s), so the planned value is sent", l.Param, prod.ID, prod.Skip)
 	}
 	l.From, l.Producer = prod.ID, prod
+	// A pointer the producer's response schema does not have is shown as
+	// such: the value may well not be there (plan marks it).
+	l.NotInSchema = l.Fresh == nil && l.Header == "" && pointerPresence(pr, l.Pointer) == presenceNo
 	return l, ""
 }
 
@@ -289,40 +308,4 @@ func (p *planner) creates() map[string]opRef {
 		}
 	}
 	return p.posts
-}
-
-// idPointer is the response field a create names its result with: a
-// property named after the parameter, else "id", in its 2xx JSON schema;
-// "" when the schema says neither.
-func idPointer(pr opRef, param string) string {
-	if pr.op.Responses == nil {
-		return ""
-	}
-	for _, code := range sortedKeys(pr.op.Responses.Map()) {
-		resp := pr.op.Responses.Value(code)
-		if !strings.HasPrefix(code, "2") || resp == nil || resp.Value == nil {
-			continue
-		}
-		for _, ct := range sortedKeys(resp.Value.Content) {
-			mt := resp.Value.Content[ct]
-			if mt == nil || mt.Schema == nil {
-				continue
-			}
-			props := flatten(mt.Schema).Properties
-			for _, n := range []string{"id", param} {
-				if _, ok := props[n]; ok {
-					return "/" + n
-				}
-			}
-			// an envelope: {"droplet": {"id": 1}} (DigitalOcean), {"data": {"id": …}}
-			for _, env := range sortedKeys(props) {
-				if inner := props[env]; inner != nil && inner.Value != nil && schemaType(flatten(inner)) == "object" {
-					if _, ok := flatten(inner).Properties["id"]; ok {
-						return "/" + env + "/id"
-					}
-				}
-			}
-		}
-	}
-	return ""
 }

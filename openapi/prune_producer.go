@@ -5,12 +5,28 @@ import (
 	"strings"
 )
 
-// The chain planner (chainplan.go) reads two things from the 2xx responses
-// of a POST or PUT, the operations that create parents: their OpenAPI
-// links, and which field names the created resource (idPointer: a property
-// "id" or named after the parameter, or an envelope {"droplet": {"id": …}}).
-// prune keeps exactly that of them: the links, and each schema reduced to
-// its property names and, per property, whether it holds an "id".
+// The chain planner (chainplan.go) reads three things from the 2xx
+// responses of a POST or PUT, the operations that create parents: their
+// OpenAPI links, whether they declare a Location header, and which field of
+// their body names the created resource (idpointer.go: the properties and
+// their types, at the top and in envelopes such as {"droplet": {"id": …}},
+// readOnly and required; and whether a pointer the plan reads is there at
+// all). prune keeps exactly that of them: the links, the Location header,
+// and each schema reduced to keptSchemaDepth levels of properties and
+// items, each with its type, readOnly and required, nothing else.
+
+// keptSchemaDepth is how many levels of a producer's response schema prune
+// keeps: the body, its properties, and theirs (an envelope's: {"droplet":
+// {"id"}}, or an item's: /data/0/id), the last as leaves with their type.
+// A level cut short is an object or array without properties or items, so
+// a pointer into it is neither confirmed nor denied, as in a free-form
+// one; a oneOf or anyOf below the top is marked (prunedExt). Deeper levels
+// cost load time (issue 20): Stripe's expandable fields nest its whole
+// object graph.
+const keptSchemaDepth = 3
+
+// prunedExt marks a schema whose oneOf or anyOf prune dropped.
+const prunedExt = "x-idemcheck-pruned"
 
 // producerResponse returns what prune keeps of a 2xx response of a POST or
 // PUT: a copy (a $ref'd response is resolved, never changed in place) with
@@ -26,6 +42,13 @@ func producerResponse(root map[string]any, v any) any {
 			out[k] = x
 		}
 	}
+	if hs, ok := r["headers"].(map[string]any); ok {
+		for name := range hs {
+			if strings.EqualFold(name, "Location") {
+				out["headers"] = map[string]any{name: map[string]any{"schema": map[string]any{"type": "string"}}}
+			}
+		}
+	}
 	content, ok := r["content"].(map[string]any)
 	if !ok {
 		return out
@@ -38,7 +61,7 @@ func producerResponse(root map[string]any, v any) any {
 		}
 		m := map[string]any{}
 		if s, ok := mt["schema"]; ok {
-			m["schema"] = idSchema(root, s)
+			m["schema"] = reduceSchema(root, s, keptSchemaDepth)
 		}
 		if exs, ok := mt["examples"].(map[string]any); ok {
 			names := make(map[string]any, len(exs))
@@ -53,44 +76,173 @@ func producerResponse(root map[string]any, v any) any {
 	return out
 }
 
-// idSchema reduces schema s to an object of its property names, each an
-// object with an "id" property when it has one.
-func idSchema(root map[string]any, s any) map[string]any {
-	props := map[string]any{}
-	schemaProps(root, s, props, 0)
-	out := make(map[string]any, len(props))
-	for name, p := range props {
-		inner := map[string]any{}
-		schemaProps(root, p, inner, 0)
-		if _, ok := inner["id"]; ok {
-			out[name] = map[string]any{"type": "object", "properties": map[string]any{"id": map[string]any{}}}
-		} else {
-			out[name] = map[string]any{}
+// reduceSchema keeps of schema s its type and readOnly and, depth levels
+// deep, its properties (those of its allOf, oneOf and anyOf members
+// merged at the top; of allOf only below, where a oneOf or anyOf is an
+// expandable field, string or object, not an envelope), the names of the
+// required ones, and its array items. A level cut short is marked.
+func reduceSchema(root map[string]any, s any, depth int) map[string]any {
+	r := rawSchema{shallow: depth <= 1}
+	r.merge(root, s, 0, depth < keptSchemaDepth)
+	out := map[string]any{}
+	if r.typ != nil && !(r.shallow && isScalarType(r.typ)) {
+		out["type"] = r.typ // a scalar leaf goes without: untyped reads as a scalar (idpointer.go)
+	}
+	if r.readOnly {
+		out["readOnly"] = true
+	}
+	if r.open {
+		out["additionalProperties"] = true
+	}
+	if !r.hasProps && r.items == nil && !r.alternatives {
+		return out
+	}
+	switch {
+	case r.alternatives: // oneOf or anyOf below the top: neither confirmed nor denied
+		out[prunedExt] = true
+		return out
+	case depth <= 1: // typed, without properties or items: open, as free-form is
+		if r.typ == nil && r.hasProps {
+			out["type"] = "object"
+		} else if r.typ == nil {
+			out["type"] = "array"
+		}
+		return out
+	}
+	if len(r.props) > 0 {
+		props := make(map[string]any, len(r.props))
+		var req []any
+		inner := depth - 1
+		if depth == keptSchemaDepth && namesItself(root, r.props) {
+			inner = 1 // no envelope to look into (idpointer.go): leaves
+		}
+		for _, name := range sortedKeys(r.props) {
+			props[name] = reduceSchema(root, r.props[name], inner)
+			if r.required[name] {
+				req = append(req, name)
+			}
+		}
+		out["properties"] = props
+		if len(req) > 0 {
+			out["required"] = req
 		}
 	}
-	return map[string]any{"type": "object", "properties": out}
+	if r.items != nil {
+		out["items"] = reduceSchema(root, r.items, depth-1)
+	}
+	return out
 }
 
-// schemaProps adds to props the properties of schema s, its allOf members'
-// included, following internal $refs.
-func schemaProps(root map[string]any, s any, props map[string]any, depth int) {
-	if depth > maxNesting {
+// namesItself reports whether a body with properties props has a scalar
+// id of its own ("id", "uuid", "sid"): then the objects in it are not
+// envelopes of what was created (idpointer.go).
+func namesItself(root map[string]any, props map[string]any) bool {
+	for name, p := range props {
+		if w := idWords(name); len(w) != 1 || idWordStrength(w[0]) != 2 {
+			continue
+		}
+		var r rawSchema
+		r.merge(root, p, 0, true)
+		switch r.typ {
+		case "string", "integer", "number":
+			return true
+		}
+	}
+	return false
+}
+
+// isScalarType reports whether a raw "type" names a string, a number or a
+// boolean (or a 3.1 list of those and null).
+func isScalarType(t any) bool {
+	switch v := t.(type) {
+	case string:
+		return v == "string" || v == "integer" || v == "number" || v == "boolean"
+	case []any:
+		for _, e := range v {
+			if s, _ := e.(string); s != "null" && !isScalarType(e) {
+				return false
+			}
+		}
+		return len(v) > 0
+	}
+	return false
+}
+
+// rawSchema is what reduceSchema reads of a schema and its members.
+type rawSchema struct {
+	typ      any // the first "type" met: a name, or a 3.1 list of names
+	readOnly bool
+	open     bool // additionalProperties allowed (true or a schema)
+	hasProps bool
+	props    map[string]any // nil when shallow
+	required map[string]bool
+	items    any
+	// alternatives is set when a oneOf or anyOf was met and not merged.
+	alternatives bool
+	// shallow skips collecting properties and required names: a leaf
+	// only says whether it has any.
+	shallow bool
+}
+
+// merge adds what schema s says, following internal $refs and its allOf
+// members, and its oneOf and anyOf members unless allOfOnly.
+func (r *rawSchema) merge(root map[string]any, s any, depth int, allOfOnly bool) {
+	if depth > maxDepth {
 		return
 	}
 	m, ok := resolveInternal(root, s, 0).(map[string]any)
 	if !ok {
 		return
 	}
-	if ps, ok := m["properties"].(map[string]any); ok {
+	if t, ok := m["type"]; ok && r.typ == nil {
+		r.typ = t
+	}
+	if ro, _ := m["readOnly"].(bool); ro {
+		r.readOnly = true
+	}
+	switch ap := m["additionalProperties"].(type) {
+	case bool:
+		r.open = r.open || ap
+	case map[string]any:
+		r.open = true
+	}
+	if ps, ok := m["properties"].(map[string]any); ok && len(ps) > 0 {
+		r.hasProps = true
+	}
+	if ps, ok := m["properties"].(map[string]any); ok && !r.shallow {
+		if r.props == nil {
+			r.props = map[string]any{}
+		}
 		for k, v := range ps {
-			if _, seen := props[k]; !seen {
-				props[k] = v
+			if _, seen := r.props[k]; !seen {
+				r.props[k] = v
 			}
 		}
 	}
-	if all, ok := m["allOf"].([]any); ok {
-		for _, member := range all {
-			schemaProps(root, member, props, depth+1)
+	if req, ok := m["required"].([]any); ok && !r.shallow {
+		if r.required == nil {
+			r.required = map[string]bool{}
+		}
+		for _, n := range req {
+			if name, ok := n.(string); ok {
+				r.required[name] = true
+			}
+		}
+	}
+	if it, ok := m["items"]; ok && r.items == nil {
+		r.items = it
+	}
+	for _, k := range []string{"allOf", "oneOf", "anyOf"} {
+		members, ok := m[k].([]any)
+		if !ok {
+			continue
+		}
+		if k != "allOf" && allOfOnly {
+			r.alternatives = true
+			continue
+		}
+		for _, member := range members {
+			r.merge(root, member, depth+1, allOfOnly)
 		}
 	}
 }

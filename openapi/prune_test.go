@@ -47,16 +47,17 @@ components:
 		t.Errorf("GET kept as %+v, want present and empty", things.Get)
 	}
 	// A create's 2xx response keeps its links and, of its schema, what
-	// names the created resource (chaining): property names, and which
-	// properties hold an id; nothing else, no $ref.
+	// names the created resource (chaining, idpointer.go): its properties,
+	// the objects among them typed, an envelope's properties too (not
+	// here: the thing has an id of its own); nothing else, no $ref.
 	created := things.Post.Responses.Value("201").Value
 	if created.Links["items"] == nil {
 		t.Errorf("a create's response link dropped")
 	}
 	if mt := created.Content.Get("application/json"); mt == nil || mt.Schema == nil || mt.Schema.Ref != "" ||
-		len(mt.Schema.Value.Properties) != 3 || mt.Schema.Value.Properties["owner"].Value.Properties["id"] == nil ||
-		mt.Schema.Value.Properties["owner"].Value.Properties["name"] != nil {
-		t.Errorf("create's response schema kept as %+v; want its property names and the owner's id only", mt)
+		len(mt.Schema.Value.Properties) != 3 || mt.Schema.Value.Properties["note"].Value.Type != nil || // a scalar leaf: untyped
+		schemaType(mt.Schema.Value.Properties["owner"].Value) != "object" || mt.Schema.Value.Properties["owner"].Value.Properties != nil {
+		t.Errorf("create's response schema kept as %+v; want its properties with their types, the owner a leaf (the thing has an id of its own)", mt)
 	}
 	declined := things.Post.Responses.Value("402").Value.Content.Get("application/json")
 	if declined == nil || declined.Examples["declined"] == nil {

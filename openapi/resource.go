@@ -12,8 +12,9 @@ import (
 // PUT and DELETE are idempotent by definition (RFC 9110 §9.2.2): what
 // proves it is the state they leave, not their response. The natural-put and
 // natural-delete probes read that state through the GET on the operation's
-// own path, count the list one level up, and (for a DELETE) first create the
-// resource with the PUT beside it. The planner finds those here.
+// own path and count the list one level up. The planner finds those here;
+// the PUT that creates a DELETE's resource (under a fresh id) is its chain
+// (chainput.go).
 
 // Resource is the state a PUT, PATCH or DELETE acts on. Paths are concrete:
 // the operation's path parameter values filled in.
@@ -24,9 +25,6 @@ type Resource struct {
 	// List is the path of the collection GET one level up, e.g.
 	// "/v1/customers"; empty when the document has none.
 	List string `json:"list,omitempty"`
-	// Put is a valid request of the PUT on the same path, which creates the
-	// resource before a DELETE is probed; nil for a PUT or when there is none.
-	Put *Request `json:"put,omitempty"`
 }
 
 // resource finds what a PUT, PATCH or DELETE acts on, for the planned
@@ -48,26 +46,10 @@ func resource(ctx context.Context, t *openapi3.T, r opRef, req *Request, opts Pl
 			res.List = list
 		}
 	}
-	if r.method == http.MethodDelete && r.item.Put != nil {
-		res.Put = planSibling(ctx, t, opRef{path: r.path, method: http.MethodPut, item: r.item, op: r.item.Put}, req.Path, opts)
-	}
 	if *res == (Resource{}) {
 		return nil
 	}
 	return res
-}
-
-// planSibling plans another operation of the same path item and keeps its
-// request only when it targets the same concrete path (the same resource).
-func planSibling(ctx context.Context, t *openapi3.T, r opRef, samePath string, opts PlanOptions) *Request {
-	s := newSynth(ctx, t, r)
-	s.ov = opts.override(r) // the configuration's body and path parameters for that operation
-	s.key = s.configuredKey(detectKey(t, r, s.params, s.media, opts))
-	req, skip := s.request()
-	if skip != "" || req.Path != samePath {
-		return nil
-	}
-	return req
 }
 
 // parentPath is p without its last segment: "/v1/customers/x" →

@@ -37,14 +37,12 @@ func TestResourceOfExamplePayments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	put := &Request{Method: "PUT", Path: "/v1/customers/cus_demo",
-		Body: &Body{ContentType: "application/json", Value: map[string]any{"name": "Ada Lovelace", "email": "ada@example.com"}}}
 	want := map[string]*Resource{
 		"createPayment":  nil, // a POST: its list is the Collection
 		"createRefund":   nil,
 		"sendEmail":      nil,
-		"upsertCustomer": {Get: "/v1/customers/cus_demo"},           // no GET /v1/customers
-		"deleteCustomer": {Get: "/v1/customers/cus_demo", Put: put}, // the PUT creates what the DELETE removes
+		"upsertCustomer": {Get: "/v1/customers/cus_demo"}, // no GET /v1/customers
+		"deleteCustomer": {Get: "/v1/customers/cus_demo"}, // the PUT that creates it is its chain
 	}
 	got := resources(planDoc(t, data))
 	for id := range got {
@@ -67,9 +65,8 @@ func TestResource(t *testing.T) {
 			name: "list one level up, PUT without GET, DELETE with a query",
 			doc:  "v30.yaml",
 			want: map[string]*Resource{
-				"createPayment": nil,
-				"deletePayment": {List: "/payments", Put: &Request{Method: "PUT", Path: "/payments/pay_aaaa",
-					Body: jsonBody(obj{"amount": int64(1), "currency": "USD", "description": "idemcheck test"})}},
+				"createPayment":      nil,
+				"deletePayment":      {List: "/payments"},
 				"PUT /payments/{id}": {List: "/payments"},
 			},
 		},
@@ -93,9 +90,10 @@ func TestResource(t *testing.T) {
 	}
 }
 
-// TestResourcePutOnAnotherPathIsNotUsed pins that a DELETE is only prepared
-// with a PUT that targets the very resource it deletes.
-func TestResourcePutOnAnotherPathIsNotUsed(t *testing.T) {
+// TestDeleteCreatedByThePutBesideIt: a DELETE's resource is created by the
+// PUT on its path under a fresh id, whatever examples the two declare (a
+// and b): one id for both, the experiment's own.
+func TestDeleteCreatedByThePutBesideIt(t *testing.T) {
 	doc := []byte(`openapi: 3.0.3
 info: {title: t, version: "1"}
 paths:
@@ -109,9 +107,18 @@ paths:
       parameters: [{name: id, in: path, required: true, schema: {type: string}, example: b}]
       responses: {"200": {description: ok}}
 `)
-	got := resources(planDoc(t, doc))
-	if got["deleteThing"] != nil {
-		t.Errorf("deleteThing Resource = %+v, want nil: the PUT targets /things/b, not /things/a", got["deleteThing"])
+	got := map[string][]string{}
+	for _, o := range planDoc(t, doc) {
+		for _, l := range o.Chain {
+			got[o.ID] = append(got[o.ID], l.String())
+		}
+	}
+	want := map[string][]string{
+		"deleteThing": {"{id} ← a fresh id, created by PUT /things/{id}"},
+		"putThing":    {"{id} ← a fresh id, created by this PUT"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("chains (-want +got):\n%s", diff)
 	}
 }
 

@@ -3,8 +3,10 @@ package probes
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/idemcheck/idemcheck/openapi"
 )
@@ -44,10 +46,11 @@ func (x *Experiment) chain(ctx context.Context) (note string, err error) {
 }
 
 // chained returns op with every chained path parameter filled from a
-// parent created now, with env's base URL and headers (another principal's
-// for cross-principal). given are values already chosen for parameters of
-// the same name: the {c} of /customers/{c}/subscriptions/{s}/items is the
-// customer its subscription {s} was created under, not a second one.
+// parent created now (or a fresh id: parent), with env's base URL and
+// headers (another principal's for cross-principal). given are values
+// already chosen for parameters of the same name: the {c} of
+// /customers/{c}/subscriptions/{s}/items is the customer its subscription
+// {s} was created under, not a second one.
 func (x *Experiment) chained(ctx context.Context, env *Env, op *openapi.Operation, depth int, given map[string]string) (*openapi.Operation, error) {
 	if len(op.Chain) == 0 {
 		return op, nil
@@ -58,21 +61,78 @@ func (x *Experiment) chained(ctx context.Context, env *Env, op *openapi.Operatio
 			vals[l.Param] = v
 			continue
 		}
-		if l.Producer == nil {
-			return nil, fmt.Errorf("path parameter {%s}: its producer %s was not planned", l.Param, l.From)
-		}
-		label := fmt.Sprintf("setup: create the parent {%s} with %s (%s)", l.Param, l.From, l.Producer.Name())
-		r, err := x.createParent(ctx, env, l.Producer, label, depth, vals)
+		v, err := x.parent(ctx, env, l, "", depth, vals)
 		if err != nil {
-			return nil, fmt.Errorf("%w, so the operation cannot be tested; fix the parent's request (--config operations.%s)", err, l.From)
-		}
-		v, ok := l.Value(r.Header, r.Body)
-		if !ok {
-			return nil, fmt.Errorf("%s answered %d without a value for {%s} (%s)", label, r.Status, l.Param, l)
+			return nil, err
 		}
 		vals[l.Param] = v
 	}
 	return op.WithPathParams(vals), nil
+}
+
+// parent makes one parent for l, under the parents already chosen (given),
+// and returns the value of l.Param: a fresh id, under which the PUT it
+// names creates the resource first (nothing is sent when the operation is
+// that PUT: its own request creates it), or the value read from the
+// response of a producer sent now. what names the parent in labels ("a
+// second {id}"); "" says "the parent {id}".
+func (x *Experiment) parent(ctx context.Context, env *Env, l openapi.Link, what string, depth int, given map[string]string) (string, error) {
+	if what == "" {
+		what = fmt.Sprintf("the parent {%s}", l.Param)
+	}
+	if l.Fresh != nil {
+		v := l.Fresh.Make(x.Env.NewKey())
+		if l.Fresh.By == "" {
+			return v, nil
+		}
+		if l.Producer == nil {
+			return "", fmt.Errorf("path parameter {%s}: %s, which creates it, was not planned", l.Param, l.Fresh.By)
+		}
+		with := maps.Clone(given)
+		if with == nil {
+			with = map[string]string{}
+		}
+		with[l.Param] = v
+		label := fmt.Sprintf("setup: create %s = %s with %s (%s)", what, v, l.From, l.Fresh.By)
+		if _, err := x.createParent(ctx, env, l.Producer, label, depth, with); err != nil {
+			return "", fmt.Errorf("%w, so the operation cannot be tested; if %s only updates a resource that exists, give {%s} an existing value in the configuration (operations.<operation>.path_params)", err, l.Fresh.By, l.Param)
+		}
+		return v, nil
+	}
+	if l.Producer == nil {
+		return "", fmt.Errorf("path parameter {%s}: its producer %s was not planned", l.Param, l.From)
+	}
+	label := fmt.Sprintf("setup: create %s with %s (%s)", what, l.From, l.Producer.Name())
+	r, err := x.createParent(ctx, env, l.Producer, label, depth, given)
+	if err != nil {
+		return "", fmt.Errorf("%w, so the operation cannot be tested; fix the parent's request (--config operations.%s)", err, l.From)
+	}
+	v, ok := l.Value(r.Header, r.Body)
+	if !ok {
+		return "", fmt.Errorf("%s answered %d without a value for {%s} (%s)", label, r.Status, l.Param, l)
+	}
+	return v, nil
+}
+
+// creator names what created, for this experiment, the resource op acts
+// on: the producer of its last path parameter ("PUT /v1/customers/{id}",
+// "createPayment"); "" when nothing did (the document's example names it).
+func creator(op *openapi.Operation) string {
+	segs := strings.Split(strings.TrimRight(op.Path, "/"), "/")
+	last := segs[len(segs)-1]
+	for _, l := range op.Chain {
+		if !strings.HasPrefix(last, "{"+l.Param+"}") {
+			continue
+		}
+		if l.Fresh != nil {
+			if l.Fresh.By == "" {
+				return "" // this PUT creates it: the DELETE is not it
+			}
+			return l.Fresh.By
+		}
+		return l.From
+	}
+	return ""
 }
 
 // createParent sends producer's planned request, its own parents created

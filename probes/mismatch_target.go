@@ -208,21 +208,6 @@ func otherResource(ctx context.Context, x *Experiment) (*target, string) {
 	}
 	parentTmpl := strings.Join(tmpl[:i], "/")
 	param := strings.Trim(tmpl[i], "{}")
-	// The parent's producer: the operation's chain (chain.go), else the
-	// planned POST on the parent collection.
-	var parent *openapi.Operation
-	var link *openapi.Link
-	for j := range op.Chain {
-		if l := op.Chain[j]; l.Param == param && l.Producer != nil {
-			parent, link = l.Producer, &l
-		}
-	}
-	if parent == nil {
-		parent = parentPost(x.Env, op)
-	}
-	if parent == nil {
-		return nil, fmt.Sprintf("no planned POST %s creates a second %s", parentTmpl, tmpl[i])
-	}
 	// The second parent hangs under the same grandparents as the first.
 	given := map[string]string{}
 	for j := 0; j < i; j++ {
@@ -232,16 +217,33 @@ func otherResource(ctx context.Context, x *Experiment) (*target, string) {
 			}
 		}
 	}
-	created, err := x.createParent(ctx, x.Env, parent, fmt.Sprintf("setup: create a second %s with %s (%s)", tmpl[i], parent.ID, parent.Name()), 0, given)
-	if err != nil {
-		return nil, err.Error()
+	// The parent's producer: the operation's chain (chain.go: a create, or
+	// a fresh id its PUT creates), else the planned POST on the parent
+	// collection.
+	var id string
+	if j := slices.IndexFunc(op.Chain, func(l openapi.Link) bool {
+		return l.Param == param && (l.Producer != nil || l.Fresh != nil)
+	}); j >= 0 {
+		v, err := x.parent(ctx, x.Env, op.Chain[j], "a second "+tmpl[i], 0, given)
+		if err != nil {
+			return nil, err.Error()
+		}
+		id = v
+	} else {
+		parent := parentPost(x.Env, op)
+		if parent == nil {
+			return nil, fmt.Sprintf("no planned POST %s creates a second %s", parentTmpl, tmpl[i])
+		}
+		created, err := x.createParent(ctx, x.Env, parent, fmt.Sprintf("setup: create a second %s with %s (%s)", tmpl[i], parent.ID, parent.Name()), 0, given)
+		if err != nil {
+			return nil, err.Error()
+		}
+		if id = resourceID(created); id == "" {
+			return nil, fmt.Sprintf("%s answered no new id (no id field, no Location)", parent.Name())
+		}
 	}
-	id := resourceID(created)
-	if link != nil {
-		id, _ = link.Value(created.Header, created.Body)
-	}
-	if id == "" || url.PathEscape(id) == conc[i] {
-		return nil, fmt.Sprintf("%s answered no new id (no id field, no Location)", parent.Name())
+	if url.PathEscape(id) == conc[i] {
+		return nil, fmt.Sprintf("the second %s has the first one's id %s", tmpl[i], id)
 	}
 	r := *op.Request
 	path := append([]string(nil), conc...)

@@ -10,12 +10,13 @@ import (
 )
 
 // naturalDeleteProbe sends the same DELETE twice, without a key, against a
-// resource it first makes sure exists (read with its GET, created with the
-// PUT on the same path when missing). Control: the first DELETE is processed
-// (2xx). Treatment: the second must get 2xx, 404 or 410 — never a 5xx — and
-// change nothing: the list beside it keeps its count and the resource reads
-// back as after the first. A resource that existed before is put back
-// afterwards (with the planned PUT) so later probes still find it.
+// resource it first makes sure exists (read with its GET). The resource is
+// the experiment's own when its chain created it (the PUT on the same path,
+// under a fresh id, or the parent collection's POST: chain.go), so no other
+// probe's state is touched and nothing needs putting back. Control: the
+// first DELETE is processed (2xx). Treatment: the second must get 2xx, 404
+// or 410 — never a 5xx — and change nothing: the list beside it keeps its
+// count and the resource reads back as after the first.
 type naturalDeleteProbe struct{}
 
 func (naturalDeleteProbe) ID() string         { return "natural-delete" }
@@ -37,7 +38,8 @@ func (naturalDeleteProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		r = &openapi.Resource{}
 	}
 
-	existed, skipReason, err := ensureResource(ctx, x, r)
+	created := creator(x.Op)
+	skipReason, err := ensureResource(ctx, x, r, created)
 	if err != nil {
 		errorf(res, "%v", err)
 		return
@@ -45,11 +47,6 @@ func (naturalDeleteProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	if skipReason != "" {
 		skip(res, skipReason)
 		return
-	}
-	if existed && r.Put != nil {
-		defer func() {
-			_, _ = x.sendRequest(context.WithoutCancel(ctx), "restore: the PUT that recreates the resource", r.Put)
-		}()
 	}
 	listNote := useListObserver(ctx, x)
 
@@ -64,8 +61,8 @@ func (naturalDeleteProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		return
 	}
 	switch {
-	case (first.Status == http.StatusNotFound || first.Status == http.StatusGone) && r.Get == "" && r.Put == nil:
-		skip(res, fmt.Sprintf("nothing to delete: the first DELETE got %d and there is neither a GET nor a PUT on the same path to find or create the resource", first.Status))
+	case (first.Status == http.StatusNotFound || first.Status == http.StatusGone) && r.Get == "" && created == "":
+		skip(res, fmt.Sprintf("nothing to delete: the first DELETE got %d and there is neither a GET on the same path nor an operation that creates the resource", first.Status))
 		return
 	case !first.is2xx():
 		errorf(res, "%s", notProcessedLine("the first DELETE", "repeating it proves nothing", first))
@@ -136,43 +133,25 @@ func (naturalDeleteProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	pass(res, fmt.Sprintf("the second, identical DELETE got %d%s%s%s", second.Status, state, listEffectNote(observed, x), listNote))
 }
 
-// ensureResource makes sure the resource exists before it is deleted:
-// read with its GET, created with the PUT on the same path when missing (or
-// when there is no GET to tell). It returns whether the resource existed
-// before, or why the probe cannot run; an error when a request failed.
-func ensureResource(ctx context.Context, x *Experiment, r *openapi.Resource) (existed bool, skipReason string, err error) {
-	if r.Get != "" {
-		got, err := x.getResource(ctx, "GET before: does the resource exist?", r.Get)
-		if err != nil {
-			return false, "", fmt.Errorf("GET %s: %w", r.Get, err)
-		}
-		switch {
-		case got.is2xx():
-			return true, "", nil
-		case got.Status != http.StatusNotFound && got.Status != http.StatusGone:
-			return false, "", fmt.Errorf("GET %s answered %d, so whether the resource exists is unknown", r.Get, got.Status)
-		case r.Put == nil:
-			return false, fmt.Sprintf("the resource %s does not exist (GET %d) and no PUT on the same path can create it", r.Get, got.Status), nil
-		}
+// ensureResource makes sure the resource exists before it is deleted: read
+// with its GET (without one, the first DELETE tells). created names what
+// made it for this experiment; "" when the document's example names it. It
+// returns why the probe cannot run; an error when a request failed.
+func ensureResource(ctx context.Context, x *Experiment, r *openapi.Resource, created string) (skipReason string, err error) {
+	if r.Get == "" {
+		return "", nil
 	}
-	if r.Put == nil {
-		return false, "", nil // the first DELETE tells
-	}
-	put, err := x.sendRequest(ctx, "create: the PUT on the same path", r.Put)
+	got, err := x.getResource(ctx, "GET before: does the resource exist?", r.Get)
 	if err != nil {
-		return false, "", fmt.Errorf("PUT %s: %w", r.Put.Path, err)
+		return "", fmt.Errorf("GET %s: %w", r.Get, err)
 	}
-	if !put.is2xx() {
-		return false, fmt.Sprintf("the resource could not be created first (PUT %s answered %d)", r.Put.Path, put.Status), nil
+	switch {
+	case got.is2xx():
+		return "", nil
+	case got.Status != http.StatusNotFound && got.Status != http.StatusGone:
+		return "", fmt.Errorf("GET %s answered %d, so whether the resource exists is unknown", r.Get, got.Status)
+	case created != "":
+		return fmt.Sprintf("the resource %s does not read back (GET %d) right after %s created it, so there is nothing known to delete", r.Get, got.Status, created), nil
 	}
-	if r.Get != "" {
-		got, err := x.getResource(ctx, "GET after creating it", r.Get)
-		if err != nil {
-			return false, "", fmt.Errorf("GET %s: %w", r.Get, err)
-		}
-		if !got.is2xx() {
-			return false, "", fmt.Errorf("GET %s answered %d right after the PUT that created it", r.Get, got.Status)
-		}
-	}
-	return false, "", nil
+	return fmt.Sprintf("the resource %s does not exist (GET %d) and nothing in the document creates it (no PUT on the same path, no POST on its collection)", r.Get, got.Status), nil
 }

@@ -16,19 +16,22 @@ import (
 )
 
 // customerPut and customerDelete are the planned PUT and DELETE
-// /v1/customers/{id} of the example API, written out.
+// /v1/customers/{id} of the example API, written out: each experiment
+// takes a fresh {id}, which the PUT creates (openapi.FreshID).
 func customerPut() openapi.Operation {
 	req := &openapi.Request{Method: "PUT", Path: "/v1/customers/cus_t",
 		Body: &openapi.Body{ContentType: "application/json", Value: map[string]any{"name": "Ada"}}}
 	return openapi.Operation{ID: "upsertCustomer", Method: "PUT", Path: "/v1/customers/{id}", Request: req,
-		Resource: &openapi.Resource{Get: "/v1/customers/cus_t"}}
+		Resource: &openapi.Resource{Get: "/v1/customers/cus_t"},
+		Chain:    []openapi.Link{{Param: "id", From: "upsertCustomer", Fresh: &openapi.FreshID{}}}}
 }
 
 func customerDelete() openapi.Operation {
-	put := customerPut().Request
+	put := customerPut()
 	return openapi.Operation{ID: "deleteCustomer", Method: "DELETE", Path: "/v1/customers/{id}",
 		Request:  &openapi.Request{Method: "DELETE", Path: "/v1/customers/cus_t"},
-		Resource: &openapi.Resource{Get: "/v1/customers/cus_t", Put: put}}
+		Resource: &openapi.Resource{Get: "/v1/customers/cus_t"},
+		Chain:    []openapi.Link{{Param: "id", From: "upsertCustomer", Fresh: &openapi.FreshID{By: "PUT /v1/customers/{id}"}, Producer: &put}}}
 }
 
 func TestNaturalProbesOnExampleAPIs(t *testing.T) {
@@ -37,7 +40,7 @@ func TestNaturalProbesOnExampleAPIs(t *testing.T) {
 		wantPut, wantDel   Verdict
 		putReason, delText string
 	}{
-		{payments.FlawNone, Pass, Pass, "left GET /v1/customers/cus_t unchanged", "got 404"},
+		{payments.FlawNone, Pass, Pass, "left GET /v1/customers/idemcheck-", "got 404"},
 		{payments.FlawPutBumpsVersion, Fail, Pass, "the second PUT changed /version", "got 404"},
 		{payments.FlawDeleteGone500, Pass, Fail, "unchanged", "failed with 500"},
 		{payments.FlawNoIdempotency, Pass, Pass, "unchanged", "got 404"}, // keys are not the subject
@@ -121,13 +124,18 @@ func (s *things) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// thingOps are PUT and DELETE /things/{id} as planned: the document's
+// example id is "a"; every experiment takes a fresh one, which the PUT
+// creates.
 func thingOps() (put, del openapi.Operation) {
 	req := &openapi.Request{Method: "PUT", Path: "/things/a", Body: &openapi.Body{ContentType: "application/json", Value: map[string]any{"n": 1}}}
 	res := &openapi.Resource{Get: "/things/a", List: "/things"}
-	put = openapi.Operation{ID: "putThing", Method: "PUT", Path: "/things/{id}", Request: req, Resource: res}
+	put = openapi.Operation{ID: "putThing", Method: "PUT", Path: "/things/{id}", Request: req, Resource: res,
+		Chain: []openapi.Link{{Param: "id", From: "putThing", Fresh: &openapi.FreshID{}}}}
 	delRes := *res
-	delRes.Put = req
-	del = openapi.Operation{ID: "deleteThing", Method: "DELETE", Path: "/things/{id}", Request: &openapi.Request{Method: "DELETE", Path: "/things/a"}, Resource: &delRes}
+	creator := put
+	del = openapi.Operation{ID: "deleteThing", Method: "DELETE", Path: "/things/{id}", Request: &openapi.Request{Method: "DELETE", Path: "/things/a"}, Resource: &delRes,
+		Chain: []openapi.Link{{Param: "id", From: "putThing", Fresh: &openapi.FreshID{By: "PUT /things/{id}"}, Producer: &creator}}}
 	return put, del
 }
 
@@ -167,27 +175,46 @@ func TestNaturalDeleteTouchesOtherState(t *testing.T) {
 	}
 }
 
-// TestNaturalDeleteRestoresWhatExisted: a resource that existed before the
-// probe is put back, so later probes find it.
-func TestNaturalDeleteRestoresWhatExisted(t *testing.T) {
+// TestNaturalDeleteLeavesTheExampleAlone: the DELETE acts on a resource
+// its own PUT created under a fresh id, never on the document's example
+// ("a"), so no later probe finds it gone (no verdict depends on the order
+// probes run in) and nothing needs putting back.
+func TestNaturalDeleteLeavesTheExampleAlone(t *testing.T) {
 	s := &things{items: map[string]map[string]any{"a": {"id": "a", "n": 1}}}
-	srv := httptest.NewServer(s)
+	var mu sync.Mutex
+	var paths []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		paths = append(paths, r.Method+" "+r.URL.Path)
+		mu.Unlock()
+		s.ServeHTTP(w, r)
+	}))
 	t.Cleanup(srv.Close)
 	_, del := thingOps()
 	if r := runOneProbe(t, naturalDeleteProbe{}, srv.URL, del, Env{}); r.Verdict != Pass {
 		t.Fatalf("verdict %s (%s), want pass", r.Verdict, r.Reason)
 	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, p := range paths {
+		if strings.HasSuffix(p, "/things/a") {
+			t.Errorf("%s: a request to the document's example id", p)
+		}
+	}
+	if len(paths) == 0 || !strings.HasPrefix(paths[0], "PUT /things/idemcheck-") {
+		t.Errorf("first request %v, want the PUT that creates a fresh id", paths)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.items["a"]; !ok {
-		t.Error("the deleted resource was not restored")
+	if _, ok := s.items["a"]; !ok || len(s.items) != 1 {
+		t.Errorf("items after the probe: %v; want the example alone, untouched", s.items)
 	}
 }
 
 func TestNaturalApplicability(t *testing.T) {
 	srv := startPayments(t, payments.FlawNone)
 	missing := customerDelete()
-	missing.Resource.Put = nil
+	missing.Chain = nil // nothing creates it: the example id, which does not exist
 	noState := customerPut()
 	noState.Resource = nil
 	tests := []struct {
@@ -199,7 +226,7 @@ func TestNaturalApplicability(t *testing.T) {
 	}{
 		{"natural-put on a POST", naturalPutProbe{}, createPayment(), Skip, "not a PUT"},
 		{"natural-delete on a PUT", naturalDeleteProbe{}, customerPut(), Skip, "not a DELETE"},
-		{"nothing to delete, nothing to create it with", naturalDeleteProbe{}, missing, Skip, "no PUT on the same path can create it"},
+		{"nothing to delete, nothing to create it with", naturalDeleteProbe{}, missing, Skip, "nothing in the document creates it"},
 		{"PUT without a GET is judged on status", naturalPutProbe{}, noState, Pass, "the state was not compared"},
 	}
 	for _, tt := range tests {
