@@ -90,6 +90,9 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := opts.Reports.Check(); err != nil { // before anything is sent: findings must have somewhere to go
+		return err
+	}
 	doc, err := c.Load(ctx)
 	if err != nil {
 		return err

@@ -67,6 +67,9 @@ report to the step summary, like check.`,
 // mergeRun reads the shards, merges them, writes the reports and returns
 // the outcome of the whole run.
 func mergeRun(_ context.Context, opts *MergeOptions) error {
+	if err := opts.Outputs.Check(); err != nil {
+		return err
+	}
 	var runs []*report.Run
 	for _, path := range opts.Reports {
 		run, err := report.ReadJSONFile(path)

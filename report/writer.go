@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 )
 
 // Outputs are the report files of a run, by format: a path, "-" for the
@@ -61,17 +60,13 @@ func writeOne(path string, stdout io.Writer, run *Run, write func(io.Writer, *Ru
 }
 
 // Create opens a report destination: "-" is stdout (Close flushes it but
-// leaves it open); anything else is a file path, created with its parent
-// directories and truncated if it exists. Writes are buffered: call Close,
-// and check its error, to know the report was written.
+// leaves it open); anything else is a file path, created or truncated. Its
+// folder must exist: a folder nobody asked for is never created (check
+// the paths before a run with Outputs.Check). Writes are buffered: call
+// Close, and check its error, to know the report was written.
 func Create(path string, stdout io.Writer) (io.WriteCloser, error) {
 	if path == "-" {
 		return &bufferedWriter{Writer: bufio.NewWriter(stdout), name: "to standard output"}, nil
-	}
-	if dir := filepath.Dir(path); dir != "." {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return nil, fmt.Errorf("create report %s: %w", path, err)
-		}
 	}
 	f, err := os.Create(path)
 	if err != nil {
