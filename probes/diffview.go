@@ -27,8 +27,8 @@ import (
 // Bounds of a rendered diff: the difference lines shown, and the longest
 // value shown whole (longer ones keep their start and end).
 const (
-	maxDiffLines = 40
-	maxDiffValue = 160
+	maxDiffLines = 24
+	maxDiffValue = 96
 )
 
 // absent stands for a value one side does not have.
