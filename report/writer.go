@@ -14,6 +14,9 @@ type Outputs struct {
 	// JUnitNoPositions leaves the testcases' file and line out of the
 	// JUnit report (the Jenkins xUnit schema rejects them).
 	JUnitNoPositions bool
+	// FullEvidence keeps every exchange, whole, in the JSON report
+	// (JSONOptions.FullEvidence); the other formats always bound it.
+	FullEvidence bool
 }
 
 // ToStdout reports whether a report goes to standard output, where the
@@ -30,7 +33,7 @@ func (o Outputs) Write(run *Run, stdout io.Writer) error {
 		write func(io.Writer, *Run) error
 	}{
 		{o.JUnit, JUnitOptions{OmitPositions: o.JUnitNoPositions}.Write},
-		{o.JSON, WriteJSON},
+		{o.JSON, JSONOptions{FullEvidence: o.FullEvidence}.Write},
 		{o.Markdown, WriteMarkdown},
 		{o.HTML, WriteHTML},
 		{o.SARIF, WriteSARIF},
