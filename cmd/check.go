@@ -75,6 +75,7 @@ func NewCmdCheck(stdout, stderr io.Writer, runF func(context.Context, *CheckOpti
 	f.StringVar(&opts.Reports.HTML, "html", "", "write a self-contained HTML review report to FILE ('-' for stdout)")
 	f.StringVar(&opts.Reports.SARIF, "sarif", "", "write a SARIF 2.1.0 log to FILE, for GitHub code scanning ('-' for stdout)")
 	f.BoolVar(&opts.Reports.JUnitNoPositions, "junit-no-positions", false, "leave testcase file and line out of the JUnit report (the Jenkins xUnit schema rejects them)")
+	f.Var(evidenceFlag{&opts.Reports.FullEvidence}, "evidence", "evidence the JSON report keeps: bounded (each body's start and what its diff points at; every exchange on the first result of each kind) or full")
 	f.StringArrayVar(&o.Redact, "redact", nil, "a value to scrub from every report and message, beside -H values and configured credentials (repeatable)")
 	f.StringVar(&o.Baseline, "baseline", "", "file of accepted findings (idemcheck baseline): shown as accepted, they do not fail the gate")
 	f.StringVar(&o.Shard, "shard", "", "check only shard k/n of the operations, for parallel CI jobs (combine their --json reports with idemcheck merge)")
@@ -109,6 +110,7 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 		progress.Start(time.Second)
 	}
 	run, err := c.Run(ctx, plan)
+	defer run.Close() // its spool of evidence
 	if progress != nil {
 		if ferr := progress.Finish(); err == nil {
 			err = ferr

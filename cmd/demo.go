@@ -77,7 +77,9 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 		}
 		base := filepath.Join(opts.Out, v.Name)
 		files := report.Outputs{JUnit: base + ".junit.xml", JSON: base + ".json", Markdown: base + ".md", HTML: base + ".html"}
-		if err := files.Write(d.Run, opts.Stdout); err != nil {
+		err = files.Write(d.Run, opts.Stdout)
+		d.Run.Close() // its spool of evidence
+		if err != nil {
 			return err
 		}
 		status := "as expected"

@@ -57,6 +57,7 @@ report to the step summary, like check.`,
 	f.StringVar(&opts.Outputs.JUnit, "junit", "", "write a JUnit XML report to FILE ('-' for stdout)")
 	f.BoolVar(&opts.Outputs.JUnitNoPositions, "junit-no-positions", false, "leave testcase file and line out of the JUnit report (the Jenkins xUnit schema rejects them)")
 	f.StringVar(&opts.Outputs.JSON, "json", "", "write a JSON report to FILE ('-' for stdout)")
+	f.Var(evidenceFlag{&opts.Outputs.FullEvidence}, "evidence", "evidence the JSON report keeps: bounded (each body's start and what its diff points at; every exchange on the first result of each kind) or full (what the shards kept)")
 	f.StringVar(&opts.Outputs.Markdown, "markdown", "", "write a Markdown review report to FILE ('-' for stdout)")
 	f.StringVar(&opts.Outputs.HTML, "html", "", "write a self-contained HTML review report to FILE ('-' for stdout)")
 	f.StringVar(&opts.Outputs.SARIF, "sarif", "", "write a SARIF 2.1.0 log to FILE, for GitHub code scanning ('-' for stdout)")

@@ -161,17 +161,21 @@ func measure(ctx context.Context, cfg *config, name, specFile string) (measureme
 		return measurement{}, err
 	}
 	defer srv.Close()
-	dir := filepath.Join(cfg.out, name)
+	dir, err := filepath.Abs(filepath.Join(cfg.out, name)) // the check runs in the document's folder
+	if err != nil {
+		return measurement{}, err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return measurement{}, err
 	}
-	args := []string{"check", "--spec", specFile, "--base-url", srv.URL, "--quiet", "--no-color"}
+	args := []string{"check", "--spec", filepath.Base(specFile), "--base-url", srv.URL, "--quiet", "--no-color"}
 	for _, r := range reports {
 		args = append(args, r.flag, filepath.Join(dir, "report"+r.ext))
 	}
 	args = append(args, cfg.args...)
 	var stdout, stderr bytes.Buffer
 	cmd := exec.CommandContext(ctx, cfg.bin, args...)
+	cmd.Dir = filepath.Dir(specFile) // the document named as a user names it, relative
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.Env = append(os.Environ(), "NO_COLOR=1", "GITHUB_ACTIONS=", "GITHUB_STEP_SUMMARY=")
 	start := time.Now()
