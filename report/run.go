@@ -5,6 +5,7 @@ package report
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -26,7 +27,8 @@ type Run struct {
 	// time budget); "" when it ran to the end. A stopped run never passes.
 	Stopped string
 	// Results are the verdicts. In a run streamed through a Spool their
-	// Evidence is nil, read back by Result; do not reorder them then.
+	// Evidence and their effects' snapshot diffs are left out, read back
+	// by Result; do not reorder them then.
 	Results []probes.Result
 	// Baseline is set when a baseline of accepted findings was applied
 	// (ApplyBaseline): which one, and its entries that no longer occur.
@@ -39,17 +41,18 @@ type Run struct {
 // spool when the run was streamed.
 func (r *Run) Result(i int) (probes.Result, error) {
 	res := r.Results[i]
-	ev, err := r.evidence(i)
-	res.Evidence = ev
-	return res, err
-}
-
-// evidence is the evidence of the i-th result.
-func (r *Run) evidence(i int) ([]probes.Exchange, error) {
-	if r.spool == nil || i >= len(r.spool.refs) || r.Results[i].Evidence != nil {
-		return r.Results[i].Evidence, nil
+	if r.spool == nil || i >= len(r.spool.refs) || res.Evidence != nil {
+		return res, nil
 	}
-	return r.spool.s.read(r.spool.refs[i])
+	rec, err := r.spool.s.read(r.spool.refs[i])
+	res.Evidence = rec.Exchanges
+	if rec.EffectDiffs != nil && len(rec.EffectDiffs) == len(res.Effects) {
+		res.Effects = slices.Clone(res.Effects)
+		for k, d := range rec.EffectDiffs {
+			res.Effects[k].Diff = d
+		}
+	}
+	return res, err
 }
 
 // Close releases what the run holds outside memory: a streamed run's

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/idemcheck/idemcheck/probes"
@@ -19,8 +20,8 @@ import (
 // it writes that result (Run.Result).
 
 // Spool collects the results of a run as its operations finish: the
-// results without their evidence in memory, the evidence in a temporary
-// file. Add is safe for concurrent use.
+// results without their evidence (the exchanges and the observers'
+// snapshot diffs) in memory, the evidence in a temporary file. Add is safe for concurrent use.
 type Spool struct {
 	mu    sync.Mutex
 	f     *os.File // nil once closed
@@ -34,7 +35,7 @@ type Spool struct {
 // file, or kept in memory (n < 0) when writing it failed.
 type evidenceRef struct {
 	off, n int64
-	kept   []probes.Exchange
+	kept   spooledEvidence
 }
 
 // NewSpool returns a Spool for a run of targets operations, with its
@@ -61,26 +62,44 @@ func (s *Spool) Add(i int, results []probes.Result) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for j, r := range results {
-		refs[j] = s.write(r.Evidence)
+		rec := spooledEvidence{Exchanges: r.Evidence}
+		if len(r.Effects) > 0 { // the snapshots' diffs are evidence too, and weigh kilobytes each
+			r.Effects = slices.Clone(r.Effects)
+			for k := range r.Effects {
+				if r.Effects[k].Diff != "" {
+					if rec.EffectDiffs == nil {
+						rec.EffectDiffs = make([]string, len(r.Effects))
+					}
+					rec.EffectDiffs[k], r.Effects[k].Diff = r.Effects[k].Diff, ""
+				}
+			}
+		}
+		refs[j] = s.write(rec)
 		r.Evidence = nil
 		light[j] = r
 	}
 	s.slots[i], s.refs[i] = light, refs
 }
 
-// write appends evidence to the file (the lock held).
-func (s *Spool) write(ev []probes.Exchange) evidenceRef {
-	if len(ev) == 0 {
+// spooledEvidence is what the spool keeps of one result.
+type spooledEvidence struct {
+	Exchanges   []probes.Exchange
+	EffectDiffs []string // Effects[i].Diff; nil when none has one
+}
+
+// write appends rec to the file (the lock held).
+func (s *Spool) write(rec spooledEvidence) evidenceRef {
+	if len(rec.Exchanges) == 0 && rec.EffectDiffs == nil {
 		return evidenceRef{}
 	}
 	var buf bytes.Buffer // gob, not JSON: a body's invalid UTF-8 comes back as it was
-	err := gob.NewEncoder(&buf).Encode(ev)
+	err := gob.NewEncoder(&buf).Encode(rec)
 	b := buf.Bytes()
 	if err == nil && s.f != nil {
 		_, err = s.f.WriteAt(b, s.size)
 	}
 	if err != nil || s.f == nil {
-		return evidenceRef{n: -1, kept: ev}
+		return evidenceRef{n: -1, kept: rec}
 	}
 	ref := evidenceRef{off: s.size, n: int64(len(b))}
 	s.size += int64(len(b))
@@ -108,28 +127,28 @@ func (s *Spool) Run(run *Run) {
 }
 
 // read returns the evidence at ref.
-func (s *Spool) read(ref evidenceRef) ([]probes.Exchange, error) {
+func (s *Spool) read(ref evidenceRef) (spooledEvidence, error) {
 	switch {
 	case ref.n < 0:
 		return ref.kept, nil
 	case ref.n == 0:
-		return nil, nil
+		return spooledEvidence{}, nil
 	}
 	s.mu.Lock()
 	f := s.f
 	s.mu.Unlock()
+	var rec spooledEvidence
 	if f == nil {
-		return nil, fmt.Errorf("read evidence: %w", os.ErrClosed)
+		return rec, fmt.Errorf("read evidence: %w", os.ErrClosed)
 	}
 	b := make([]byte, ref.n)
 	if _, err := f.ReadAt(b, ref.off); err != nil && err != io.EOF {
-		return nil, fmt.Errorf("read evidence: %w", err)
+		return rec, fmt.Errorf("read evidence: %w", err)
 	}
-	var ev []probes.Exchange
-	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&ev); err != nil {
-		return nil, fmt.Errorf("read evidence: %w", err)
+	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&rec); err != nil {
+		return rec, fmt.Errorf("read evidence: %w", err)
 	}
-	return ev, nil
+	return rec, nil
 }
 
 // Close closes and removes the file.

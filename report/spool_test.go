@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -38,6 +37,11 @@ func TestSpooledRunWritesTheSameReports(t *testing.T) {
 	for _, r := range run.Results {
 		if r.Evidence != nil {
 			t.Fatalf("%s %s holds its evidence in memory", r.Operation.Name(), r.Probe)
+		}
+		for _, e := range r.Effects {
+			if e.Diff != "" {
+				t.Fatalf("%s %s holds its snapshots in memory", r.Operation.Name(), r.Probe)
+			}
 		}
 	}
 	want := fixtureRun()
@@ -99,13 +103,13 @@ func TestSpoolKeepsEvidenceItCannotWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	spool.f.Close() // every write fails from now on
-	ev := []probes.Exchange{{Label: "first"}}
-	spool.Add(0, []probes.Result{{Probe: "replay", Verdict: probes.Fail, Evidence: ev}})
+	want := probes.Result{Probe: "replay", Verdict: probes.Fail, Evidence: []probes.Exchange{{Label: "first"}},
+		Effects: []probes.Effect{{Observer: "o", Diff: "snapshots"}}}
+	spool.Add(0, []probes.Result{want})
 	run := &Run{}
 	spool.Run(run)
 	got, err := run.Result(0)
-	if err != nil || !cmp.Equal(got.Evidence, ev, cmpopts.EquateEmpty()) {
-		t.Errorf("evidence %v, %v; want it kept", got.Evidence, err)
+	if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); err != nil || diff != "" {
+		t.Errorf("err %v; result (-want +got):\n%s", err, diff)
 	}
-	_ = os.ErrClosed
 }
