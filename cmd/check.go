@@ -3,7 +3,6 @@ package cmd
 import (
 	"context"
 	"io"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -119,24 +118,5 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	if err != nil {
 		return err
 	}
-	// A report on stdout must be nothing but the report: the summary
-	// goes to stderr then.
-	summary := opts.Stdout
-	if opts.Reports.ToStdout() {
-		summary = opts.Stderr
-	}
-	if err := report.WriteTerminal(summary, run, report.ColorWanted(summary, opts.NoColor)); err != nil {
-		return err
-	}
-	getenv := opts.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	if err := report.GitHubActions(getenv, summary, run); err != nil { // annotations and the step summary, on GitHub only
-		return err
-	}
-	if err := opts.Reports.Write(run, opts.Stdout); err != nil {
-		return err
-	}
-	return outcomeError(run.Outcome())
+	return finishRun(run, opts.Reports, opts.Stdout, opts.Stderr, opts.Getenv, opts.NoColor)
 }

@@ -3,7 +3,6 @@ package cmd
 import (
 	"context"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -90,22 +89,5 @@ func mergeRun(_ context.Context, opts *MergeOptions) error {
 		}
 		report.ApplyBaseline(run, b, opts.Baseline)
 	}
-	summary := opts.Stdout // a report on stdout must be nothing but the report
-	if opts.Outputs.ToStdout() {
-		summary = opts.Stderr
-	}
-	if err := report.WriteTerminal(summary, run, report.ColorWanted(summary, opts.NoColor)); err != nil {
-		return err
-	}
-	getenv := opts.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	if err := report.GitHubActions(getenv, summary, run); err != nil {
-		return err
-	}
-	if err := opts.Outputs.Write(run, opts.Stdout); err != nil {
-		return err
-	}
-	return outcomeError(run.Outcome())
+	return finishRun(run, opts.Outputs, opts.Stdout, opts.Stderr, opts.Getenv, opts.NoColor)
 }
