@@ -179,8 +179,13 @@ func measure(ctx context.Context, cfg *config, name, specFile string) (measureme
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.Env = append(os.Environ(), "NO_COLOR=1", "GITHUB_ACTIONS=", "GITHUB_STEP_SUMMARY=")
 	start := time.Now()
-	err = cmd.Run()
+	if err := cmd.Start(); err != nil {
+		return measurement{}, err
+	}
+	hwm := watchPeakRSS(cmd.Process.Pid)
+	err = cmd.Wait()
 	m := measurement{api: name, wall: time.Since(start), sizes: map[string]int64{}, requests: counter.n.Load()}
+	m.rss = hwm()
 	var exit *exec.ExitError
 	switch {
 	case errors.As(err, &exit):
@@ -191,7 +196,6 @@ func measure(ctx context.Context, cfg *config, name, specFile string) (measureme
 	if _, err := os.Stat(filepath.Join(dir, "report.json")); m.exit == 2 && err != nil { // 2 with reports: untestable verdicts
 		return m, fmt.Errorf("check exited 2: %s", strings.TrimSpace(stderr.String()))
 	}
-	m.rss = peakRSS(cmd.ProcessState)
 	if err := os.WriteFile(filepath.Join(dir, "terminal.txt"), stdout.Bytes(), 0o644); err != nil {
 		return m, err
 	}
