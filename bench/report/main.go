@@ -10,9 +10,9 @@
 // with Stripe-sized objects): one that ignores idempotency keys, as a
 // stateless mock does, and one behind a correct idempotency layer. Against
 // each it runs `idemcheck check` as a child process with every report
-// asked for, and reads the child's peak resident set from its rusage. The
-// binary is built from this module unless -bin names one, so two versions
-// compare on the same APIs.
+// asked for, and samples the child's peak resident set (VmHWM) while it
+// runs. The binary is built from this module unless -bin names one, so two
+// versions compare on the same APIs.
 package main
 
 import (
