@@ -136,14 +136,15 @@ func (a *api) write(w http.ResponseWriter, r *http.Request, coll, id string) {
 	fingerprint := string(body)
 	a.mu.Lock()
 	if s, ok := a.keys[scope]; ok {
+		seen := *s // read under the lock: the first request may still be storing its result
 		a.mu.Unlock()
 		switch {
-		case s.fingerprint != fingerprint:
+		case seen.fingerprint != fingerprint:
 			reply(w, http.StatusUnprocessableEntity, errorBody("idempotency_error", "the key was used with another request"))
-		case !s.done:
+		case !seen.done:
 			reply(w, http.StatusConflict, errorBody("idempotency_conflict", "a request with this key is in progress"))
 		default:
-			send(w, s.status, s.body, true)
+			send(w, seen.status, seen.body, true)
 		}
 		return
 	}
