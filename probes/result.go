@@ -106,7 +106,9 @@ type Result struct {
 	Fix  string `json:"fix,omitempty"`
 	// Evidence are the exchanges the verdict rests on, credentials redacted.
 	Evidence []Exchange `json:"evidence,omitempty"`
-	// Diffs are go-cmp diffs "(-want +got)" and snapshot deltas that justify a failure.
+	// Diffs are the differences that justify a verdict (a reply's status,
+	// headers and body by JSON pointer, "want → got": diffview.go) and
+	// notes on the experiment.
 	Diffs []string `json:"diffs,omitempty"`
 	// Effects are the side-effect observations, when an observer was available.
 	Effects  []Effect      `json:"effects,omitempty"`
