@@ -110,6 +110,12 @@ func (c *Check) Plan(ctx context.Context, doc *openapi.Document) (*Plan, error) 
 // work in flight: the run is returned with what finished, the rest as
 // errors "not run: <why>", and Run.Stopped saying why, so every report can
 // still be written.
+//
+// The results are scrubbed of secrets as each operation finishes and their
+// evidence goes to a temporary file (report.Spool), so memory holds the
+// verdicts and the operations in flight, not the whole run's evidence:
+// read a result with its evidence with Run.Result, and Close the run when
+// its reports are written.
 func (c *Check) Run(ctx context.Context, plan *Plan) (*report.Run, error) {
 	if len(plan.Operations) == 0 {
 		return nil, fmt.Errorf("%s has no mutating operations to check", plan.Doc.Source)
@@ -125,8 +131,15 @@ func (c *Check) Run(ctx context.Context, plan *Plan) (*report.Run, error) {
 	env := c.s.env
 	env.Planned = plan.Planned // a shard's probes find the other operations
 	env.Progress = c.progress
+	spool, err := report.NewSpool("", len(plan.Targets))
+	if err != nil {
+		return nil, err
+	}
+	red := report.NewRedactor(c.secrets())
 	start := time.Now()
-	results := probes.RunTargets(ctx, plan.Targets, c.s.probes, env)
+	probes.StreamTargets(ctx, plan.Targets, c.s.probes, env, func(i int, results []probes.Result) {
+		spool.Add(i, red.Run(&report.Run{Results: results}).Results) // scrubbed before anything is kept
+	})
 	stopped := ""
 	if cause := context.Cause(ctx); cause != nil {
 		stopped = cause.Error()
@@ -139,11 +152,11 @@ func (c *Check) Run(ctx context.Context, plan *Plan) (*report.Run, error) {
 		Gate:     c.s.gate,
 		Started:  start.UTC(),
 		Duration: time.Since(start),
-		Results:  results,
 	}
 	if c.s.shardN > 0 {
 		run.Shard = fmt.Sprintf("%d/%d", c.s.shardK, c.s.shardN)
 	}
+	spool.Run(run)
 	if c.s.baseline != nil {
 		report.ApplyBaseline(run, c.s.baseline, c.opts.Baseline)
 	}

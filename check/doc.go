@@ -9,6 +9,7 @@
 //	doc, err := c.Load(ctx)          // the document, with its warnings
 //	plan, err := c.Plan(ctx, doc)    // what would be sent: nothing is sent yet
 //	run, err := c.Run(ctx, plan)     // the probes, against BaseURL only
+//	defer run.Close()                // its evidence, kept in a temporary file
 //	outcome := run.Outcome()         // passed, findings or untestable
 //
 // New validates every option before anything is read or sent; its errors

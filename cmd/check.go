@@ -3,7 +3,6 @@ package cmd
 import (
 	"context"
 	"io"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -75,6 +74,7 @@ func NewCmdCheck(stdout, stderr io.Writer, runF func(context.Context, *CheckOpti
 	f.StringVar(&opts.Reports.HTML, "html", "", "write a self-contained HTML review report to FILE ('-' for stdout)")
 	f.StringVar(&opts.Reports.SARIF, "sarif", "", "write a SARIF 2.1.0 log to FILE, for GitHub code scanning ('-' for stdout)")
 	f.BoolVar(&opts.Reports.JUnitNoPositions, "junit-no-positions", false, "leave testcase file and line out of the JUnit report (the Jenkins xUnit schema rejects them)")
+	f.Var(evidenceFlag{&opts.Reports.FullEvidence}, "evidence", "evidence the JSON report keeps: bounded (each body's start and what its diff points at; every exchange on the first result of each kind) or full")
 	f.StringArrayVar(&o.Redact, "redact", nil, "a value to scrub from every report and message, beside -H values and configured credentials (repeatable)")
 	f.StringVar(&o.Baseline, "baseline", "", "file of accepted findings (idemcheck baseline): shown as accepted, they do not fail the gate")
 	f.StringVar(&o.Shard, "shard", "", "check only shard k/n of the operations, for parallel CI jobs (combine their --json reports with idemcheck merge)")
@@ -88,6 +88,9 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	opts.Tool = "idemcheck " + versionString()
 	c, err := check.New(opts.Options)
 	if err != nil {
+		return err
+	}
+	if err := opts.Reports.Check(); err != nil { // before anything is sent: findings must have somewhere to go
 		return err
 	}
 	doc, err := c.Load(ctx)
@@ -106,6 +109,7 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 		progress.Start(time.Second)
 	}
 	run, err := c.Run(ctx, plan)
+	defer run.Close() // its spool of evidence
 	if progress != nil {
 		if ferr := progress.Finish(); err == nil {
 			err = ferr
@@ -114,24 +118,5 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	if err != nil {
 		return err
 	}
-	// A report on stdout must be nothing but the report: the summary
-	// goes to stderr then.
-	summary := opts.Stdout
-	if opts.Reports.ToStdout() {
-		summary = opts.Stderr
-	}
-	if err := report.WriteTerminal(summary, run, report.ColorWanted(summary, opts.NoColor)); err != nil {
-		return err
-	}
-	getenv := opts.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	if err := report.GitHubActions(getenv, summary, run); err != nil { // annotations and the step summary, on GitHub only
-		return err
-	}
-	if err := opts.Reports.Write(run, opts.Stdout); err != nil {
-		return err
-	}
-	return outcomeError(run.Outcome())
+	return finishRun(run, opts.Reports, opts.Stdout, opts.Stderr, opts.Getenv, opts.NoColor)
 }

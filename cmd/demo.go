@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -58,6 +59,9 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 	if opts.Verbose {
 		write = report.WriteTerminal
 	}
+	if err := makeOut(opts.Out); err != nil { // before any example is checked
+		return err
+	}
 	checkOpts := check.DemoOptions()
 	checkOpts.Tool = "idemcheck " + versionString()
 	variants := examples.Variants()
@@ -73,7 +77,9 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 		}
 		base := filepath.Join(opts.Out, v.Name)
 		files := report.Outputs{JUnit: base + ".junit.xml", JSON: base + ".json", Markdown: base + ".md", HTML: base + ".html"}
-		if err := files.Write(d.Run, opts.Stdout); err != nil {
+		err = files.Write(d.Run, opts.Stdout)
+		d.Run.Close() // its spool of evidence
+		if err != nil {
 			return err
 		}
 		status := "as expected"
@@ -88,6 +94,24 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 	fmt.Fprintf(opts.Stdout, "%d/%d example APIs as expected\n", len(variants)-len(unexpected), len(variants))
 	if len(unexpected) > 0 {
 		return fmt.Errorf("demo: %s did not behave as expected", strings.Join(unexpected, ", "))
+	}
+	return nil
+}
+
+// makeOut makes sure the demo's reports can be written to dir: an existing
+// writable folder, or one it creates in an existing writable folder.
+func makeOut(dir string) error {
+	if _, err := os.Stat(dir); err == nil {
+		if err := report.CheckDir(dir); err != nil {
+			return fmt.Errorf("--out: %w", err)
+		}
+		return nil
+	}
+	if err := report.CheckDir(filepath.Dir(dir)); err != nil {
+		return fmt.Errorf("--out %s: %w", dir, err)
+	}
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		return fmt.Errorf("--out: %w", err)
 	}
 	return nil
 }

@@ -3,7 +3,6 @@ package cmd
 import (
 	"context"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -57,6 +56,7 @@ report to the step summary, like check.`,
 	f.StringVar(&opts.Outputs.JUnit, "junit", "", "write a JUnit XML report to FILE ('-' for stdout)")
 	f.BoolVar(&opts.Outputs.JUnitNoPositions, "junit-no-positions", false, "leave testcase file and line out of the JUnit report (the Jenkins xUnit schema rejects them)")
 	f.StringVar(&opts.Outputs.JSON, "json", "", "write a JSON report to FILE ('-' for stdout)")
+	f.Var(evidenceFlag{&opts.Outputs.FullEvidence}, "evidence", "evidence the JSON report keeps: bounded (each body's start and what its diff points at; every exchange on the first result of each kind) or full (what the shards kept)")
 	f.StringVar(&opts.Outputs.Markdown, "markdown", "", "write a Markdown review report to FILE ('-' for stdout)")
 	f.StringVar(&opts.Outputs.HTML, "html", "", "write a self-contained HTML review report to FILE ('-' for stdout)")
 	f.StringVar(&opts.Outputs.SARIF, "sarif", "", "write a SARIF 2.1.0 log to FILE, for GitHub code scanning ('-' for stdout)")
@@ -67,6 +67,9 @@ report to the step summary, like check.`,
 // mergeRun reads the shards, merges them, writes the reports and returns
 // the outcome of the whole run.
 func mergeRun(_ context.Context, opts *MergeOptions) error {
+	if err := opts.Outputs.Check(); err != nil {
+		return err
+	}
 	var runs []*report.Run
 	for _, path := range opts.Reports {
 		run, err := report.ReadJSONFile(path)
@@ -86,22 +89,5 @@ func mergeRun(_ context.Context, opts *MergeOptions) error {
 		}
 		report.ApplyBaseline(run, b, opts.Baseline)
 	}
-	summary := opts.Stdout // a report on stdout must be nothing but the report
-	if opts.Outputs.ToStdout() {
-		summary = opts.Stderr
-	}
-	if err := report.WriteTerminal(summary, run, report.ColorWanted(summary, opts.NoColor)); err != nil {
-		return err
-	}
-	getenv := opts.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	if err := report.GitHubActions(getenv, summary, run); err != nil {
-		return err
-	}
-	if err := opts.Outputs.Write(run, opts.Stdout); err != nil {
-		return err
-	}
-	return outcomeError(run.Outcome())
+	return finishRun(run, opts.Outputs, opts.Stdout, opts.Stderr, opts.Getenv, opts.NoColor)
 }

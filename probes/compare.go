@@ -37,10 +37,16 @@ func view(r *reply, ignore []string) replyView {
 	return c
 }
 
-// diffReplies returns a go-cmp diff "(-want +got)" of two replies, or "" when
-// they are the same after the ignored fields are removed.
+// diffReplies describes how got differs from want (diffview.go: the
+// status, the headers compared and the body by JSON pointer, "want → got"),
+// or returns "" when they are the same after the ignored fields are
+// removed. Whether they are the same is cmp.Equal's answer.
 func diffReplies(want, got *reply, ignore []string) string {
-	return cmp.Diff(view(want, ignore), view(got, ignore))
+	a, b := view(want, ignore), view(got, ignore)
+	if cmp.Equal(a, b) {
+		return ""
+	}
+	return renderViews(a, b)
 }
 
 // removePointer deletes the value at JSON pointer p (RFC 6901) from v and

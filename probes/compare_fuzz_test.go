@@ -2,12 +2,14 @@ package probes
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 )
 
 // FuzzDiffReplies: the body differ never panics on what a server sends,
 // calls a reply equal to itself, and is symmetric about equality (two
-// replies differ both ways or neither), with or without ignored fields.
+// replies differ both ways or neither), with or without ignored fields; a
+// difference reads as status, header and body lines (diffview.go).
 func FuzzDiffReplies(f *testing.F) {
 	f.Add([]byte(`{"id":"pay_1","amount":100}`), []byte(`{"id":"pay_2","amount":100}`), "/id")
 	f.Add([]byte(`{"id":9007199254740993}`), []byte(`{"id":9007199254740992}`), "")
@@ -22,8 +24,15 @@ func FuzzDiffReplies(f *testing.F) {
 		if d := diffReplies(ra, ra, ignore); d != "" {
 			t.Fatalf("a reply differs from itself:\n%s", d)
 		}
-		if (diffReplies(ra, rb, ignore) == "") != (diffReplies(rb, ra, ignore) == "") {
+		d := diffReplies(ra, rb, ignore)
+		if (d == "") != (diffReplies(rb, ra, ignore) == "") {
 			t.Fatalf("equality is not symmetric for %q and %q (ignoring %q)", a, b, pointer)
+		}
+		for _, line := range strings.Split(d, "\n") {
+			line = strings.TrimPrefix(line, "  ")
+			if d != "" && !strings.HasPrefix(line, "status ") && !strings.HasPrefix(line, "header ") && !strings.HasPrefix(line, "body") && !strings.HasPrefix(line, "… and ") {
+				t.Fatalf("a diff line reads %q:\n%s", line, d)
+			}
 		}
 	})
 }

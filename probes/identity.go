@@ -4,13 +4,7 @@ import (
 	"encoding/json"
 	"path"
 	"strings"
-
-	"github.com/google/go-cmp/cmp"
 )
-
-// cmpDiff is cmp.Diff, named for the probes that compare small views of
-// replies rather than whole replies.
-func cmpDiff(want, got any) string { return cmp.Diff(want, got) }
 
 // resourceID names the resource a reply is about: the "id" of its JSON body
 // (top level, or inside a "data" envelope), else the last segment of its

@@ -247,11 +247,11 @@ func (p *Profile) replayDiff(first, retry *reply, ignore []string) string {
 	if !p.ReplayLatest {
 		return diffReplies(first, retry, ignore)
 	}
-	type identity struct {
-		Status int
-		ID     string
+	firstID, retryID := resourceID(first), resourceID(retry)
+	if first.Status == retry.Status && firstID == retryID {
+		return ""
 	}
-	return cmpDiff(identity{first.Status, resourceID(first)}, identity{retry.Status, resourceID(retry)})
+	return renderIdentity(first.Status, retry.Status, firstID, retryID)
 }
 
 // replayMarker returns the name and value of the replay-marking header r

@@ -106,7 +106,9 @@ type Result struct {
 	Fix  string `json:"fix,omitempty"`
 	// Evidence are the exchanges the verdict rests on, credentials redacted.
 	Evidence []Exchange `json:"evidence,omitempty"`
-	// Diffs are go-cmp diffs "(-want +got)" and snapshot deltas that justify a failure.
+	// Diffs are the differences that justify a verdict (a reply's status,
+	// headers and body by JSON pointer, "want → got": diffview.go) and
+	// notes on the experiment.
 	Diffs []string `json:"diffs,omitempty"`
 	// Effects are the side-effect observations, when an observer was available.
 	Effects  []Effect      `json:"effects,omitempty"`
@@ -115,6 +117,10 @@ type Result struct {
 	// (report.ApplyBaseline): it is still a failure and shown in every
 	// report, but it does not fail the gate.
 	Accepted bool `json:"accepted,omitempty"`
+	// EvidenceOmitted counts the exchanges a report left out of Evidence
+	// (report: the first result of each kind keeps them all; later ones
+	// keep those that prove them).
+	EvidenceOmitted int `json:"evidence_omitted,omitempty"`
 }
 
 // Exchange is one request and what came back, as recorded evidence.
@@ -132,6 +138,9 @@ type RequestRecord struct {
 	URL    string              `json:"url"`
 	Header map[string][]string `json:"header,omitempty"`
 	Body   string              `json:"body,omitempty"`
+	// BodyCut counts the bytes of the body a report left out; the cuts are
+	// marked in Body.
+	BodyCut int `json:"body_cut,omitempty"`
 }
 
 // Response is a received response, its body capped (see MaxBody).
@@ -142,6 +151,9 @@ type Response struct {
 	// BodyTruncated says the body was longer than MaxBody: Body is its
 	// first MaxBody bytes (after decoding, e.g. gzip).
 	BodyTruncated bool `json:"body_truncated,omitempty"`
+	// BodyCut counts the bytes of the body a report left out; the cuts are
+	// marked in Body.
+	BodyCut int `json:"body_cut,omitempty"`
 }
 
 // Effect is a side-effect observation: a snapshot count before and after one

@@ -27,9 +27,22 @@ func Run(ctx context.Context, ops []openapi.Operation, probes []Probe, env Env) 
 // RunTargets is Run on targets whose settings the caller settled, one
 // Result per (target, probe) in the order of targets and then of probes.
 func RunTargets(ctx context.Context, targets []Target, probes []Probe, env Env) []Result {
-	e := env.withDefaults()
-	targets = slices.Clone(targets) // dropping an observer must not change the caller's
 	results := make([]Result, len(targets)*len(probes))
+	StreamTargets(ctx, targets, probes, env, func(i int, rs []Result) {
+		copy(results[i*len(probes):], rs)
+	})
+	return results
+}
+
+// StreamTargets is RunTargets for a caller that writes results as they
+// come rather than holding a whole run's evidence: it calls emit(i, rs)
+// once per target, with the results of targets[i] in the order of probes,
+// as soon as its probes all ran (from the workers, concurrently), and for
+// the targets cancellation left unrun at the end. It keeps no result.
+func StreamTargets(ctx context.Context, targets []Target, probes []Probe, env Env, emit func(i int, results []Result)) {
+	e := env.withDefaults()
+	targets = slices.Clone(targets)    // dropping an observer must not change the caller's
+	done := make([]bool, len(targets)) // each index written by the one worker that ran it; read after Wait
 
 	dropped := dropUnusableObservers(ctx, e, targets) // observe_preflight.go
 	e.plan(targets)
@@ -43,16 +56,19 @@ func RunTargets(ctx context.Context, targets []Target, probes []Probe, env Env) 
 			for group := range jobs {
 				for _, i := range group {
 					note := dropped[targets[i].Op]
+					rs := make([]Result, len(probes))
 					for j, p := range probes {
 						r := runOne(ctx, e, targets[i], p)
 						if note != "" && r.Verdict != Skip {
 							r.Diffs = append(r.Diffs, note)
 						}
-						results[i*len(probes)+j] = r
+						rs[j] = r
 					}
 					if e.Progress != nil { // env.go
-						e.Progress(targets[i].Op, slices.Clone(results[i*len(probes):(i+1)*len(probes)]))
+						e.Progress(targets[i].Op, slices.Clone(rs))
 					}
+					done[i] = true
+					emit(i, rs)
 				}
 			}
 		}()
@@ -68,16 +84,18 @@ produce:
 	close(jobs)
 	wg.Wait()
 
-	// Fill what cancellation left unrun, so every pair has a result.
+	// What cancellation left unrun, so every pair has a result.
 	for i, t := range targets {
-		for j, p := range probes {
-			if r := &results[i*len(probes)+j]; r.Verdict == "" {
-				*r = newResult(t.Op, p)
-				errorf(r, "not run: %v", context.Cause(ctx))
-			}
+		if done[i] {
+			continue
 		}
+		rs := make([]Result, len(probes))
+		for j, p := range probes {
+			rs[j] = newResult(t.Op, p)
+			errorf(&rs[j], "not run: %v", context.Cause(ctx))
+		}
+		emit(i, rs)
 	}
-	return results
 }
 
 // RunOne runs probe p on targets[i] alone and returns its result; the other

@@ -150,11 +150,6 @@ func diffPointers(a, b any, ptr string, budget *int) []string {
 	return nil
 }
 
-// escapePointer escapes a member name for a JSON pointer (RFC 6901).
-func escapePointer(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
-}
-
 // atPointer is the value at JSON pointer p in v, and whether there is one.
 func atPointer(v any, p string) (any, bool) {
 	if p == "" {

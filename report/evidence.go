@@ -2,7 +2,9 @@ package report
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -12,8 +14,8 @@ import (
 )
 
 // This file renders the parts of a result as plain text, shared by the JUnit
-// failure text and the Markdown report. All output is sanitized and bodies
-// and diffs are capped at maxBody.
+// failure text and the Markdown report. All output is sanitized; bodies
+// come bounded (bound.go) and diffs are capped at maxBody.
 
 // formatDuration rounds d for display: milliseconds from 1ms up, microseconds below.
 func formatDuration(d time.Duration) string {
@@ -71,19 +73,41 @@ func formatHeader(b *strings.Builder, h map[string][]string) {
 	}
 }
 
-// formatBody writes a blank line and the capped body, if there is one.
+// formatBody writes a blank line and the body, if there is one. Bodies
+// come bounded (bound.go), their cuts marked; maxShownBody only stops one
+// that did not.
 func formatBody(b *strings.Builder, body string) {
 	if body == "" {
 		return
 	}
 	b.WriteString("\n")
-	b.WriteString(capBlock(body))
+	b.WriteString(strings.TrimRight(truncateMiddle(sanitizeText(body), maxShownBody), "\n"))
 	b.WriteString("\n")
 }
 
 // capBlock sanitizes a multi-line block and caps it at maxBody.
 func capBlock(s string) string {
 	return strings.TrimRight(truncateMiddle(sanitizeText(s), maxBody), "\n")
+}
+
+// exchangeRequest renders the request of exchange i, or, when it is the
+// request an earlier exchange sent (a replay, a concurrent copy), names
+// that exchange: repeating it would say nothing new.
+func exchangeRequest(ev []probes.Exchange, i int) string {
+	j := i
+	for j > 0 && sameRequest(ev[j-1].Request, ev[i].Request) {
+		j--
+	}
+	if j < i {
+		return "(the same request as " + exchangeLabel(j, ev[j]) + ")\n"
+	}
+	return formatRequest(ev[i].Request)
+}
+
+// sameRequest reports whether a and b are the same request.
+func sameRequest(a, b probes.RequestRecord) bool {
+	return a.Method == b.Method && a.URL == b.URL && a.Body == b.Body && a.BodyCut == b.BodyCut &&
+		maps.EqualFunc(a.Header, b.Header, slices.Equal)
 }
 
 // formatRequest renders a request: the request line, headers and body.
@@ -124,11 +148,15 @@ func formatResponse(x probes.Exchange) string {
 
 // exchangeTitle is "label (elapsed)".
 func exchangeTitle(i int, x probes.Exchange) string {
-	label := sanitizeLine(x.Label)
-	if label == "" {
-		label = "exchange " + strconv.Itoa(i+1)
+	return exchangeLabel(i, x) + " (" + formatDuration(x.Elapsed) + ")"
+}
+
+// exchangeLabel is the label of the i-th exchange, "exchange N" without one.
+func exchangeLabel(i int, x probes.Exchange) string {
+	if label := sanitizeLine(x.Label); label != "" {
+		return label
 	}
-	return label + " (" + formatDuration(x.Elapsed) + ")"
+	return "exchange " + strconv.Itoa(i+1)
 }
 
 // Detail is the full plain-text account of a result, for a CI or test log:
@@ -164,12 +192,24 @@ func formatDetail(r probes.Result) string {
 		b.WriteString("\nEvidence:\n")
 		for i, x := range r.Evidence {
 			b.WriteString("\n--- " + exchangeTitle(i, x) + "\n")
-			b.WriteString(formatRequest(x.Request))
+			b.WriteString(exchangeRequest(r.Evidence, i))
 			b.WriteString("\n")
 			b.WriteString(formatResponse(x))
 		}
 	}
+	if note := omittedNote(r); note != "" {
+		b.WriteString("\n" + note + "\n")
+	}
 	return truncateEnd(b.String(), maxDetail)
+}
+
+// omittedNote says how many exchanges a result shows no longer, and where
+// they are; "" when it shows them all.
+func omittedNote(r probes.Result) string {
+	if r.EvidenceOmitted <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("(%s: see the first of this kind, or the JSON report with --evidence full)", plural(r.EvidenceOmitted, "more exchange"))
 }
 
 // resultReason is the one-line reason, or the verdict when there is none.

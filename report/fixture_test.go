@@ -42,8 +42,9 @@ var (
 	users    = probes.OperationRef{ID: "updateUser", Method: "PUT", Path: "/v1/users/{id}", File: "examples/payments/paths/users.yaml", Line: 7}
 )
 
-// bigBody is 10 KiB of JSON-ish text, to exercise truncation.
-var bigBody = `{"items":[` + strings.Repeat(`"0123456789abcdef",`, 538) + `"end"]}`
+// bigBody is 10 KiB of JSON, to exercise truncation, whose "id" near its
+// end a diff points at (it is kept).
+var bigBody = `{"items":[` + strings.Repeat(`"0123456789abcdef",`, 538) + `"end"],"id":"pay_2","amount":100}`
 
 // fixtureRun is a fixed run across two operations with a pass, a failure
 // (diff, effects, evidence with an ESC character, invalid UTF-8 and a 10 KiB
@@ -78,7 +79,7 @@ func fixtureRun() *Run {
 				Rule:   "draft-ietf-httpapi-idempotency-key-header-07 §2.6: a retry while the first is in flight gets 409 Conflict",
 				Fix:    "lock the key before processing; answer concurrent retries with 409 or the stored result",
 				Diffs: []string{
-					"  map[string]any{\n-   \"id\": \"pay_1\",\n+   \"id\": \"pay_2\",\n    \"amount\": 100,\n  }\n",
+					"replay vs first (-first +replay):\n  status 201 = 201\n  header Content-Type: \"application/json\" = \"application/json\"\n  body /id: \"pay_1\" → \"pay_2\"\n  body: 1 other value equal",
 				},
 				Effects: []probes.Effect{
 					{Observer: "collection GET /v1/payments", Step: "first request", Before: 3, After: 4},
@@ -139,7 +140,7 @@ func fixtureRun() *Run {
 				Operation: users, Probe: "natural-put", Title: "the same PUT twice leaves the same state",
 				Verdict: probes.Fail, Severity: probes.Minor, Class: probes.Conformance,
 				Reason:   `the second, identical PUT was refused with 409 <& 'already exists'> (the first got 200); the state is unchanged`,
-				Diffs:    []string{"first vs second PUT (-first +second):\n  probes.identity{\n-   Status: 200,\n+   Status: 409,\n  }\n"},
+				Diffs:    []string{"first vs second PUT (-first +second):\n  status 200 → 409\n  resource id \"usr_1\" = \"usr_1\""},
 				Duration: 40 * time.Millisecond,
 			},
 		},

@@ -149,11 +149,14 @@ var propertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", 
 func escapeProperty(s string) string { return propertyEscaper.Replace(s) }
 
 // AppendGitHubSummary appends the Markdown report (WriteMarkdown) to the
-// file at path, GitHub's step summary, creating it if needed. A report
-// over GitHub's 1 MiB limit is cut at a line, with a note saying so.
+// file at path, GitHub's step summary, creating it if needed. It stays
+// under GitHub's 1 MiB limit: a large run's report keeps its summary
+// table and grouped findings and leaves out the sections of the findings
+// that do not fit, saying so; any other report over the limit is cut at a
+// line, with a note.
 func AppendGitHubSummary(path string, run *Run) error {
 	var buf bytes.Buffer
-	if err := WriteMarkdown(&buf, run); err != nil {
+	if err := writeMarkdown(&buf, run, maxStepSummary); err != nil {
 		return err
 	}
 	md := buf.Bytes()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/idemcheck/idemcheck/probes"
@@ -22,16 +23,44 @@ var htmlTemplate = template.Must(template.New("report").Parse(htmlSource))
 
 // WriteHTML writes the review report as a standalone HTML page: the run's
 // metadata, a matrix of operations × probes, every failure and error with its
-// reason, rule, fix, diffs, side effects and evidence, and the skips.
+// reason, rule, fix, diffs, side effects and evidence, and the skips. A run
+// with more than a screenful of findings or operations (large) starts with
+// a table of probes × verdicts and its findings grouped by kind, each group
+// linking to its results, and ends with the matrix. Findings are written
+// one at a time, their evidence read back from the run's spool and
+// bounded (bound.go), so the page is small enough to open at once.
 func WriteHTML(w io.Writer, run *Run) error {
-	if err := htmlTemplate.Execute(w, newHTMLView(run)); err != nil {
+	if err := writeHTML(w, run); err != nil {
 		return fmt.Errorf("write html: %w", err)
 	}
 	return nil
 }
 
+func writeHTML(w io.Writer, run *Run) error {
+	s := newShownForPeople(run)
+	v := newHTMLView(s)
+	if err := htmlTemplate.ExecuteTemplate(w, "head", v); err != nil {
+		return err
+	}
+	for _, f := range v.order {
+		r, err := s.result(f.index)
+		if err != nil {
+			return err
+		}
+		hf := newHTMLFinding(r, f.anchor)
+		if v.Large { // the group shows the title, rule and fix once
+			hf.Compact, hf.Probe, hf.Rule, hf.Fix = true, nonEmpty(sanitizeLine(r.Probe), "unnamed probe"), "", ""
+		}
+		if err := htmlTemplate.ExecuteTemplate(w, "finding", hf); err != nil {
+			return err
+		}
+	}
+	return htmlTemplate.ExecuteTemplate(w, "tail", v)
+}
+
 // htmlView is the report prepared for the template: every string already
-// sanitized, every verdict already decided by the probes.
+// sanitized, every verdict already decided by the probes. The findings
+// themselves are not in it: they are written one by one (order).
 type htmlView struct {
 	Tool, Spec, BaseURL, Started, Duration string
 	Gate                                   string
@@ -42,9 +71,37 @@ type htmlView struct {
 	Fixed                                  []string
 	Probes                                 []string
 	Rows                                   []htmlRow
-	Findings                               []htmlFinding
+	HasFindings                            bool
 	Skipped                                []htmlFinding
+
+	// Large runs: the probe table, the findings by kind, the skips by kind.
+	Large      bool
+	ProbeRows  []htmlProbeRow
+	Groups     []htmlGroup
+	SkipGroups []htmlSkipGroup
+
+	order []htmlRef // the findings, in the order written
 }
+
+// htmlRef is a finding to write: its result and anchor.
+type htmlRef struct {
+	index  int
+	anchor string
+}
+
+type htmlProbeRow struct {
+	Probe string
+	Counts
+}
+
+type htmlGroup struct {
+	Class, Word, Title, Shape, Rule, Fix string
+	Operations                           []htmlOpLink
+}
+
+type htmlOpLink struct{ Name, Anchor string }
+
+type htmlSkipGroup struct{ Probe, Count, Shape string }
 
 type htmlRow struct {
 	Operation string
@@ -59,24 +116,41 @@ type htmlFinding struct {
 	Anchor, Class, Word, Operation, ID, Name, Severity string
 	Location                                           string // "file:line" of the operation
 	Reason, Rule, Fix                                  string
-	Diffs                                              []string
+	Diffs                                              []template.HTML // preText
 	Effects                                            []string
 	Exchanges                                          []htmlExchange
+	Omitted                                            string // how many exchanges are not shown, and where they are
+	// Compact is a large run's section: its group names the probe's
+	// title, rule and fix; the section the probe, operation and reason.
+	Compact bool
+	Probe   string
 }
 
 type htmlExchange struct {
-	Title, Request, Response string
+	Title             string
+	Request, Response template.HTML // preText
 }
 
-func newHTMLView(run *Run) htmlView {
-	v := htmlView{
-		Tool:       sanitizeLine(run.Tool),
-		Spec:       sanitizeLine(run.Spec),
-		BaseURL:    sanitizeLine(run.displayBaseURL()),
-		Duration:   formatDuration(run.Duration),
-		Gate:       run.Gate.String(),
-		GateFailed: run.Outcome().GateFailed(),
-		Counts:     run.Counts(),
+// preEscaper escapes text for the content of a <pre>: only what could
+// open markup or an entity. html/template would also escape every quote
+// and plus sign, which makes JSON bodies a third larger.
+var preEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// preText is sanitized text made safe as the content of an element.
+func preText(s string) template.HTML { return template.HTML(preEscaper.Replace(s)) }
+
+func newHTMLView(s *shown) *htmlView {
+	run := s.run
+	v := &htmlView{
+		Tool:        sanitizeLine(run.Tool),
+		Spec:        sanitizeLine(run.Spec),
+		BaseURL:     sanitizeLine(run.displayBaseURL()),
+		Duration:    formatDuration(run.Duration),
+		Gate:        run.Gate.String(),
+		GateFailed:  run.Outcome().GateFailed(),
+		Counts:      run.Counts(),
+		HasFindings: findingCount(run) > 0,
+		Large:       large(run),
 	}
 	if o := run.Outcome(); o.Status == Untestable {
 		v.GateNote = sanitizeLine(o.Reason)
@@ -97,23 +171,31 @@ func newHTMLView(run *Run) htmlView {
 			v.Probes = append(v.Probes, nonEmpty(sanitizeLine(r.Probe), "unnamed probe"))
 		}
 	}
+	anchors := make([]string, len(run.Results))
+	if v.Large {
+		v.groupFindings(s, anchors)
+	}
 	n := 0
 	for _, g := range run.Groups() {
 		row := htmlRow{Operation: operationName(g.Operation)}
 		byProbe := map[string]probes.Result{}
-		anchors := map[string]string{}
-		for _, r := range g.Results {
+		cellAnchor := map[string]string{}
+		for k, r := range g.Results {
+			i := g.index[k]
 			byProbe[r.Probe] = r
-			if r.Verdict != probes.Pass {
+			if r.Verdict == probes.Pass {
+				continue
+			}
+			if !v.Large {
 				n++
-				f := newHTMLFinding(r, fmt.Sprintf("r%d", n))
-				anchors[r.Probe] = f.Anchor
+				anchors[i] = fmt.Sprintf("r%d", n)
 				if r.Verdict == probes.Skip {
-					v.Skipped = append(v.Skipped, f)
+					v.Skipped = append(v.Skipped, newHTMLFinding(r, anchors[i]))
 				} else {
-					v.Findings = append(v.Findings, f)
+					v.order = append(v.order, htmlRef{i, anchors[i]})
 				}
 			}
+			cellAnchor[r.Probe] = anchors[i]
 		}
 		for _, p := range v.Probes {
 			r, ok := byProbe[p]
@@ -121,11 +203,39 @@ func newHTMLView(run *Run) htmlView {
 				row.Cells = append(row.Cells, htmlCell{Class: "none", Text: "–"})
 				continue
 			}
-			row.Cells = append(row.Cells, htmlCell{Class: resultClass(r), Text: verdictLabel(r), Anchor: anchors[p]})
+			row.Cells = append(row.Cells, htmlCell{Class: resultClass(r), Text: verdictLabel(r), Anchor: cellAnchor[p]})
 		}
 		v.Rows = append(v.Rows, row)
 	}
 	return v
+}
+
+// groupFindings fills a large run's probe table, groups and skip groups,
+// and orders its findings by kind, anchored as in the Markdown report.
+func (v *htmlView) groupFindings(s *shown, anchors []string) {
+	run := s.run
+	for _, row := range probeCounts(run) {
+		v.ProbeRows = append(v.ProbeRows, htmlProbeRow{Probe: row.probe, Counts: row.Counts})
+	}
+	for _, g := range s.kinds.groups(run) {
+		first := run.Results[g.results[0]]
+		class := "error"
+		if g.verdict == probes.Fail {
+			class = resultClass(first)
+		}
+		hg := htmlGroup{Class: class, Word: groupWord(g), Title: groupTitle(run, g), Shape: g.shape, Rule: sanitizeLine(first.Rule), Fix: sanitizeLine(first.Fix)}
+		for _, i := range g.results {
+			anchors[i] = anchor(i)
+			v.order = append(v.order, htmlRef{i, anchors[i]})
+			hg.Operations = append(hg.Operations, htmlOpLink{Name: operationName(run.Results[i].Operation), Anchor: anchors[i]})
+		}
+		v.Groups = append(v.Groups, hg)
+	}
+	for _, k := range s.kinds.all {
+		if k.verdict == probes.Skip {
+			v.SkipGroups = append(v.SkipGroups, htmlSkipGroup{Probe: nonEmpty(k.probe, "unnamed probe"), Count: plural(k.operations(run), "operation"), Shape: k.shape})
+		}
+	}
 }
 
 func newHTMLFinding(r probes.Result, anchor string) htmlFinding {
@@ -145,14 +255,15 @@ func newHTMLFinding(r probes.Result, anchor string) htmlFinding {
 		f.Severity = r.Severity.String()
 	}
 	for _, d := range r.Diffs {
-		f.Diffs = append(f.Diffs, capBlock(d))
+		f.Diffs = append(f.Diffs, preText(capBlock(d)))
 	}
 	for _, e := range r.Effects {
 		f.Effects = append(f.Effects, formatEffect(e))
 	}
 	for i, x := range r.Evidence {
-		f.Exchanges = append(f.Exchanges, htmlExchange{Title: exchangeTitle(i, x), Request: formatRequest(x.Request), Response: formatResponse(x)})
+		f.Exchanges = append(f.Exchanges, htmlExchange{Title: exchangeTitle(i, x), Request: preText(exchangeRequest(r.Evidence, i)), Response: preText(formatResponse(x))})
 	}
+	f.Omitted = omittedNote(r)
 	return f
 }
 

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -28,8 +29,9 @@ type (
 		Outcome       Status       `json:"outcome"`
 		OutcomeReason string       `json:"outcome_reason,omitempty"`
 		Summary       Counts       `json:"summary"`
+		Evidence      string       `json:"evidence,omitempty"` // bounded or full
 		Baseline      *BaselineUse `json:"baseline,omitempty"`
-		Results       []jsonResult `json:"results"`
+		Results       []jsonResult `json:"results,omitempty"` // written one by one (WriteJSON); read by ReadJSON
 	}
 	jsonResult struct {
 		Operation  probes.OperationRef `json:"operation"`
@@ -46,6 +48,8 @@ type (
 		Effects    []jsonEffect        `json:"effects,omitempty"`
 		DurationMS float64             `json:"duration_ms"`
 		Accepted   bool                `json:"accepted,omitempty"`
+		// EvidenceOmitted counts the exchanges left out (bound.go).
+		EvidenceOmitted int `json:"evidence_omitted,omitempty"`
 	}
 	jsonExchange struct {
 		Label     string               `json:"label"`
@@ -64,12 +68,33 @@ type (
 // {"schema_version": 1, "tool", "spec", "base_url", "started", "duration_ms",
 // "fail_on", "gate_failed", "outcome" (passed, findings, untestable),
 // "outcome_reason", "summary": {pass, fail, accepted, error, skip},
+// "evidence" ("bounded", or "full" with JSONOptions.FullEvidence),
 // "baseline" (when one was applied: its file and the entries now fixed),
 // "results"}. Operations carry "file" and "line" when known; a failure a
 // baseline accepts has "accepted": true and counts as accepted, not fail.
-// Bodies are written in full (probes cap them when recording); invalid UTF-8
-// becomes U+FFFD and control characters are escaped, as encoding/json does.
-func WriteJSON(w io.Writer, run *Run) error {
+// Evidence is bounded as in every report (bound.go): cut bodies say how
+// many bytes they lost in "body_cut", results how many exchanges in
+// "evidence_omitted". Invalid UTF-8 becomes U+FFFD and control characters
+// are escaped, as encoding/json does. Results are written one at a time,
+// read back from the run's spool when it has one.
+func WriteJSON(w io.Writer, run *Run) error { return JSONOptions{}.Write(w, run) }
+
+// JSONOptions adjust the JSON report.
+type JSONOptions struct {
+	// FullEvidence keeps every exchange of every result, whole
+	// (--evidence full), as the probes recorded it.
+	FullEvidence bool
+}
+
+// Write writes the run as JSON; see WriteJSON.
+func (o JSONOptions) Write(w io.Writer, run *Run) error {
+	if err := o.write(w, run); err != nil {
+		return fmt.Errorf("write json: %w", err)
+	}
+	return nil
+}
+
+func (o JSONOptions) write(w io.Writer, run *Run) error {
 	outcome := run.Outcome()
 	doc := jsonRun{
 		SchemaVersion: JSONSchemaVersion,
@@ -82,22 +107,62 @@ func WriteJSON(w io.Writer, run *Run) error {
 		Outcome:       outcome.Status,
 		OutcomeReason: outcome.Reason,
 		Summary:       run.Counts(),
+		Evidence:      "bounded",
 		Baseline:      run.Baseline,
-		Results:       make([]jsonResult, 0, len(run.Results)),
+	}
+	if o.FullEvidence {
+		doc.Evidence = "full"
 	}
 	if !run.Started.IsZero() {
 		doc.Started = run.Started.UTC().Format(time.RFC3339Nano)
 	}
-	for _, r := range run.Results {
-		doc.Results = append(doc.Results, jsonResultOf(r))
+	// The header, then the results one by one, as one indented document.
+	head, err := marshalIndent(doc, "")
+	if err != nil {
+		return err
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	head = bytes.TrimSuffix(bytes.TrimRight(head, "\n"), []byte("}"))
+	if _, err := w.Write(append(bytes.TrimRight(head, "\n"), ",\n  \"results\": ["...)); err != nil {
+		return err
+	}
+	s := newShown(run)
+	s.full = o.FullEvidence
+	for i := range run.Results {
+		r, err := s.result(i)
+		if err != nil {
+			return err
+		}
+		b, err := marshalIndent(jsonResultOf(r), "    ")
+		if err != nil {
+			return err
+		}
+		sep := ",\n    "
+		if i == 0 {
+			sep = "\n    "
+		}
+		if _, err := w.Write(append([]byte(sep), bytes.TrimRight(b, "\n")...)); err != nil {
+			return err
+		}
+	}
+	tail := "]\n}\n"
+	if len(run.Results) > 0 {
+		tail = "\n  ]\n}\n"
+	}
+	_, err = io.WriteString(w, tail)
+	return err
+}
+
+// marshalIndent is v as JSON indented by two spaces after prefix, HTML
+// characters left alone.
+func marshalIndent(v any, prefix string) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent(prefix, "  ")
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(doc); err != nil {
-		return fmt.Errorf("write json: %w", err)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
 	}
-	return nil
+	return b.Bytes(), nil
 }
 
 func jsonResultOf(r probes.Result) jsonResult {
@@ -114,6 +179,8 @@ func jsonResultOf(r probes.Result) jsonResult {
 		Diffs:      r.Diffs,
 		DurationMS: milliseconds(r.Duration),
 		Accepted:   r.Accepted,
+
+		EvidenceOmitted: r.EvidenceOmitted,
 	}
 	for _, x := range r.Evidence {
 		jr.Evidence = append(jr.Evidence, jsonExchange{

@@ -89,6 +89,8 @@ func resultOfJSON(jr jsonResult) probes.Result {
 		Diffs:     jr.Diffs,
 		Duration:  fromMilliseconds(jr.DurationMS),
 		Accepted:  jr.Accepted,
+
+		EvidenceOmitted: jr.EvidenceOmitted,
 	}
 	for _, x := range jr.Evidence {
 		r.Evidence = append(r.Evidence, probes.Exchange{

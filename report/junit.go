@@ -12,19 +12,11 @@ import (
 )
 
 // The JUnit XML document, in the shape of shared/junit/README.md: one flat
-// <testsuite> per operation, one <testcase> per probe. <testsuites> carries no
-// skipped or timestamp attribute, so the report also validates against the
-// Jenkins xUnit schema.
+// <testsuite> per operation, one <testcase> per probe, in a <testsuites>
+// (written token by token, JUnitOptions.write) that carries no skipped or
+// timestamp attribute, so the report also validates against the Jenkins
+// xUnit schema.
 type (
-	junitTestsuites struct {
-		XMLName  xml.Name         `xml:"testsuites"`
-		Name     string           `xml:"name,attr,omitempty"`
-		Tests    int              `xml:"tests,attr"`
-		Failures int              `xml:"failures,attr"`
-		Errors   int              `xml:"errors,attr"`
-		Time     string           `xml:"time,attr"`
-		Suites   []junitTestsuite `xml:"testsuite"`
-	}
 	junitTestsuite struct {
 		Name       string           `xml:"name,attr"`
 		Tests      int              `xml:"tests,attr"`
@@ -121,70 +113,101 @@ func WriteJUnit(w io.Writer, run *Run) error { return JUnitOptions{}.Write(w, ru
 // written as one skipped test case, because several CI systems fail on an
 // empty report.
 func (o JUnitOptions) Write(w io.Writer, run *Run) error {
-	doc := junitDocument(run, o)
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return fmt.Errorf("write junit: %w", err)
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return fmt.Errorf("write junit: %w", err)
-	}
-	if err := enc.Close(); err != nil {
-		return fmt.Errorf("write junit: %w", err)
-	}
-	if _, err := io.WriteString(w, "\n"); err != nil {
+	if err := o.write(w, run); err != nil {
 		return fmt.Errorf("write junit: %w", err)
 	}
 	return nil
 }
 
-func junitDocument(run *Run, o JUnitOptions) junitTestsuites {
-	timestamp := junitTimestamp(run.Started)
-	doc := junitTestsuites{
-		Name: sanitizeLine(run.Tool),
-		Time: junitTime(run.Duration),
+// write writes the document one suite at a time: the totals come from the
+// verdicts, the detail of each result from its evidence, read back and
+// bounded as the suite is written.
+func (o JUnitOptions) write(w io.Writer, run *Run) error {
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
 	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	timestamp := junitTimestamp(run.Started)
 	props := junitRunProperties(run)
 	groups := run.Groups()
+	c := run.Counts()
+	root := xml.StartElement{Name: xml.Name{Local: "testsuites"}}
+	if name := sanitizeLine(run.Tool); name != "" {
+		root.Attr = append(root.Attr, xml.Attr{Name: xml.Name{Local: "name"}, Value: name})
+	}
+	tests, failures, errs := c.Total(), c.Fail, c.Error
 	if len(groups) == 0 {
-		doc.Suites = []junitTestsuite{emptyRunSuite(timestamp, props)}
+		tests, failures, errs = 1, 0, 0 // emptyRunSuite
 	}
+	for _, a := range [][2]string{{"tests", strconv.Itoa(tests)}, {"failures", strconv.Itoa(failures)}, {"errors", strconv.Itoa(errs)}, {"time", junitTime(run.Duration)}} {
+		root.Attr = append(root.Attr, xml.Attr{Name: xml.Name{Local: a[0]}, Value: a[1]})
+	}
+	if err := enc.EncodeToken(root); err != nil {
+		return err
+	}
+	suite := xml.StartElement{Name: xml.Name{Local: "testsuite"}}
+	if len(groups) == 0 {
+		if err := enc.EncodeElement(emptyRunSuite(timestamp, props), suite); err != nil {
+			return err
+		}
+	}
+	s := newShownForPeople(run)
 	for _, g := range groups {
-		c := g.Counts()
-		suite := junitTestsuite{
-			Name:       nonEmpty(sanitizeLine(operationName(g.Operation)), "unknown operation"),
-			Tests:      c.Total(),
-			Failures:   c.Fail,
-			Errors:     c.Error,
-			Skipped:    c.Skip + c.Accepted,
-			Time:       junitTime(g.Duration()),
-			Timestamp:  timestamp,
-			Properties: props,
+		ts, err := junitSuite(s, g, timestamp, props, o)
+		if err != nil {
+			return err
 		}
-		classname := nonEmpty(sanitizeLine(operationID(g.Operation)), "unknown operation")
-		seen := make(map[string]int)
-		for _, r := range g.Results {
-			name := testName(r)
-			// Keep (classname, name) unique: GitLab keeps only the first of
-			// duplicates, and retry detection keys on it.
-			if seen[name]++; seen[name] > 1 {
-				name += " #" + strconv.Itoa(seen[name])
-			}
-			tc := junitCase(classname, name, r)
-			if !o.OmitPositions {
-				tc.File, tc.Line = sanitizeLine(g.Operation.File), max(0, g.Operation.Line)
-			}
-			suite.Cases = append(suite.Cases, tc)
+		if err := enc.EncodeElement(ts, suite); err != nil {
+			return err
 		}
-		doc.Suites = append(doc.Suites, suite)
 	}
-	for _, s := range doc.Suites {
-		doc.Tests += s.Tests
-		doc.Failures += s.Failures
-		doc.Errors += s.Errors
+	if err := enc.EncodeToken(root.End()); err != nil {
+		return err
 	}
-	return doc
+	if err := enc.Close(); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// junitSuite is the suite of one operation, its results read back.
+func junitSuite(s *shown, g Group, timestamp string, props *junitProperties, o JUnitOptions) (junitTestsuite, error) {
+	c := g.Counts()
+	suite := junitTestsuite{
+		Name:       nonEmpty(sanitizeLine(operationName(g.Operation)), "unknown operation"),
+		Tests:      c.Total(),
+		Failures:   c.Fail,
+		Errors:     c.Error,
+		Skipped:    c.Skip + c.Accepted,
+		Time:       junitTime(g.Duration()),
+		Timestamp:  timestamp,
+		Properties: props,
+	}
+	classname := nonEmpty(sanitizeLine(operationID(g.Operation)), "unknown operation")
+	seen := make(map[string]int)
+	for k, light := range g.Results {
+		r := light
+		if light.Verdict != probes.Pass && light.Verdict != probes.Skip { // only findings show their evidence
+			var err error
+			if r, err = s.result(g.index[k]); err != nil {
+				return suite, err
+			}
+		}
+		name := testName(r)
+		// Keep (classname, name) unique: GitLab keeps only the first of
+		// duplicates, and retry detection keys on it.
+		if seen[name]++; seen[name] > 1 {
+			name += " #" + strconv.Itoa(seen[name])
+		}
+		tc := junitCase(classname, name, r)
+		if !o.OmitPositions {
+			tc.File, tc.Line = sanitizeLine(g.Operation.File), max(0, g.Operation.Line)
+		}
+		suite.Cases = append(suite.Cases, tc)
+	}
+	return suite, nil
 }
 
 func junitCase(classname, name string, r probes.Result) junitTestcase {

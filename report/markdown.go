@@ -12,38 +12,57 @@ import (
 // WriteMarkdown writes a review report for people: run metadata, a summary
 // table (operation × probe → verdict), then for each failure and error a
 // section with the reason, rule, fix, diffs, effects and the evidence
-// exchanges, and finally why probes were skipped. Bodies and diffs are capped
-// as in the JUnit report.
-func WriteMarkdown(w io.Writer, run *Run) error {
-	ew := &errWriter{w: w}
+// exchanges, and finally why probes were skipped. A run with more than a
+// screenful of findings or operations (large) starts instead with a table
+// of probes × verdicts and its findings grouped by kind (group.go), each
+// group with a count and links to its results' sections; the operation ×
+// probe table comes after the findings, and skips are grouped too.
+// Evidence is bounded (bound.go) and text capped as in the JUnit report.
+func WriteMarkdown(w io.Writer, run *Run) error { return writeMarkdown(w, run, 0) }
+
+// writeMarkdown is WriteMarkdown within budget bytes when budget > 0 (the
+// step summary): the findings' sections that would pass it are left out,
+// with a note, and the groups link only to those written.
+func writeMarkdown(w io.Writer, run *Run, budget int) error {
+	s := newShownForPeople(run)
+	var err error
+	if large(run) {
+		err = writeMarkdownGrouped(w, s, budget)
+	} else {
+		err = writeMarkdownList(&errWriter{w: w}, s)
+	}
+	if err != nil {
+		return fmt.Errorf("write markdown: %w", err)
+	}
+	return nil
+}
+
+// writeMarkdownList is the report of a small run: every finding in full.
+func writeMarkdownList(ew *errWriter, s *shown) error {
+	run := s.run
 	ew.printf("# idemcheck report\n\n")
 	writeMarkdownMeta(ew, run)
-	groups := run.Groups()
-	writeMarkdownSummary(ew, run, groups)
-
-	var findings, skipped []probes.Result
-	for _, r := range run.Results {
-		switch r.Verdict {
-		case probes.Pass:
-		case probes.Skip:
-			skipped = append(skipped, r)
-		default:
-			findings = append(findings, r)
-		}
-	}
+	writeMarkdownSummary(ew, run, run.Groups())
 	ew.printf("## Findings\n\n")
-	if len(findings) == 0 {
+	if findingCount(run) == 0 {
 		ew.printf("No failures or errors.\n\n")
 	}
-	for _, r := range findings {
-		writeMarkdownFinding(ew, r)
-	}
-	if b := run.Baseline; b != nil && len(b.Fixed) > 0 {
-		ew.printf("## Fixed\n\nFindings in the baseline that no longer occur: remove them from it.\n\n")
-		for _, e := range b.Fixed {
-			ew.printf("- %s\n", mdText(fixedLine(e)))
+	for i, r := range run.Results {
+		if r.Verdict == probes.Pass || r.Verdict == probes.Skip {
+			continue
 		}
-		ew.printf("\n")
+		full, err := s.result(i)
+		if err != nil {
+			return err
+		}
+		writeMarkdownFinding(ew, full, true)
+	}
+	writeMarkdownFixed(ew, run)
+	var skipped []probes.Result
+	for _, r := range run.Results {
+		if r.Verdict == probes.Skip {
+			skipped = append(skipped, r)
+		}
 	}
 	if len(skipped) > 0 {
 		ew.printf("## Skipped\n\n")
@@ -52,10 +71,17 @@ func WriteMarkdown(w io.Writer, run *Run) error {
 		}
 		ew.printf("\n")
 	}
-	if ew.err != nil {
-		return fmt.Errorf("write markdown: %w", ew.err)
+	return ew.err
+}
+
+func writeMarkdownFixed(ew *errWriter, run *Run) {
+	if b := run.Baseline; b != nil && len(b.Fixed) > 0 {
+		ew.printf("## Fixed\n\nFindings in the baseline that no longer occur: remove them from it.\n\n")
+		for _, e := range b.Fixed {
+			ew.printf("- %s\n", mdText(fixedLine(e)))
+		}
+		ew.printf("\n")
 	}
-	return nil
 }
 
 func writeMarkdownMeta(ew *errWriter, run *Run) {
@@ -91,6 +117,12 @@ func writeMarkdownMeta(ew *errWriter, run *Run) {
 
 func writeMarkdownSummary(ew *errWriter, run *Run, groups []Group) {
 	ew.printf("## Summary\n\n%s.\n\n", countsLine(run))
+	writeMarkdownMatrix(ew, run, groups, func(int) string { return "" })
+}
+
+// writeMarkdownMatrix writes the table of operations × probes → verdicts;
+// a cell links to its result's section where link names one.
+func writeMarkdownMatrix(ew *errWriter, run *Run, groups []Group, link func(i int) string) {
 	if len(groups) == 0 {
 		return
 	}
@@ -110,8 +142,12 @@ func writeMarkdownSummary(ew *errWriter, run *Run, groups []Group) {
 	ew.printf("\n| --- |%s\n", strings.Repeat(" --- |", len(cols)))
 	for _, g := range groups {
 		cells := make(map[string][]string)
-		for _, r := range g.Results {
-			cells[r.Probe] = append(cells[r.Probe], mdVerdict(r))
+		for k, r := range g.Results {
+			cell := mdVerdict(r)
+			if a := link(g.index[k]); a != "" {
+				cell = "[" + cell + "](#" + a + ")"
+			}
+			cells[r.Probe] = append(cells[r.Probe], cell)
 		}
 		ew.printf("| %s |", mdCell(mdCode(operationName(g.Operation))))
 		for _, p := range cols {
@@ -134,7 +170,9 @@ func mdVerdict(r probes.Result) string {
 	return "**" + verdictLabel(r) + "**"
 }
 
-func writeMarkdownFinding(ew *errWriter, r probes.Result) {
+// writeMarkdownFinding writes the section of one failure or error; the
+// rule and fix only with ruleAndFix (a group shows them once for all).
+func writeMarkdownFinding(ew *errWriter, r probes.Result, ruleAndFix bool) {
 	word := "ERROR"
 	switch {
 	case r.Verdict == probes.Fail && r.Accepted:
@@ -156,10 +194,10 @@ func writeMarkdownFinding(ew *errWriter, r probes.Result) {
 		ew.printf("- **Accepted:** in the baseline; it does not fail the gate\n")
 	}
 	ew.printf("- **Reason:** %s\n", mdText(resultReason(r)))
-	if r.Rule != "" {
+	if r.Rule != "" && ruleAndFix {
 		ew.printf("- **Rule:** %s\n", mdText(sanitizeLine(r.Rule)))
 	}
-	if r.Fix != "" {
+	if r.Fix != "" && ruleAndFix {
 		ew.printf("- **Fix:** %s\n", mdText(sanitizeLine(r.Fix)))
 	}
 	ew.printf("\n")
@@ -180,8 +218,11 @@ func writeMarkdownFinding(ew *errWriter, r probes.Result) {
 	}
 	for i, x := range r.Evidence {
 		ew.printf("**%s**\n\n", mdText(exchangeTitle(i, x)))
-		ew.printf("%s", mdFence("http", formatRequest(x.Request)))
+		ew.printf("%s", mdFence("http", exchangeRequest(r.Evidence, i)))
 		ew.printf("%s", mdFence("http", formatResponse(x)))
+	}
+	if note := omittedNote(r); note != "" {
+		ew.printf("_%s_\n\n", mdText(note))
 	}
 }
 

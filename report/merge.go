@@ -44,7 +44,11 @@ func Merge(runs ...*Run) (*Run, error) {
 			return nil, fmt.Errorf("%w: shard %d used the baseline %q, shard 1 %q", ErrMerge, n, r.Baseline.File, first.Baseline.File)
 		}
 		seenHere := map[string]int{}
-		for _, res := range r.Results {
+		for k := range r.Results {
+			res, err := r.Result(k) // with its evidence, from a streamed run's spool too
+			if err != nil {
+				return nil, err
+			}
 			// A probe may report twice on one operation within a shard;
 			// across shards that is an overlap.
 			id := Fingerprint(res.Operation, res.Probe) + "/" + res.Operation.ID

@@ -5,6 +5,7 @@ package report
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -25,6 +26,9 @@ type Run struct {
 	// Stopped says why the run stopped before it finished (a signal, the
 	// time budget); "" when it ran to the end. A stopped run never passes.
 	Stopped string
+	// Results are the verdicts. In a run streamed through a Spool their
+	// Evidence and their effects' snapshot diffs are left out, read back
+	// by Result; do not reorder them then.
 	Results []probes.Result
 	// Shard is "k/n" when the run is one shard of several (--shard); its
 	// part may hold no probe at or above the gate, which only the merge of
@@ -33,6 +37,35 @@ type Run struct {
 	// Baseline is set when a baseline of accepted findings was applied
 	// (ApplyBaseline): which one, and its entries that no longer occur.
 	Baseline *BaselineUse
+
+	spool *spooled // where the evidence of Results is, when streamed (Spool.Run)
+}
+
+// Result returns the i-th result with its evidence, read back from the
+// spool when the run was streamed.
+func (r *Run) Result(i int) (probes.Result, error) {
+	res := r.Results[i]
+	if r.spool == nil || i >= len(r.spool.refs) || res.Evidence != nil {
+		return res, nil
+	}
+	rec, err := r.spool.s.read(r.spool.refs[i])
+	res.Evidence = rec.Exchanges
+	if rec.EffectDiffs != nil && len(rec.EffectDiffs) == len(res.Effects) {
+		res.Effects = slices.Clone(res.Effects)
+		for k, d := range rec.EffectDiffs {
+			res.Effects[k].Diff = d
+		}
+	}
+	return res, err
+}
+
+// Close releases what the run holds outside memory: a streamed run's
+// spool. It is safe to call on nil and more than once.
+func (r *Run) Close() error {
+	if r == nil || r.spool == nil {
+		return nil
+	}
+	return r.spool.s.Close()
 }
 
 // Counts are the number of results per verdict. A failure a baseline
@@ -99,6 +132,7 @@ func gating(res probes.Result, gate probes.Severity) bool {
 type Group struct {
 	Operation probes.OperationRef
 	Results   []probes.Result
+	index     []int // of each result in Run.Results
 }
 
 // Counts totals the group's results by verdict.
@@ -118,7 +152,7 @@ func (g Group) Duration() time.Duration {
 func (r *Run) Groups() []Group {
 	var groups []Group
 	index := make(map[probes.OperationRef]int)
-	for _, res := range r.Results {
+	for k, res := range r.Results {
 		i, ok := index[res.Operation]
 		if !ok {
 			i = len(groups)
@@ -126,6 +160,7 @@ func (r *Run) Groups() []Group {
 			groups = append(groups, Group{Operation: res.Operation})
 		}
 		groups[i].Results = append(groups[i].Results, res)
+		groups[i].index = append(groups[i].index, k)
 	}
 	return groups
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/idemcheck/idemcheck/probes"
 )
@@ -57,7 +58,7 @@ func TestRunGroups(t *testing.T) {
 		{Operation: b, Results: []probes.Result{r(b, "replay"), r(b, "concurrent")}},
 		{Operation: a, Results: []probes.Result{r(a, "replay"), r(a, "spec")}},
 	}
-	if diff := cmp.Diff(want, run.Groups()); diff != "" {
+	if diff := cmp.Diff(want, run.Groups(), cmpopts.IgnoreUnexported(Group{})); diff != "" {
 		t.Errorf("Groups() (-want +got):\n%s", diff)
 	}
 }

@@ -12,9 +12,10 @@ import (
 // response body and each diff, one-line messages, and the whole detail text
 // of one JUnit failure.
 const (
-	maxBody   = 4 << 10
-	maxLine   = 1 << 10
-	maxDetail = 64 << 10
+	maxBody      = 4 << 10
+	maxShownBody = 24 << 10 // a body bounded by bound.go, its windows included
+	maxLine      = 1 << 10
+	maxDetail    = 64 << 10
 )
 
 // ansiRE matches ANSI escape sequences: CSI ("ESC [ … final byte", colours

@@ -1,12 +1,15 @@
 package report
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
 	"path"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -128,17 +131,43 @@ type (
 // external suppression and baselineState "unchanged", the others "new".
 // Every result has the baseline fingerprint as a partial fingerprint, so
 // code scanning tracks a finding across runs.
+//
+// The log stays within what GitHub code scanning accepts and keeps: each
+// message is short (the operation and reason, then the first diff, capped)
+// and the evidence a summary line per exchange (properties.exchanges); at
+// most maxSARIFResults results and maxSARIFBytes bytes, the most severe
+// kept. When results are left out, a warning notification and the run's
+// property droppedResults say how many; the JSON report has them all.
 func WriteSARIF(w io.Writer, run *Run) error {
+	doc, err := sarifDocument(run)
+	if err != nil {
+		return fmt.Errorf("write sarif: %w", err)
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(sarifDocument(run)); err != nil {
+	if err := enc.Encode(doc); err != nil {
 		return fmt.Errorf("write sarif: %w", err)
 	}
 	return nil
 }
 
-func sarifDocument(run *Run) sarifLog {
+// GitHub code scanning's limits (docs.github.com, "SARIF results exceed
+// limit" and "SARIF results file is too large"): it rejects an upload of
+// more than 10 MB (gzip-compressed) or 25,000 results per run, and of the
+// results it accepts it keeps the 5,000 most severe. The log is kept under
+// those figures uncompressed, so it is accepted whether or not the upload
+// compresses it, and nothing is dropped silently on GitHub's side.
+const (
+	maxSARIFResults = 5000
+	maxSARIFBytes   = 9 << 20 // of results; the rules and notifications take the rest of 10 MB
+	maxSARIFNotes   = 1000    // error notifications, one per experiment not carried out
+	maxSARIFDiff    = 1 << 10 // of the diff in a message
+	maxSARIFLines   = 12      // lines of that diff
+	maxSARIFXchg    = 8       // exchanges summarized per result
+)
+
+func sarifDocument(run *Run) (sarifLog, error) {
 	name, version := toolNameVersion(run.Tool)
 	sr := sarifRun{
 		Tool:    sarifTool{Driver: sarifDriver{Name: name, Version: version, InformationURI: "https://github.com/idemcheck/idemcheck", Rules: []sarifRule{}}},
@@ -171,13 +200,28 @@ func sarifDocument(run *Run) sarifLog {
 			*rule = sarifRuleOf(r)
 		}
 	}
-	for _, r := range run.Results {
+	shown := newShown(run)
+	var candidates []sarifCandidate
+	notes := 0
+	for i, r := range run.Results {
 		ref := sarifReference{ID: ruleID(r.Probe), Index: index[r.Probe]}
 		switch r.Verdict {
 		case probes.Pass, probes.Skip:
 		case probes.Fail:
-			sr.Results = append(sr.Results, sarifResultOf(run, r, ref))
+			full, err := shown.result(i)
+			if err != nil {
+				return sarifLog{}, err
+			}
+			res := sarifResultOf(run, full, ref)
+			b, err := json.Marshal(res)
+			if err != nil {
+				return sarifLog{}, err
+			}
+			candidates = append(candidates, sarifCandidate{res: res, severity: r.Severity, accepted: r.Accepted, size: len(b)})
 		default:
+			if notes++; notes > maxSARIFNotes {
+				continue
+			}
 			inv.Notifications = append(inv.Notifications, sarifNotification{
 				Level:      "error",
 				Message:    sarifText{Text: sanitizeLine(operationName(r.Operation)) + ": " + resultReason(r)},
@@ -186,8 +230,62 @@ func sarifDocument(run *Run) sarifLog {
 			})
 		}
 	}
+	if notes > maxSARIFNotes {
+		inv.Notifications = append(inv.Notifications, sarifNotification{Level: "warning", Message: sarifText{
+			Text: fmt.Sprintf("%d more experiments could not be carried out; the JSON report lists them all", notes-maxSARIFNotes)}})
+	}
+	kept, dropped := keepSARIF(candidates)
+	sr.Results = kept
+	if dropped > 0 {
+		sr.Properties["droppedResults"] = dropped
+		inv.Notifications = append(inv.Notifications, sarifNotification{Level: "warning", Message: sarifText{
+			Text: fmt.Sprintf("%d of %d results left out, the least severe first: GitHub code scanning accepts at most %d results and 10 MB per upload; the JSON report has them all", dropped, len(candidates), maxSARIFResults)}})
+	}
 	sr.Invocations = []sarifInvocation{inv}
-	return sarifLog{Schema: sarifSchemaURI, Version: "2.1.0", Runs: []sarifRun{sr}}
+	return sarifLog{Schema: sarifSchemaURI, Version: "2.1.0", Runs: []sarifRun{sr}}, nil
+}
+
+// sarifCandidate is a result that may go in the log.
+type sarifCandidate struct {
+	res      sarifResult
+	severity probes.Severity
+	accepted bool
+	size     int // of its JSON
+}
+
+// keepSARIF keeps, in their order, the results that fit in the limits,
+// the most severe first and those a baseline accepts last, and counts the
+// others.
+func keepSARIF(c []sarifCandidate) ([]sarifResult, int) {
+	order := make([]int, len(c))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		if c[a].accepted != c[b].accepted {
+			if c[a].accepted {
+				return 1
+			}
+			return -1
+		}
+		return cmp.Compare(c[b].severity, c[a].severity)
+	})
+	keep := make([]bool, len(c))
+	n, size := 0, 0
+	for _, i := range order {
+		if n < maxSARIFResults && size+c[i].size <= maxSARIFBytes {
+			keep[i] = true
+			n++
+			size += c[i].size
+		}
+	}
+	out := make([]sarifResult, 0, n)
+	for i, k := range keep {
+		if k {
+			out = append(out, c[i].res)
+		}
+	}
+	return out, len(c) - n
 }
 
 func sarifRuleOf(r probes.Result) sarifRule {
@@ -221,10 +319,13 @@ func sarifResultOf(run *Run, r probes.Result, ref sarifReference) sarifResult {
 		RuleID:              ref.ID,
 		RuleIndex:           ref.Index,
 		Level:               sarifLevel(r.Severity),
-		Message:             sarifText{Text: sanitizeLine(operationName(r.Operation)) + ": " + formatDetail(r)},
+		Message:             sarifText{Text: sarifMessage(r)},
 		Locations:           []sarifLocation{sarifLocationOf(run, r.Operation)},
 		PartialFingerprints: map[string]string{sarifFingerprintKey: Fingerprint(r.Operation, r.Probe)},
 		Properties:          map[string]any{"severity": r.Severity.String(), "operation": sanitizeLine(operationName(r.Operation))},
+	}
+	if x := sarifExchanges(r); len(x) > 0 {
+		res.Properties["exchanges"] = x
 	}
 	if run.Baseline != nil {
 		res.BaselineState = "new"
@@ -234,6 +335,43 @@ func sarifResultOf(run *Run, r probes.Result, ref sarifReference) sarifResult {
 		res.Suppressions = []sarifSuppression{{Kind: "external", Status: "accepted", Justification: "accepted in the idemcheck baseline"}}
 	}
 	return res
+}
+
+// sarifMessage is a result's message: "METHOD /path: reason", then its
+// first diff, capped.
+func sarifMessage(r probes.Result) string {
+	msg := sanitizeLine(operationName(r.Operation)) + ": " + resultReason(r)
+	if len(r.Diffs) > 0 {
+		lines := strings.Split(strings.TrimRight(sanitizeText(r.Diffs[0]), "\n"), "\n")
+		if len(lines) > maxSARIFLines {
+			lines = append(lines[:maxSARIFLines], "…")
+		}
+		msg += "\n\n" + truncateEnd(strings.Join(lines, "\n"), maxSARIFDiff)
+	}
+	return msg
+}
+
+// sarifExchanges summarizes the exchanges a result rests on, one line each:
+// "retry 1: POST http://…/v1/payments → 201".
+func sarifExchanges(r probes.Result) []string {
+	var out []string
+	for i, x := range r.Evidence {
+		if i == maxSARIFXchg {
+			out = append(out, fmt.Sprintf("… and %d more", len(r.Evidence)-i))
+			break
+		}
+		line := sanitizeLine(x.Request.Method) + " " + truncateEnd(sanitizeLine(x.Request.URL), 256) + " → "
+		if x.Response != nil {
+			line += strconv.Itoa(x.Response.Status)
+		} else {
+			line += "no response (" + truncateEnd(sanitizeLine(x.Err), 200) + ")"
+		}
+		out = append(out, nonEmpty(sanitizeLine(x.Label), "exchange "+strconv.Itoa(i+1))+": "+line)
+	}
+	if r.EvidenceOmitted > 0 {
+		out = append(out, plural(r.EvidenceOmitted, "more exchange")+" in the JSON report (--evidence full)")
+	}
+	return out
 }
 
 // sarifLocationOf is where op is declared: its file and line, or the spec

@@ -66,7 +66,8 @@ type sarifSummary struct {
 		Invocations []struct {
 			ToolExecutionNotifications []struct{ Level string }
 		}
-		Results []struct {
+		Properties map[string]any
+		Results    []struct {
 			RuleID        string
 			RuleIndex     int
 			Level         string

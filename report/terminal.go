@@ -78,6 +78,21 @@ func WriteTerminalFindings(w io.Writer, run *Run, useColor bool) error {
 func writeTerminal(w io.Writer, run *Run, useColor, findingsOnly bool) error {
 	p := newPalette(useColor)
 	ew := &errWriter{w: w}
+	if large(run) {
+		writeTerminalGrouped(ew, p, run)
+	} else {
+		writeTerminalList(ew, p, run, findingsOnly)
+	}
+	writeTerminalTotal(ew, p, run)
+	if ew.err != nil {
+		return fmt.Errorf("write terminal report: %w", ew.err)
+	}
+	return nil
+}
+
+// writeTerminalList writes a small run: per operation a header line and a
+// line per probe (findings only with findingsOnly).
+func writeTerminalList(ew *errWriter, p palette, run *Run, findingsOnly bool) {
 	width := 0
 	for _, r := range run.Results {
 		width = max(width, utf8.RuneCountInString(sanitizeLine(r.Probe)))
@@ -125,10 +140,18 @@ func writeTerminal(w io.Writer, run *Run, useColor, findingsOnly bool) error {
 			}
 			ew.printf("%s%s\n", line, resultReason(r))
 			if r.Verdict == probes.Fail && len(r.Diffs) > 0 {
-				p.writeDiff(ew, r.Diffs[0])
+				p.writeDiff(ew, r.Diffs[0], maxTerminalDiffLines)
 			}
 		}
 	}
+	if len(run.Results) > 0 {
+		ew.printf("\n")
+	}
+}
+
+// writeTerminalTotal writes the total line with the gate, and the baseline
+// entries now fixed.
+func writeTerminalTotal(ew *errWriter, p palette, run *Run) {
 	total := countsLine(run)
 	gate := "--fail-on " + run.Gate.String() + ": "
 	switch o := run.Outcome(); o.Status {
@@ -139,9 +162,6 @@ func writeTerminal(w io.Writer, run *Run, useColor, findingsOnly bool) error {
 	default:
 		gate += p.fail.Sprint("NOT TESTED") + " (" + sanitizeLine(o.Reason) + ")"
 	}
-	if len(run.Results) > 0 {
-		ew.printf("\n")
-	}
 	ew.printf("%s; %s\n", total, gate)
 	if b := run.Baseline; b != nil && len(b.Fixed) > 0 {
 		ew.printf("Fixed since the baseline %s (delete from it):\n", sanitizeLine(b.File))
@@ -149,20 +169,16 @@ func writeTerminal(w io.Writer, run *Run, useColor, findingsOnly bool) error {
 			ew.printf("  %s\n", fixedLine(e))
 		}
 	}
-	if ew.err != nil {
-		return fmt.Errorf("write terminal report: %w", ew.err)
-	}
-	return nil
 }
 
 // writeDiff writes a diff indented under its result, "-" lines red and "+"
-// lines green, capped at maxTerminalDiffLines.
-func (p palette) writeDiff(ew *errWriter, diff string) {
+// lines green, capped at maxLines.
+func (p palette) writeDiff(ew *errWriter, diff string, maxLines int) {
 	lines := strings.Split(strings.TrimRight(sanitizeText(diff), "\n"), "\n")
 	more := 0
-	if len(lines) > maxTerminalDiffLines {
-		more = len(lines) - maxTerminalDiffLines
-		lines = lines[:maxTerminalDiffLines]
+	if len(lines) > maxLines {
+		more = len(lines) - maxLines
+		lines = lines[:maxLines]
 	}
 	const indent = "         "
 	for _, l := range lines {

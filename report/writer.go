@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 )
 
 // Outputs are the report files of a run, by format: a path, "-" for the
@@ -15,6 +14,9 @@ type Outputs struct {
 	// JUnitNoPositions leaves the testcases' file and line out of the
 	// JUnit report (the Jenkins xUnit schema rejects them).
 	JUnitNoPositions bool
+	// FullEvidence keeps every exchange, whole, in the JSON report
+	// (JSONOptions.FullEvidence); the other formats always bound it.
+	FullEvidence bool
 }
 
 // ToStdout reports whether a report goes to standard output, where the
@@ -31,7 +33,7 @@ func (o Outputs) Write(run *Run, stdout io.Writer) error {
 		write func(io.Writer, *Run) error
 	}{
 		{o.JUnit, JUnitOptions{OmitPositions: o.JUnitNoPositions}.Write},
-		{o.JSON, WriteJSON},
+		{o.JSON, JSONOptions{FullEvidence: o.FullEvidence}.Write},
 		{o.Markdown, WriteMarkdown},
 		{o.HTML, WriteHTML},
 		{o.SARIF, WriteSARIF},
@@ -61,17 +63,13 @@ func writeOne(path string, stdout io.Writer, run *Run, write func(io.Writer, *Ru
 }
 
 // Create opens a report destination: "-" is stdout (Close flushes it but
-// leaves it open); anything else is a file path, created with its parent
-// directories and truncated if it exists. Writes are buffered: call Close,
-// and check its error, to know the report was written.
+// leaves it open); anything else is a file path, created or truncated. Its
+// folder must exist: a folder nobody asked for is never created (check
+// the paths before a run with Outputs.Check). Writes are buffered: call
+// Close, and check its error, to know the report was written.
 func Create(path string, stdout io.Writer) (io.WriteCloser, error) {
 	if path == "-" {
 		return &bufferedWriter{Writer: bufio.NewWriter(stdout), name: "to standard output"}, nil
-	}
-	if dir := filepath.Dir(path); dir != "." {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return nil, fmt.Errorf("create report %s: %w", path, err)
-		}
 	}
 	f, err := os.Create(path)
 	if err != nil {

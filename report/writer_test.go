@@ -9,7 +9,7 @@ import (
 )
 
 func TestCreateFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "reports", "nested", "junit.xml")
+	path := filepath.Join(t.TempDir(), "junit.xml")
 	w, err := Create(path, io.Discard)
 	if err != nil {
 		t.Fatal(err)
@@ -51,5 +51,17 @@ func TestCreateError(t *testing.T) {
 	}
 	if _, err := Create(filepath.Join(blocker, "junit.xml"), io.Discard); err == nil {
 		t.Error("Create under a regular file: no error")
+	}
+}
+
+// TestCreateMakesNoFolder: a report in a folder that does not exist is an
+// error, not a folder made wherever the path points (issue 27).
+func TestCreateMakesNoFolder(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "reports")
+	if _, err := Create(filepath.Join(dir, "junit.xml"), io.Discard); err == nil {
+		t.Error("Create in a missing folder: no error")
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("the folder was created: %v", err)
 	}
 }
