@@ -37,7 +37,7 @@ func (naturalDeleteProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		r = &openapi.Resource{}
 	}
 
-	existed, skipReason, err := ensureResource(ctx, x, r)
+	existed, skipReason, readNote, err := ensureResource(ctx, x, r)
 	if err != nil {
 		errorf(res, "%v", err)
 		return
@@ -71,16 +71,21 @@ func (naturalDeleteProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		errorf(res, "the first DELETE was not processed (%s), so repeating it proves nothing; fix the request (-H, --config) first", refusal(first))
 		return
 	}
+	// The state after the first DELETE, read twice with nothing sent in
+	// between (natural_state.go); a read that fails leaves it uncompared.
 	var before *reply
-	if r.Get != "" {
-		if before, err = x.getResource(ctx, "GET after the first DELETE", r.Get); err != nil {
-			errorf(res, "GET %s after the first DELETE: %v", r.Get, err)
+	var volatile []string
+	stateNote := readNote
+	if r.Get != "" && readNote == "" {
+		before, volatile, stateNote, err = x.readBaseline(ctx, "GET after the first DELETE", "GET again, nothing sent (control: what changes by itself)")
+		if err != nil {
+			errorf(res, "%v", err)
 			return
 		}
 	}
 
 	var second *reply
-	effect, _, err := x.Measure(ctx, "second, identical DELETE", func() error {
+	effect, measured, err := x.Measure(ctx, "second, identical DELETE", func() error {
 		var err error
 		second, err = x.Send(ctx, "second, identical DELETE", "", nil)
 		return err
@@ -89,6 +94,7 @@ func (naturalDeleteProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		errorf(res, "second DELETE: %v", err)
 		return
 	}
+	observed = observed && measured
 	var problems []string
 	var refusal string // a refusal that changed nothing is a conformance finding
 	switch {
@@ -104,19 +110,32 @@ func (naturalDeleteProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		problems = append(problems, fmt.Sprintf("the second DELETE changed the count of %s by %+d (the first: %+d)", x.Observer.Name(), effect, firstEffect))
 	}
 	if before != nil {
-		after, err := x.getResource(ctx, "GET after the second DELETE", r.Get)
-		if err != nil {
-			errorf(res, "GET %s after the second DELETE: %v", r.Get, err)
-			return
-		}
-		// Two "not found" answers are the same state whatever their bodies
-		// say (request ids, timestamps); a soft-deleted resource that still
-		// reads 2xx must read the same.
-		gone := !before.is2xx() && !after.is2xx() && before.Status == after.Status
-		if d, _ := stateDiff(before, after, x.ignoreFields); d != "" && !gone {
+		after, err := x.getResource(ctx, "GET after the second DELETE", r.Get, r.GetRead)
+		switch {
+		case err != nil:
+			before, stateNote = nil, fmt.Sprintf("GET %s after the second DELETE failed (%v), so the state is not compared", r.Get, err)
+		case after.Status >= 500 || after.Status == http.StatusTooManyRequests:
+			before, stateNote = nil, fmt.Sprintf("GET %s answered %d after the second DELETE (a failed read, not a state), so the state is not compared", r.Get, after.Status)
+		case !before.is2xx() && !after.is2xx() && before.Status == after.Status:
+			// Two "not found" answers are the same state whatever their
+			// bodies say (request ids, timestamps).
+		case before.Status != after.Status:
 			problems = append(problems, fmt.Sprintf("GET %s reads differently after the second DELETE (status %d → %d)", r.Get, before.Status, after.Status))
-			res.Diffs = append(res.Diffs, fmt.Sprintf("GET %s after the first vs after the second DELETE (-first +second):\n%s", r.Get, d))
+		default: // a soft-deleted resource that still reads 2xx must read the same
+			d, _, vol, err := x.compareState(ctx, before, after, volatile, "GET again after the second DELETE, nothing sent (control: what changes by itself)")
+			if err != nil {
+				errorf(res, "%v", err)
+				return
+			}
+			volatile = vol
+			if d != "" {
+				problems = append(problems, fmt.Sprintf("GET %s reads differently after the second DELETE (status %d → %d)", r.Get, before.Status, after.Status))
+				res.Diffs = append(res.Diffs, fmt.Sprintf("GET %s after the first vs after the second DELETE (-first +second):\n%s", r.Get, d))
+			}
 		}
+	}
+	if n := volatileNote(r.Get, volatile); n != "" {
+		res.Diffs = append(res.Diffs, n)
 	}
 	if len(problems) > 0 {
 		if refusal != "" {
@@ -126,12 +145,15 @@ func (naturalDeleteProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		return
 	}
 	if refusal != "" {
-		nonconformant(res, refusal+", though it changed nothing"+stateNote(before != nil, observed))
+		nonconformant(res, refusal+", though it changed nothing"+stateNoteOf(before != nil, observed))
 		return
 	}
 	state := " (no GET on the same path: the state was not compared)"
-	if before != nil {
+	switch {
+	case before != nil:
 		state = fmt.Sprintf(" and left GET %s as the first DELETE did (%d)", r.Get, before.Status)
+	case stateNote != "":
+		state = " (" + stateNote + ")"
 	}
 	pass(res, fmt.Sprintf("the second, identical DELETE got %d%s%s%s", second.Status, state, listEffectNote(observed, x), listNote))
 }
@@ -139,40 +161,47 @@ func (naturalDeleteProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 // ensureResource makes sure the resource exists before it is deleted:
 // read with its GET, created with the PUT on the same path when missing (or
 // when there is no GET to tell). It returns whether the resource existed
-// before, or why the probe cannot run; an error when a request failed.
-func ensureResource(ctx context.Context, x *Experiment, r *openapi.Resource) (existed bool, skipReason string, err error) {
+// before, or why the probe cannot run; an error when a request the probe
+// needs failed. A read that does not tell (the GET was inferred from the
+// document: a transport error, a status other than 2xx, 404 or 410) is no
+// error: readNote says so, the resource is created with the PUT when there
+// is one (or the first DELETE tells), and the state is not compared.
+func ensureResource(ctx context.Context, x *Experiment, r *openapi.Resource) (existed bool, skipReason, readNote string, err error) {
 	if r.Get != "" {
-		got, err := x.getResource(ctx, "GET before: does the resource exist?", r.Get)
-		if err != nil {
-			return false, "", fmt.Errorf("GET %s: %w", r.Get, err)
-		}
+		got, err := x.getResource(ctx, "GET before: does the resource exist?", r.Get, r.GetRead)
 		switch {
+		case err != nil && ctx.Err() != nil:
+			return false, "", "", err
+		case err != nil:
+			readNote = fmt.Sprintf("GET %s failed (%v), so the state is not compared", r.Get, err)
 		case got.is2xx():
-			return true, "", nil
+			return true, "", "", nil
 		case got.Status != http.StatusNotFound && got.Status != http.StatusGone:
-			return false, "", fmt.Errorf("GET %s answered %d, so whether the resource exists is unknown", r.Get, got.Status)
+			readNote = fmt.Sprintf("GET %s answered %d, so whether the resource exists is unknown and the state is not compared", r.Get, got.Status)
 		case r.Put == nil:
-			return false, fmt.Sprintf("the resource %s does not exist (GET %d) and no PUT on the same path can create it", r.Get, got.Status), nil
+			return false, fmt.Sprintf("the resource %s does not exist (GET %d) and no PUT on the same path can create it", r.Get, got.Status), "", nil
 		}
 	}
 	if r.Put == nil {
-		return false, "", nil // the first DELETE tells
+		return false, "", readNote, nil // the first DELETE tells
 	}
 	put, err := x.sendRequest(ctx, "create: the PUT on the same path", r.Put)
 	if err != nil {
-		return false, "", fmt.Errorf("PUT %s: %w", r.Put.Path, err)
+		return false, "", "", fmt.Errorf("PUT %s: %w", r.Put.Path, err)
 	}
 	if !put.is2xx() {
-		return false, fmt.Sprintf("the resource could not be created first (PUT %s answered %d)", r.Put.Path, put.Status), nil
+		return false, fmt.Sprintf("the resource could not be created first (PUT %s answered %d)", r.Put.Path, put.Status), "", nil
 	}
-	if r.Get != "" {
-		got, err := x.getResource(ctx, "GET after creating it", r.Get)
-		if err != nil {
-			return false, "", fmt.Errorf("GET %s: %w", r.Get, err)
-		}
-		if !got.is2xx() {
-			return false, "", fmt.Errorf("GET %s answered %d right after the PUT that created it", r.Get, got.Status)
+	if r.Get != "" && readNote == "" {
+		got, err := x.getResource(ctx, "GET after creating it", r.Get, r.GetRead)
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return false, "", "", err
+		case err != nil:
+			readNote = fmt.Sprintf("GET %s failed (%v), so the state is not compared", r.Get, err)
+		case !got.is2xx():
+			readNote = fmt.Sprintf("GET %s answered %d right after the PUT that created it, so the state is not compared", r.Get, got.Status)
 		}
 	}
-	return false, "", nil
+	return false, "", readNote, nil
 }

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+
+	"github.com/idemcheck/idemcheck/openapi"
 )
 
 // maxResources bounds the created resources one experiment reads back.
@@ -23,6 +25,10 @@ type ResourceObserver struct {
 	// Template is the GET-by-id path, concrete but for its last segment:
 	// "/v1/payments/{id}" (openapi.Operation.CreatedPath).
 	Template string
+	// Read is the planned GET-by-id (openapi.Operation.CreatedRead): its
+	// required query parameters and headers go with every read; nil for
+	// bare GETs.
+	Read *openapi.Request
 
 	mu    sync.Mutex
 	paths []string // concrete paths of the resources learnt, in order
@@ -100,7 +106,7 @@ func (o *ResourceObserver) Snapshot(ctx context.Context, env *Env) (Snapshot, er
 	o.mu.Unlock()
 	snap := Snapshot{Items: []Item{}}
 	for _, p := range paths {
-		r, v, err := getJSON(ctx, env, joinURL(env.BaseURL, p))
+		r, v, err := getJSON(ctx, env, readURL(env.BaseURL, p, o.Read), readHeader(o.Read))
 		if r != nil && (r.Status == http.StatusNotFound || r.Status == http.StatusGone) {
 			continue
 		}
