@@ -201,11 +201,12 @@ func observation(o *Operation, whyNot []string) *Observation {
 	case o.Resource != nil && o.Resource.List != "" && o.Method != http.MethodPost:
 		ob.By = "list GET " + o.Resource.List + pointerNote(o.Resource.ListPointer, o.Resource.ListWhy) + " (one level up, for the natural probes)"
 		ob.Why = o.Resource.ListWhy
-	default:
+	case len(whyNot) > 0:
 		ob.Why = "none: " + strings.Join(whyNot, "; ")
-		if len(whyNot) == 0 {
-			ob.Why = "none: no list GET beside it and no GET by id of what it creates"
-		}
+	case o.Method == http.MethodPost:
+		ob.Why = "none: no list GET beside it and no GET by id of what it creates"
+	default:
+		ob.Why = "none: no list GET one level up"
 	}
 	return ob
 }

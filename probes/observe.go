@@ -190,6 +190,10 @@ func (x *Experiment) Measure(ctx context.Context, label string, step func() erro
 	if x.Observer == nil || x.unobserved() {
 		return 0, false, step()
 	}
+	if why := x.vetOnce(ctx); why != "" { // observe_control.go: the read-read control
+		x.blindBy(why)
+		return 0, false, step()
+	}
 	quick := x.quickReads()
 	deferBefore := quick && x.beforeFromAfter() // observe_quick.go
 	var before, after Snapshot
@@ -231,6 +235,10 @@ func (x *Experiment) Measure(ctx context.Context, label string, step func() erro
 		}
 		return 0, true, err
 	}
+	if why := x.vetWithItems(ctx, after); why != "" { // observe_control.go
+		x.blindBy(why)
+		return 0, false, nil
+	}
 	if deferBefore {
 		before = withoutCanary(after, x.canary)
 	}
@@ -266,6 +274,17 @@ func (x *Experiment) blindOn(ctx context.Context, step string, err error) bool {
 	return true
 }
 
+// blindBy makes the experiment unobserved for the reason note (a result
+// note: "side effects not observed: …").
+func (x *Experiment) blindBy(note string) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.obs.blind == "" {
+		x.obs.blind = strings.TrimPrefix(note, "side effects ")
+		x.obs.notes = append(x.obs.notes, note)
+	}
+}
+
 // Notes are what the experiment says of its observation beyond its
 // effects: an inferred observer that failed (blindOn). The runner adds them
 // to the result.
@@ -290,12 +309,12 @@ func (x *Experiment) Effects() []Effect {
 // as side effects. It is how a declared observer is checked: the user
 // asked for it, so it is theirs to fix, never silently dropped.
 func CheckObserver(ctx context.Context, env Env, o Observer) error {
-	changed, err := readTwice(ctx, env.withDefaults(), o)
+	c, err := readTwice(ctx, env.withDefaults(), o)
 	if err != nil {
 		return err
 	}
-	if changed != "" {
-		return fmt.Errorf("reads differently by itself (%s); an observer must change only with the requests idemcheck sends: point it at state that only this API's requests change, or count only the items carrying $IDEMCHECK_CANARY", changed)
+	if c.changed != "" {
+		return fmt.Errorf("reads differently by itself (%s); an observer must change only with the requests idemcheck sends: point it at state that only this API's requests change (a command can count only the items carrying $IDEMCHECK_CANARY)", c.changed)
 	}
 	return nil
 }

@@ -40,26 +40,37 @@ const controlPause = 50 * time.Millisecond
 // hex digits, "-" and more hex digits.
 var anyCanary = regexp.MustCompile(canaryTag + `[0-9a-f]{7}-[0-9a-f]{6,}`)
 
+// control is what the read-read control found.
+type control struct {
+	// changed says how the two readings differ; "" when they agree.
+	changed string
+	// items is set when the readings showed items: only then do ids that
+	// agree mean anything (an empty list agrees with itself whatever its
+	// server does), so an observer vetted without items is vetted again
+	// before a later step (vetOnce).
+	items bool
+}
+
 // readTwice reads o twice, controlPause apart, with nothing sent in
-// between. changed says how the readings differ ("" when they agree); err
-// is a failed reading.
-func readTwice(ctx context.Context, env *Env, o Observer) (changed string, err error) {
+// between; err is a failed reading.
+func readTwice(ctx context.Context, env *Env, o Observer) (control, error) {
 	ctx = withCanaryPrefix(ctx, newCanary()) // a command that filters by the canary counts nothing, stably
 	a, err := o.Snapshot(ctx, env)
 	if err != nil {
-		return "", err
+		return control{}, err
 	}
 	if err := sleep(ctx, controlPause); err != nil {
-		return "", err
+		return control{}, err
 	}
 	b, err := o.Snapshot(ctx, env)
 	if err != nil {
-		return "", err
+		return control{}, err
 	}
+	c := control{items: len(withoutAnyCanary(a.Items)) > 0 || len(withoutAnyCanary(b.Items)) > 0}
 	if d := readingsDiffer(a, b); d != "" {
-		return fmt.Sprintf("two readings %v apart with nothing sent in between differ: %s", controlPause, d), nil
+		c.changed = fmt.Sprintf("two readings %v apart with nothing sent in between differ: %s", controlPause, d)
 	}
-	return "", nil
+	return c, nil
 }
 
 // readingsDiffer says how two readings of one observer differ in what the
@@ -106,21 +117,81 @@ func listed(ids []string) string {
 	return strings.Join(ids, ", ")
 }
 
-// vetInferred runs the control on an observer inferred for one
-// experiment's own paths and returns the note that says why it is not
-// used ("" when it is).
+// vetInferred runs the control on an inferred observer and returns why it
+// is not to be used ("" when it may be), recording what it found in the
+// run's knowledge of the observer (vetOnce). A declared observer is
+// vetted at preflight only (CheckObserver).
 func vetInferred(ctx context.Context, env *Env, o Observer) string {
 	if o == nil || !inferred(o) {
 		return ""
 	}
-	changed, err := readTwice(ctx, env, o)
+	c, err := readTwice(ctx, env, o)
 	switch {
 	case ctx.Err() != nil:
 		return ""
 	case err != nil:
 		return fmt.Sprintf("side effects not observed: %s failed (%v); declare an observer in the configuration file to count them", o.Name(), err)
-	case changed != "":
-		return fmt.Sprintf("side effects not observed: %s reads differently by itself (%s), so it is not used; declare an observer in the configuration file to count them", o.Name(), changed)
 	}
-	return ""
+	return env.reads.vetted(o.Name(), c)
+}
+
+// vetOnce is the control an experiment runs before a step when the run has
+// not yet seen its inferred observer agree with itself on items (an empty
+// list at preflight tells nothing of ids a server renders anew). It
+// returns why the observer is not used ("" when it is), from the run's
+// knowledge when the observer was found to read differently before.
+func (x *Experiment) vetOnce(ctx context.Context) string {
+	o := x.Observer
+	if o == nil || !inferred(o) {
+		return ""
+	}
+	if done, why := x.Env.reads.vetState(o.Name()); done {
+		return why
+	}
+	return vetInferred(ctx, x.Env, o)
+}
+
+// vetWithItems runs the control when a step's reading after shows items
+// and the run has not yet seen the observer agree with itself on items:
+// the step's effect counts only if it does. "" when it may be used.
+func (x *Experiment) vetWithItems(ctx context.Context, after Snapshot) string {
+	if len(withoutAnyCanary(after.Items)) == 0 && len(after.Items) == 0 {
+		return ""
+	}
+	return x.vetOnce(ctx)
+}
+
+// vetted records a control's outcome for name and returns why the
+// observer is not used, "" when it is. An observer that read differently
+// once is not used for the rest of the run.
+func (k *readKnowledge) vetted(name string, c control) string {
+	if k == nil {
+		return ""
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	r := k.entry(name)
+	switch {
+	case r.unusable != "":
+	case c.changed != "":
+		r.unusable = fmt.Sprintf("side effects not observed: %s reads differently by itself (%s), so it is not used; declare an observer in the configuration file to count them", name, c.changed)
+	case c.items:
+		r.vetted = true
+	}
+	return r.unusable
+}
+
+// vetState says whether name needs no more controls, and why it is not
+// used ("" when it is).
+func (k *readKnowledge) vetState(name string) (done bool, why string) {
+	if k == nil {
+		return true, ""
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	r := k.m[name]
+	if r == nil {
+		return false, ""
+	}
+	return r.vetted || r.unusable != "", r.unusable
 }

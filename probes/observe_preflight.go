@@ -58,13 +58,13 @@ func dropUnusableObservers(ctx context.Context, e *Env, targets []Target) map[*o
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				changed, err := readTwice(ctx, e, vet[i])
+				c, err := readTwice(ctx, e, vet[i])
 				switch {
 				case ctx.Err() != nil:
 				case err != nil:
 					why[i] = fmt.Sprintf("failed before the run (%v)", err)
-				case changed != "":
-					why[i] = fmt.Sprintf("reads differently by itself before the run (%s), so it is not used", changed)
+				case e.reads.vetted(vet[i].Name(), c) != "":
+					why[i] = fmt.Sprintf("reads differently by itself before the run (%s), so it is not used", c.changed)
 				}
 			}
 		}()

@@ -1,0 +1,191 @@
+package probes
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/idemcheck/idemcheck/openapi"
+)
+
+// Issue 23, parts 2 and 3: observers chosen by what the read returns, and
+// a read-read control for every observer. Each test runs the planner and
+// the probes against the fixture (issue23_fixture_test.go) on a real
+// socket; the fixture's writes are always correct.
+
+// TestUpdateStylePostCorrectServerPasses is the Stripe run's 129 errors:
+// the GET beside POST /v1/customers/{customer} was taken for a list, and
+// mismatch-target's control on another customer failed with "no array at
+// the top level or in data, items or results". A correct server passes
+// every probe on every operation, with no error.
+func TestUpdateStylePostCorrectServerPasses(t *testing.T) {
+	_, srv := newCustomerServer(t, customerOptions{})
+	ops := planCustomers(t)
+	for k, r := range resultsOf(t, srv.URL, ops, All()) {
+		if r.Verdict == Error || r.Verdict == Fail {
+			t.Errorf("%s: %s", k, describe(r))
+		}
+	}
+	var update *openapi.Operation
+	for i := range ops {
+		if ops[i].ID == "PostCustomersCustomer" {
+			update = &ops[i]
+		}
+	}
+	if update.Collection != nil || DefaultObserver(update) != nil {
+		t.Errorf("the update-style POST got the observer %v, want none: its GET answers one customer", DefaultObserver(update))
+	}
+}
+
+// TestListThatRerendersIDsIsNotUsed: a list that renders fresh ids on
+// every read fails the read-read control; it is not used, the probes judge
+// on the responses (a correct server passes) and every result says why.
+func TestListThatRerendersIDsIsNotUsed(t *testing.T) {
+	_, srv := newCustomerServer(t, customerOptions{rerenderIDs: true})
+	ops := planCustomers(t)
+	res := resultsOf(t, srv.URL, ops, selectProbes(t, "replay", "concurrent", "mismatch-body"), "PostCustomers")
+	for k, r := range res {
+		t.Logf("%s: %s", k, describe(r))
+		if r.Verdict != Pass {
+			t.Errorf("%s: %s, want a pass on the responses", k, describe(r))
+			continue
+		}
+		n := notes(r)
+		if !strings.Contains(n, "collection GET /v1/customers reads differently by itself") || !strings.Contains(n, "rendered anew on every read") {
+			t.Errorf("%s: notes %q, want the read-read control's finding", k, n)
+		}
+		if len(r.Effects) > 0 {
+			t.Errorf("%s: effects %+v from an observer that is not used", k, r.Effects)
+		}
+	}
+}
+
+// TestInferredObserverFailingMidRunIsUnobserved: a list that passes the
+// control and then answers 500 makes the experiment unobserved from that
+// step on, never an error; the result says why.
+func TestInferredObserverFailingMidRunIsUnobserved(t *testing.T) {
+	// the first request's readings work (and pass the control); from the
+	// first retry on the list answers 500
+	_, srv := newCustomerServer(t, customerOptions{listFailsAt: 2})
+	ops := planCustomers(t)
+	r := resultsOf(t, srv.URL, ops, selectProbes(t, "replay"), "PostCustomers")["PostCustomers replay"]
+	t.Log(describe(r))
+	if r.Verdict != Pass || !strings.Contains(r.Reason, "side effects not observed") {
+		t.Fatalf("%s; want a pass on the responses", describe(r))
+	}
+	if n := notes(r); !strings.Contains(n, "side effects not observed from") || !strings.Contains(n, "answered 500") {
+		t.Errorf("notes %q, want why the list was not used", n)
+	}
+}
+
+// TestVolatileStateFieldsAreLeftOut: natural-put and natural-delete read
+// the state twice before the treatment; fields that change by themselves
+// are left out and named; when all of them do, the state is not compared.
+// A PUT that bumps a version is still found.
+func TestVolatileStateFieldsAreLeftOut(t *testing.T) {
+	tests := []struct {
+		name    string
+		opt     customerOptions
+		verdict Verdict
+		said    []string // in the put's reason and notes
+	}{
+		{"fresh request id and timestamp", customerOptions{freshFields: true}, Pass,
+			[]string{"left GET /v1/things/th_1 unchanged", "volatile", "/fetched_at", "/request_id"}},
+		{"a clock too slow for the control", customerOptions{slowClock: true}, Pass,
+			[]string{"left GET /v1/things/th_1 unchanged", "volatile", "/clock"}},
+		{"every field random", customerOptions{allRandom: true}, Pass,
+			[]string{"every field of GET /v1/things/th_1 differs between two reads with nothing sent in between, so the state is not compared"}},
+		{"a version bumped with fresh fields around it", customerOptions{freshFields: true, bumpVersion: true}, Fail,
+			[]string{"the second PUT changed /version"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, srv := newCustomerServer(t, tt.opt)
+			ops := planCustomers(t)
+			res := resultsOf(t, srv.URL, ops, selectProbes(t, "natural-put", "natural-delete"), "PutThing", "DeleteThing")
+			put := res["PutThing natural-put"]
+			t.Log(describe(put))
+			all := put.Reason + "\n" + notes(put)
+			if put.Verdict != tt.verdict {
+				t.Errorf("natural-put: %s, want %s", describe(put), tt.verdict)
+			}
+			for _, s := range tt.said {
+				if !strings.Contains(all, s) {
+					t.Errorf("natural-put: %s; want it to say %q", describe(put), s)
+				}
+			}
+			if del := res["DeleteThing natural-delete"]; del.Verdict != Pass {
+				t.Errorf("natural-delete: %s, want a pass", describe(del))
+			}
+		})
+	}
+}
+
+// TestChainedObserverControlIsPerExperiment: an observer inferred for a
+// chained experiment's own paths gets the read-read control there; one
+// that reads differently is not used for that experiment, which says so.
+func TestChainedObserverControlIsPerExperiment(t *testing.T) {
+	var reads atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodPost && r.URL.Path == "/v1/payments":
+			writeJSON(w, http.StatusOK, map[string]any{"id": "pay_" + randomHex()})
+		case r.Method == http.MethodPost:
+			writeJSON(w, http.StatusOK, map[string]any{"id": "re_" + randomHex()})
+		default: // the refunds list, with an id rendered anew on every read
+			reads.Add(1)
+			writeJSON(w, http.StatusOK, map[string]any{"data": []any{map[string]any{"id": randomHex()}}})
+		}
+	}))
+	defer srv.Close()
+	parent := &openapi.Operation{ID: "createPayment", Method: "POST", Path: "/v1/payments",
+		Request: &openapi.Request{Method: "POST", Path: "/v1/payments"}}
+	op := openapi.Operation{ID: "createRefund", Method: "POST", Path: "/v1/payments/{id}/refunds",
+		Request:    &openapi.Request{Method: "POST", Path: "/v1/payments/pay_x/refunds"},
+		Collection: &openapi.Collection{Path: "/v1/payments/pay_x/refunds", Pointer: "/data"},
+		Chain:      []openapi.Link{{Param: "id", From: "createPayment", Pointer: "/id", Source: "inferred from the path", Producer: parent}},
+	}
+	env := Env{BaseURL: srv.URL, Timeout: 5 * time.Second}
+	x := newExperiment(env.withDefaults(), Target{Op: &op, Observer: DefaultObserver(&op)})
+	note, err := x.chain(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.Observer != nil || !strings.Contains(note, "reads differently by itself") || !strings.Contains(x.Op.Request.Path, "/v1/payments/pay_") {
+		t.Errorf("observer %v, note %q, path %s; want the chained list dropped for this experiment, saying why", x.Observer, note, x.Op.Request.Path)
+	}
+	if reads.Load() != 2 {
+		t.Errorf("%d list reads, want the control's two", reads.Load())
+	}
+}
+
+// TestDeclaredObserverThatChangesIsAnError: an observer the user declared
+// that reads differently with nothing sent (other traffic moves the
+// counter) is an error before the run, naming what changed: the user asked
+// for that evidence, so it is not silently dropped, and its churn would be
+// counted as side effects.
+func TestDeclaredObserverThatChangesIsAnError(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"count": n.Add(1)})
+	}))
+	defer srv.Close()
+	err := CheckObserver(context.Background(), Env{BaseURL: srv.URL}, &HTTPObserver{Label: "emails", Path: "/v1/emails/sent", Pointer: "/count"})
+	if err == nil || !strings.Contains(err.Error(), "reads differently by itself") || !strings.Contains(err.Error(), "count 1 → 2") {
+		t.Errorf("CheckObserver = %v, want an error saying the count changed by itself", err)
+	}
+	// the same counter, still: no error
+	var still atomic.Int64
+	srv2 := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		still.Add(1)
+		writeJSON(w, http.StatusOK, map[string]any{"count": 7})
+	}))
+	defer srv2.Close()
+	if err := CheckObserver(context.Background(), Env{BaseURL: srv2.URL}, &HTTPObserver{Label: "emails", Path: "/v1/emails/sent", Pointer: "/count"}); err != nil || still.Load() != 2 {
+		t.Errorf("CheckObserver = %v after %d reads, want no error after two", err, still.Load())
+	}
+}
