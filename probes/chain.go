@@ -133,7 +133,11 @@ func chainedObserver(settled Observer, op *openapi.Operation) Observer {
 	if settled != nil && !inferred(settled) {
 		return settled
 	}
-	return DefaultObserver(op)
+	o := DefaultObserver(op)
+	if o != nil && settled != nil {
+		o = ofFamily(o, vetKey(settled)) // observe_control.go: the same list, under this experiment's parent
+	}
+	return o
 }
 
 // observedBy names the observers that see t's requests: its own, and

@@ -161,6 +161,12 @@ func TestChainedObserverControlIsPerExperiment(t *testing.T) {
 	if reads.Load() != 2 {
 		t.Errorf("%d list reads, want the control's two", reads.Load())
 	}
+	// The next experiment's list, under its own parent, is the same
+	// endpoint: the run knows it reads differently, and reads it no more.
+	y := newExperiment(x.Env, Target{Op: &op, Observer: DefaultObserver(&op)})
+	if note, err := y.chain(context.Background()); err != nil || y.Observer != nil || !strings.Contains(note, "reads differently by itself") || reads.Load() != 2 {
+		t.Errorf("second experiment: observer %v, note %q, err %v, %d list reads; want it dropped without reading", y.Observer, note, err, reads.Load())
+	}
 }
 
 // TestDeclaredObserverThatChangesIsAnError: an observer the user declared
@@ -187,5 +193,35 @@ func TestDeclaredObserverThatChangesIsAnError(t *testing.T) {
 	defer srv2.Close()
 	if err := CheckObserver(context.Background(), Env{BaseURL: srv2.URL}, &HTTPObserver{Label: "emails", Path: "/v1/emails/sent", Pointer: "/count"}); err != nil || still.Load() != 2 {
 		t.Errorf("CheckObserver = %v after %d reads, want no error after two", err, still.Load())
+	}
+}
+
+// TestReadingsDiffer pins what "reads differently" means for the control:
+// counts and ids, leaving out items whose canary is in one reading only
+// (other experiments' on a shared server), and an item's own fields.
+func TestReadingsDiffer(t *testing.T) {
+	item := func(id, json string) Item { return Item{ID: id, JSON: json} }
+	snap := func(items ...Item) Snapshot { return Snapshot{Count: len(items), Items: items} }
+	const mine, theirs = `{"d":"idem-0123456-89abcde"}`, `{"d":"idem-fedcba9-89abcde"}`
+	tests := []struct {
+		name string
+		a, b Snapshot
+		want string // "" when the readings agree
+	}{
+		{"the same", snap(item("1", `{}`)), snap(item("1", `{}`)), ""},
+		{"a field re-rendered", snap(item("1", `{"at":1}`)), snap(item("1", `{"at":2}`)), ""},
+		{"another experiment's item arrived", snap(item("1", `{}`)), snap(item("1", `{}`), item("2", theirs)), ""},
+		{"an item without a canary arrived", snap(item("1", `{}`)), snap(item("1", `{}`), item("2", `{}`)), "count 1 → 2; 1 item(s) appeared (2)"},
+		{"ids rendered anew", snap(item("1", `{}`)), snap(item("2", `{}`)), "rendered anew"},
+		{"a canary item's id rendered anew", snap(item("1", mine)), snap(item("2", mine)), "the item carrying idem-0123456-89abcde read as 1, then 2"},
+		{"a counter moved", Snapshot{Count: 4}, Snapshot{Count: 5}, "count 4 → 5"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := readingsDiffer(tt.a, tt.b)
+			if (got == "") != (tt.want == "") || !strings.Contains(got, tt.want) {
+				t.Errorf("readingsDiffer = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

@@ -271,7 +271,7 @@ func otherResource(ctx context.Context, x *Experiment) (*target, string) {
 	r.Path = strings.Join(path, "/")
 	t := &target{what: fmt.Sprintf("another %s (%s)", strings.Trim(tmpl[i], "{}"), id), op: op, req: &r}
 	if op.Collection != nil && op.Collection.Path == op.Request.Path {
-		t.observer = collectionObserver(op.Collection, r.Path) // observe.go: the planned list, on the other resource
+		t.observer = ofFamily(collectionObserver(op.Collection, r.Path), "collection GET "+op.Collection.Path) // the planned list, on the other resource
 	}
 	return t, ""
 }
@@ -383,6 +383,10 @@ func measureOn(ctx context.Context, x *Experiment, obs Observer, label string, k
 	if obs == nil {
 		_, err := step()
 		return 0, false, Snapshot{}, "", err
+	}
+	if _, why := x.Env.reads.vetState(vetKey(obs)); why != "" { // observe_control.go: found reading differently
+		_, err := step()
+		return 0, false, Snapshot{}, strings.TrimPrefix(why, "side effects not observed: "), err
 	}
 	stepped := false
 	run := func() (*reply, error) {

@@ -31,7 +31,11 @@ type CollectionObserver struct {
 	Read *openapi.Request
 	// MaxPages bounds the pages read (DefaultMaxPages when zero).
 	MaxPages int
+
+	from string // the planned observer this one derives from (observe_control.go, ofFamily)
 }
+
+func (c *CollectionObserver) family() string { return c.from }
 
 // Name implements Observer.
 func (c *CollectionObserver) Name() string {

@@ -63,7 +63,7 @@ func dropUnusableObservers(ctx context.Context, e *Env, targets []Target) map[*o
 				case ctx.Err() != nil:
 				case err != nil:
 					why[i] = fmt.Sprintf("failed before the run (%v)", err)
-				case e.reads.vetted(vet[i].Name(), c) != "":
+				case e.reads.vetted(vetKey(vet[i]), vet[i].Name(), c) != "":
 					why[i] = fmt.Sprintf("reads differently by itself before the run (%s), so it is not used", c.changed)
 				}
 			}

@@ -32,7 +32,10 @@ type ResourceObserver struct {
 
 	mu    sync.Mutex
 	paths []string // concrete paths of the resources learnt, in order
+	from  string   // the planned observer this one derives from (observe_control.go, ofFamily)
 }
+
+func (o *ResourceObserver) family() string { return o.from }
 
 // NewResourceObserver returns an observer for the resources at template.
 func NewResourceObserver(template string) *ResourceObserver {
