@@ -108,6 +108,7 @@ type customerOptions struct {
 	slowClock   bool  // a thing's GET carries a field that changes from its third read on, on every read
 	allRandom   bool  // every field of a thing's GET is random
 	bumpVersion bool  // a PUT bumps the thing's version: a real defect
+	softDelete  bool  // a DELETE marks the thing deleted; its GET still answers 200
 }
 
 // customerServer is the fixture; listReads counts GET /v1/customers.
@@ -299,7 +300,11 @@ func (s *customerServer) putThing(w http.ResponseWriter, r *http.Request) {
 func (s *customerServer) deleteThing(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.things, r.PathValue("thing"))
+	if th := s.things[r.PathValue("thing")]; th != nil && s.opt.softDelete {
+		th["deleted"] = true
+	} else {
+		delete(s.things, r.PathValue("thing"))
+	}
 	w.WriteHeader(http.StatusNoContent)
 }
 
