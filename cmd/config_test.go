@@ -38,6 +38,10 @@ func TestConfigErrors(t *testing.T) {
 			`idemcheck.yaml:2: observer "rows": command "exit 7" failed: exit status 7`},
 		{"failing command with a password", "observers:\n  - name: rows\n    operations: [createPayment]\n    command: PGPASSWORD=pg-s3cret-9 false\n",
 			`idemcheck.yaml:2: observer "rows": command "PGPASSWORD=[redacted] false" failed: exit status 1`},
+		// issue 23: a declared observer that changes by itself (each run
+		// prints its shell's pid) is the user's to fix, named at preflight
+		{"observer that changes by itself", "observers:\n  - name: pid\n    operations: [createPayment]\n    command: echo $$\n",
+			`idemcheck.yaml:2: observer "pid": reads differently by itself (two readings 50ms apart with nothing sent in between differ: count `},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -110,6 +110,7 @@ func writePlanTable(w io.Writer, doc *openapi.Document, ops []openapi.Operation)
 			fmt.Fprintf(w, "%s: mismatch-params varies %s\n", op.ID, a)
 		}
 	}
+	writeObservations(w, ops) // plan_observers.go
 	_, err := fmt.Fprintf(w, "\n%s (OpenAPI %s): %d mutating operations, %d with an idempotency key, %d requests proven valid\n",
 		doc.Source, doc.Version, len(ops), keyed, valid)
 	return err

@@ -222,13 +222,25 @@ func (o *Operation) WithPathParams(vals map[string]string) *Operation {
 		}
 		return p
 	}
-	if o.Collection != nil {
-		c.Collection = &Collection{Path: re(o.Collection.Path)}
+	// Every planned read (reads.go) moves with the path it reads.
+	reread := func(r *Request) *Request {
+		if r == nil {
+			return nil
+		}
+		cp := *r
+		cp.Path = re(r.Path)
+		return &cp
 	}
-	c.CreatedPath = re(o.CreatedPath)
+	if o.Collection != nil {
+		col := *o.Collection
+		col.Path, col.Read = re(col.Path), reread(col.Read)
+		c.Collection = &col
+	}
+	c.CreatedPath, c.CreatedRead = re(o.CreatedPath), reread(o.CreatedRead)
 	if o.Resource != nil {
 		r := *o.Resource
 		r.Get, r.List = re(r.Get), re(r.List)
+		r.GetRead, r.ListRead = reread(r.GetRead), reread(r.ListRead)
 		c.Resource = &r
 	}
 	return &c

@@ -2,13 +2,16 @@ package openapi
 
 import "bytes"
 
-// prune (prune.go) replaces every GET, HEAD, OPTIONS and TRACE operation
-// of a single-file document by {}: no plan reads them. In a large
-// document they are a quarter of the text, so the piecewise parse
+// prune (prune.go) replaces every HEAD, OPTIONS and TRACE operation of a
+// single-file document by {}: no plan reads them. So the piecewise parse
 // (yamlchunks.go) does not parse them at all: their lines are blanked
-// (line numbers stay right) and the key reads "get: {}". It does so only
+// (line numbers stay right) and the key reads "head: {}". It does so only
 // when nothing can point into them: no $ref names "#/paths", and every
-// $ref is internal (no other file could name this one's paths).
+// $ref is internal (no other file could name this one's paths). GETs are
+// parsed: the planned reads (reads.go) use their required parameters and
+// the shape of their responses, which prune keeps (prune_reads.go); each
+// is trimmed as its piece is converted (trimGet) to what prune reads, so a
+// large document's tree holds no GET's prose or error responses.
 
 // getsPrunable reports whether the read operations of data may be skipped.
 func getsPrunable(data []byte) bool {
@@ -33,12 +36,12 @@ func getsPrunable(data []byte) bool {
 }
 
 // readMethods are the operation keys prune empties.
-var readMethods = [][]byte{[]byte("get:"), []byte("head:"), []byte("options:"), []byte("trace:")}
+var readMethods = [][]byte{[]byte("head:"), []byte("options:"), []byte("trace:")}
 
-// dropGetBlocks returns the lines of one path item (its key line first)
+// dropReadBlocks returns the lines of one path item (its key line first)
 // with the blocks of its read operations blanked, or text itself when it
 // has none.
-func dropGetBlocks(text []byte) []byte {
+func dropReadBlocks(text []byte) []byte {
 	var out []byte
 	indent := -1
 	blanking := false
@@ -82,8 +85,8 @@ func dropGetBlocks(text []byte) []byte {
 	return out
 }
 
-// isReadKey reports whether a line is exactly "get:" (or another read
-// method) with its block below.
+// isReadKey reports whether a line is exactly "head:" (or another
+// unplanned read method) with its block below.
 func isReadKey(body []byte) bool {
 	for _, k := range readMethods {
 		if bytes.Equal(body, k) {
@@ -91,4 +94,48 @@ func isReadKey(body []byte) bool {
 		}
 	}
 	return false
+}
+
+// trimGet keeps of a path item's GET what prune reads of it
+// (readOperation): its operationId, parameters and 2xx responses, of
+// those their $ref or the schemas of their content; and its position.
+// Parameters stay whole: which are required is known only once their
+// $refs can be resolved.
+func trimGet(v any) {
+	item, ok := v.(map[string]any)
+	if !ok {
+		return
+	}
+	get, ok := item["get"].(map[string]any)
+	if !ok {
+		return
+	}
+	for k := range get {
+		switch k {
+		case "operationId", "parameters", "responses", posKey:
+		default:
+			delete(get, k)
+		}
+	}
+	rs, _ := get["responses"].(map[string]any)
+	for code, r := range rs {
+		rm, ok := r.(map[string]any)
+		if !ok || code == "" || code[0] != '2' {
+			delete(rs, code)
+			continue
+		}
+		if _, isRef := rm["$ref"]; isRef {
+			continue
+		}
+		kept := map[string]any{}
+		if content, ok := rm["content"].(map[string]any); ok {
+			for name, mv := range content {
+				if mt, ok := mv.(map[string]any); ok {
+					content[name] = map[string]any{"schema": mt["schema"]}
+				}
+			}
+			kept["content"] = content
+		}
+		rs[code] = kept
+	}
 }

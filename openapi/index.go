@@ -12,10 +12,17 @@ import (
 
 // planIndex holds the document-wide lookups of one Plan.
 type planIndex struct {
-	// byGet maps a path (fragment removed, no trailing slash) to the
-	// template segment of its first child path, in sorted order, that has
-	// a GET: "/v1/payments" → "{id}".
-	byGet map[string]string
+	// byGet maps a path (fragment removed, no trailing slash) to its first
+	// child path, in sorted order, that has a GET: "/v1/payments" →
+	// {"{id}", "/v1/payments/{id}"}.
+	byGet map[string]childGet
+}
+
+// childGet is a path's child "{param}" path with a GET: the template
+// segment and the child's path key as the document writes it (a fragment
+// included: Box's "/files/{file_id}#get").
+type childGet struct {
+	seg, key string
 }
 
 func newPlanIndex(doc *Document) *planIndex {
@@ -24,7 +31,7 @@ func newPlanIndex(doc *Document) *planIndex {
 
 // itemGet returns the index of children with a GET; outside Plan (a nil
 // index) it is computed for t.
-func (ix *planIndex) itemGet(t *openapi3.T) map[string]string {
+func (ix *planIndex) itemGet(t *openapi3.T) map[string]childGet {
 	if ix == nil {
 		return childGets(t)
 	}
@@ -33,8 +40,8 @@ func (ix *planIndex) itemGet(t *openapi3.T) map[string]string {
 
 // childGets indexes, for every path, its first child "{param}" path with
 // a GET, as createdPath reads them.
-func childGets(t *openapi3.T) map[string]string {
-	out := map[string]string{}
+func childGets(t *openapi3.T) map[string]childGet {
+	out := map[string]childGet{}
 	if t == nil || t.Paths == nil {
 		return out
 	}
@@ -51,7 +58,7 @@ func childGets(t *openapi3.T) map[string]string {
 		}
 		base := rp[:i]
 		if _, ok := out[base]; !ok {
-			out[base] = rp[i+1:]
+			out[base] = childGet{seg: rp[i+1:], key: p}
 		}
 	}
 	return out

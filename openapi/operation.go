@@ -49,6 +49,18 @@ func (k Key) String() string {
 // Collection names the list operation beside a create, used to count side effects.
 type Collection struct {
 	Path string `json:"path"` // a concrete path, parameters filled: "/v1/payments"
+	// Pointer is the JSON pointer of the array of items in the list's
+	// response, as its 2xx schema says ("/data", "/entries"); "" for a
+	// top-level array, or when the schema does not say (the observer then
+	// looks at the top level and in the usual envelope fields).
+	Pointer string `json:"pointer,omitempty"`
+	// Why says how the list was recognised: "the 2xx response's entries is
+	// an array of objects (with limit, next_marker)".
+	Why string `json:"why,omitempty"`
+	// Read is the list's GET, valid as the document says: Path with the
+	// GET's required query, header and cookie parameters (reads.go); nil
+	// for a collection not planned from a document.
+	Read *Request `json:"read,omitempty"`
 }
 
 // Operation is one mutating operation, planned: where its key lives and a
@@ -86,6 +98,14 @@ type Operation struct {
 	// request's concrete path plus the GET-by-id segment
 	// ("/v1/payments/{id}"); "" when none. See created.go.
 	CreatedPath string `json:"created_path,omitempty"`
+	// CreatedRead is the GET-by-id of CreatedPath with its required query,
+	// header and cookie parameters; its Path is CreatedPath (the id segment
+	// still a template). Nil when CreatedPath is "".
+	CreatedRead *Request `json:"created_read,omitempty"`
+	// Observation says which observer the planner found for the
+	// operation's side effects and why, or why none (reads.go); nil when
+	// the operation was not planned.
+	Observation *Observation `json:"observation,omitempty"`
 	// Canary is the JSON pointer of a free-form string field of the body
 	// (e.g. "/description") where probes put a value unique to one
 	// experiment, so side effects can be attributed on a shared server; ""

@@ -156,9 +156,10 @@ func planOne(ctx context.Context, t *openapi3.T, r opRef, opts PlanOptions) (o O
 	o.AltBody, o.AltSkip = s.altBody(req)
 	o.AltParams = s.altParams(req) // altparams.go
 	o.ErrorBody = s.errorBody(req) // errorbody.go
-	o.Collection = collection(t, r, req)
+	var whyNot []string
+	o.Collection, whyNot = collection(ctx, t, r, req)
 	o.Resource = resource(ctx, t, r, req, opts)
-	s.observability(&o)
+	s.observability(&o, whyNot)
 	o.Notes = s.notes
 	return o
 }
@@ -188,17 +189,50 @@ func requestPath(p string) string {
 	return p
 }
 
-// collection finds the list operation beside a create: the GET on the same
-// path as a POST, with the same path parameter values.
-func collection(t *openapi3.T, r opRef, req *Request) *Collection {
+// collection finds the list beside a create: the GET on the same path as
+// a POST, when its 2xx response is a list (listshape.go). A GET that
+// answers one object is the state an update-style POST changes (resource.go
+// reads it back), never a list; one whose schema does not say is read as a
+// list only on a collection path (its last segment not a parameter), its
+// items looked for at run time. whyNot says why the same-path GET is not
+// the collection, for the plan.
+func collection(ctx context.Context, t *openapi3.T, r opRef, req *Request) (*Collection, []string) {
 	if r.method != http.MethodPost {
-		return nil
+		return nil, nil
 	}
-	if r.item.Get != nil {
-		return &Collection{Path: req.Path}
+	getPath, item := r.path, r.item
+	if item.Get == nil {
+		getPath = requestPath(r.path)
+		if item = t.Paths.Value(getPath); item == nil || item.Get == nil || item == r.item {
+			return nil, nil
+		}
 	}
-	if base := t.Paths.Value(requestPath(r.path)); base != nil && base.Get != nil && base != r.item {
-		return &Collection{Path: req.Path}
+	return listAt(ctx, t, r, req, getPath, item, req.Path)
+}
+
+// listAt plans the GET of item (at the path key getPath, concrete at
+// concrete) as the list that counts w's side effects; nil, with why not,
+// when its response is not a list.
+func listAt(ctx context.Context, t *openapi3.T, w opRef, req *Request, getPath string, item *openapi3.PathItem, concrete string) (*Collection, []string) {
+	sh := getShape(item.Get, getPath)
+	_, atItem := lastSegment(getPath)
+	why := fmt.Sprintf("GET %s: %s", getPath, sh.why)
+	switch {
+	case sh.kind == shapeList:
+	case sh.kind == shapeUnknown && !atItem:
+		why += ", so it is read as a list on its collection path and its items are looked for in the response"
+	case sh.kind == shapeObject:
+		return nil, []string{why + "; a read-back of the state, not a list"}
+	default:
+		return nil, []string{why + "; not taken for a list: its path names one item"}
 	}
-	return nil
+	read, note := planRead(ctx, t, w, req, getPath, item, "")
+	c := &Collection{Path: concrete, Pointer: sh.pointer, Why: why, Read: read}
+	if read != nil {
+		c.Path = read.Path
+	}
+	if note != "" {
+		c.Why += "; " + note
+	}
+	return c, nil
 }

@@ -7,10 +7,11 @@ import (
 
 // Load what is tested (issue 20): kin-openapi spends most of a large
 // document's load on parts no plan reads (response schemas, GET
-// operations' parameters and responses, components only they refer to).
-// prune drops those parts from the prepared tree of a single-file OpenAPI 3
-// document before kin-openapi sees it. What the planner reads stays: every
-// path item, each GET as a present but empty operation (a collection or a
+// operations' optional parameters and response schemas, components only
+// they refer to). prune drops those parts from the prepared tree of a
+// single-file OpenAPI 3 document before kin-openapi sees it. What the
+// planner reads stays: every path item, each GET reduced to its required
+// parameters and the shape of its 2xx response (prune_reads.go: a list or a
 // resource to read back), the mutating operations whole but for their
 // response schemas, and of responses their status codes and the names of
 // their examples (errorbody.go pairs them with request examples); of a
@@ -42,6 +43,10 @@ func prune(root map[string]any) {
 		for k, opv := range item {
 			op, ok := opv.(map[string]any)
 			if !ok || !isMethod(k) {
+				continue
+			}
+			if k == "get" {
+				item[k] = keepPosition(op, readOperation(root, op)) // prune_reads.go: what planned reads use
 				continue
 			}
 			if !isMutating(k) {

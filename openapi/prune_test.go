@@ -43,8 +43,13 @@ components:
 		t.Fatal(err)
 	}
 	things := doc.T.Paths.Value("/things")
+	// A GET keeps its required parameters (none here) and the shape of its
+	// 2xx response (a planned read: prune_reads.go), no $ref.
 	if things.Get == nil || things.Get.Parameters != nil || things.Get.Responses != nil {
-		t.Errorf("GET kept as %+v, want present and empty", things.Get)
+		t.Fatalf("GET kept as %+v, want present, without its optional parameter and its responses", things.Get)
+	}
+	if sh := getShape(things.Get, "/things"); sh.kind != shapeList || sh.why != "the 2xx response is an array" {
+		t.Errorf("GET's kept shape reads as %+v, want a top-level array", sh)
 	}
 	// A create's 2xx response keeps its links and, of its schema, what
 	// names the created resource (chaining, idpointer.go): its properties,

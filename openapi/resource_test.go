@@ -37,12 +37,13 @@ func TestResourceOfExamplePayments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	getCustomer := &Request{Method: "GET", Path: "/v1/customers/cus_demo"}
 	want := map[string]*Resource{
 		"createPayment":  nil, // a POST: its list is the Collection
 		"createRefund":   nil,
 		"sendEmail":      nil,
-		"upsertCustomer": {Get: "/v1/customers/cus_demo"}, // no GET /v1/customers
-		"deleteCustomer": {Get: "/v1/customers/cus_demo"}, // the PUT that creates it is its chain
+		"upsertCustomer": {Get: "/v1/customers/cus_demo", GetRead: getCustomer}, // no GET /v1/customers
+		"deleteCustomer": {Get: "/v1/customers/cus_demo", GetRead: getCustomer}, // the PUT that creates it is its chain
 	}
 	got := resources(planDoc(t, data))
 	for id := range got {
@@ -56,6 +57,8 @@ func TestResourceOfExamplePayments(t *testing.T) {
 }
 
 func TestResource(t *testing.T) {
+	// a GET without a schema, on a collection path: read as a list (listshape.go)
+	const payments = "GET /payments: the GET declares no 2xx response body, so it is read as a list on its collection path and its items are looked for in the response"
 	tests := []struct {
 		name string
 		doc  string
@@ -66,15 +69,15 @@ func TestResource(t *testing.T) {
 			doc:  "v30.yaml",
 			want: map[string]*Resource{
 				"createPayment":      nil,
-				"deletePayment":      {List: "/payments"},
-				"PUT /payments/{id}": {List: "/payments"},
+				"deletePayment":      {List: "/payments", ListWhy: payments, ListRead: &Request{Method: "GET", Path: "/payments"}},
+				"PUT /payments/{id}": {List: "/payments", ListWhy: payments, ListRead: &Request{Method: "GET", Path: "/payments"}},
 			},
 		},
 		{
 			name: "fragment path keys are resolved to the real path",
 			doc:  "paths.yaml",
 			want: map[string]*Resource{
-				"put_files_id#add_shared_link":    {Get: "/files/12345"},
+				"put_files_id#add_shared_link":    {Get: "/files/12345", GetRead: &Request{Method: "GET", Path: "/files/12345"}},
 				"POST /folders/{folder_id}/items": nil,
 				"DELETE /profiles/:id":            nil, // not planned
 			},

@@ -62,6 +62,12 @@ func TestSpecsValidate(t *testing.T) {
 			t.Errorf("%s: %.1f %% of requests valid, below the floor of %.1f %%; first failures:\n  %s",
 				row.name, 100*rate, 100*floor, strings.Join(row.failures, "\n  "))
 		}
+		if len(row.readFailures) > 0 {
+			t.Logf("%s: invalid reads (%d of %d):\n  %s", row.name, row.reads-row.validReads, row.reads, strings.Join(row.readFailures, "\n  "))
+		}
+		if row.validReads < row.reads {
+			t.Errorf("%s: %d of %d planned reads are invalid; first failures:\n  %s", row.name, row.reads-row.validReads, row.reads, strings.Join(row.readFailures, "\n  "))
+		}
 		if row.chained < minChained[row.name] {
 			t.Errorf("%s: %d operations chained, below the %d measured (a loader that drops response links or schemas breaks chaining)", row.name, row.chained, minChained[row.name])
 		}
@@ -120,6 +126,8 @@ type validateRow struct {
 	keys                map[string]int // "header Idempotency-Key" → operations
 	formChecked         int            // form bodies checked by decodeBracketForm
 	failures            []string
+	reads, validReads   int      // distinct planned reads (specs_reads_test.go), and how many are valid
+	readFailures        []string // the first invalid reads
 	elapsed             time.Duration
 	keyFlag             bool // planned as with --key-header Idempotency-Key
 }
@@ -167,6 +175,15 @@ func validateSpecOnce(path string) validateRow {
 		}
 	}
 	row.ops = len(ops)
+	rv := newReadValidator(ctx, doc.T)
+	for i := range ops {
+		if ops[i].Skip == "" {
+			for _, r := range readsOf(&ops[i]) {
+				rv.check(ops[i].ID, r)
+			}
+		}
+	}
+	row.reads, row.validReads, row.readFailures = rv.total, rv.total-rv.bad, rv.failed
 	for i := range ops {
 		o := &ops[i]
 		row.keys[o.Key.String()]++
@@ -307,22 +324,23 @@ var quotedTemplateParam = regexp.MustCompile(`\\\{[^}]*\\\}`)
 func validateTable(rows []validateRow) string {
 	var b strings.Builder
 	w := tabwriter.NewWriter(&b, 0, 0, 1, ' ', tabwriter.Debug)
-	fmt.Fprintln(w, "| document\t operations\t valid\t chained\t key location\t")
-	fmt.Fprintln(w, "| ---\t ---\t ---\t ---\t ---\t")
-	var ops, valid, chained int
+	fmt.Fprintln(w, "| document\t operations\t valid\t chained\t reads valid\t key location\t")
+	fmt.Fprintln(w, "| ---\t ---\t ---\t ---\t ---\t ---\t")
+	var ops, valid, chained, reads, validReads int
 	for _, r := range rows {
 		if r.err != "" {
-			fmt.Fprintf(w, "| %s\t not loaded by kin-openapi\t \t \t %s\t\n", r.name, r.err)
+			fmt.Fprintf(w, "| %s\t not loaded by kin-openapi\t \t \t \t %s\t\n", r.name, r.err)
 			continue
 		}
 		ops, valid, chained = ops+r.ops, valid+r.valid, chained+r.chained
+		reads, validReads = reads+r.reads, validReads+r.validReads
 		loc := keySummary(r.keys)
 		if r.keyFlag {
 			loc += " (none declared: as with --key-header Idempotency-Key)"
 		}
-		fmt.Fprintf(w, "| %s\t %d\t %d (%.1f %%)\t %d\t %s\t\n", r.name, r.ops, r.valid, 100*r.rate(), r.chained, loc)
+		fmt.Fprintf(w, "| %s\t %d\t %d (%.1f %%)\t %d\t %d of %d\t %s\t\n", r.name, r.ops, r.valid, 100*r.rate(), r.chained, r.validReads, r.reads, loc)
 	}
-	fmt.Fprintf(w, "| all loaded\t %d\t %d (%.1f %%)\t %d\t \t\n", ops, valid, 100*float64(valid)/float64(max(ops, 1)), chained)
+	fmt.Fprintf(w, "| all loaded\t %d\t %d (%.1f %%)\t %d\t %d of %d\t \t\n", ops, valid, 100*float64(valid)/float64(max(ops, 1)), chained, validReads, reads)
 	w.Flush()
 	return strings.ReplaceAll(b.String(), " |", " |")
 }

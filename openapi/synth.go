@@ -124,7 +124,7 @@ func (s *synth) request() (*Request, string) {
 	for _, p := range s.params {
 		switch {
 		case p.In == openapi3.ParameterInPath:
-			v, ok := s.paramValue(p)
+			v, ok := s.pathParamValue(p) // pathvalues.go: valid for the reads of the same resource too
 			if !ok {
 				return nil, fmt.Sprintf("no value for path parameter %q", p.Name)
 			}

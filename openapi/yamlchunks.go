@@ -28,9 +28,9 @@ type span struct {
 // piece is a run of lines parsed on its own: a block mapping whose keys go
 // into the root, or (under != "") into the root's mapping under that key.
 type piece struct {
-	sp       span
-	under    string
-	dropGets bool // a path item whose GET operations are parsed as {} (getskip.go)
+	sp        span
+	under     string
+	dropReads bool // a path item whose HEAD, OPTIONS and TRACE operations are parsed as {} (getskip.go)
 }
 
 // parseWorkers is how many pieces are parsed at once; converting them
@@ -52,7 +52,7 @@ func parseYAMLChunked(data []byte) (any, bool) {
 	drop := getsPrunable(data)
 	for _, sp := range tops {
 		for _, pc := range c.split(data, sp) {
-			pc.dropGets = drop && pc.under == "paths"
+			pc.dropReads = drop && pc.under == "paths"
 			pieces = append(pieces, pc)
 		}
 	}
@@ -76,7 +76,7 @@ func parseYAMLChunked(data []byte) (any, bool) {
 			}
 			into = m
 		}
-		if !c.convertInto(into, n, pc.sp) {
+		if !c.convertInto(into, n, pc.sp, pc.dropReads) {
 			return nil, false
 		}
 	}
@@ -131,8 +131,8 @@ func parseAll(data []byte, pieces []piece) (next func(int) *yaml.Node, stop func
 			go func() {
 				var doc yaml.Node
 				text := data[pc.sp.start:pc.sp.end]
-				if pc.dropGets {
-					text = dropGetBlocks(text)
+				if pc.dropReads {
+					text = dropReadBlocks(text)
 				}
 				if err := yaml.Unmarshal(text, &doc); err != nil {
 					results[i] <- nil
@@ -151,8 +151,9 @@ func parseAll(data []byte, pieces []piece) (next func(int) *yaml.Node, stop func
 }
 
 // convertInto converts the document node of one piece and adds its keys
-// to m.
-func (c *yamlConv) convertInto(m map[string]any, doc *yaml.Node, sp span) bool {
+// to m; with trimReads, the piece's path items' GETs are trimmed first
+// (getskip.go), so the tree never holds what prune would drop of them.
+func (c *yamlConv) convertInto(m map[string]any, doc *yaml.Node, sp span, trimReads bool) bool {
 	if len(doc.Content) == 0 {
 		return true // comments only
 	}
@@ -165,6 +166,11 @@ func (c *yamlConv) convertInto(m map[string]any, doc *yaml.Node, sp span) bool {
 	part := map[string]any{}
 	if err := c.mapping(part, n, 1, true); err != nil {
 		return false
+	}
+	if trimReads {
+		for _, item := range part {
+			trimGet(item)
+		}
 	}
 	for k, v := range part {
 		if _, dup := m[k]; dup {

@@ -54,16 +54,17 @@ func TestYAMLChunkedSameAsWhole(t *testing.T) {
 	}
 }
 
-// TestDropGetBlocks pins that the read operations of a path item are
-// parsed as {} (comments up to the next key blanked with them) and that
-// every other line keeps its number.
-func TestDropGetBlocks(t *testing.T) {
-	in := "  /things:\n    get:\n      description: |\n        text\n\n      # comment\n      responses: {\"200\": {description: ok}}\n    # between\n    post:\n      responses: {\"201\": {description: ok}}\n    head: {}\n"
-	want := "  /things:\n    get: {}\n\n\n\n\n\n\n    post:\n      responses: {\"201\": {description: ok}}\n    head: {}\n"
-	if got := string(dropGetBlocks([]byte(in))); got != want {
-		t.Errorf("dropGetBlocks:\n%s\nwant:\n%s", got, want)
+// TestDropReadBlocks pins that the unplanned read operations of a path
+// item are parsed as {} (comments up to the next key blanked with them),
+// that GETs are kept (planned reads use them) and that every other line
+// keeps its number.
+func TestDropReadBlocks(t *testing.T) {
+	in := "  /things:\n    head:\n      description: |\n        text\n\n      # comment\n      responses: {\"200\": {description: ok}}\n    # between\n    post:\n      responses: {\"201\": {description: ok}}\n    get:\n      responses: {\"200\": {description: ok}}\n"
+	want := "  /things:\n    head: {}\n\n\n\n\n\n\n    post:\n      responses: {\"201\": {description: ok}}\n    get:\n      responses: {\"200\": {description: ok}}\n"
+	if got := string(dropReadBlocks([]byte(in))); got != want {
+		t.Errorf("dropReadBlocks:\n%s\nwant:\n%s", got, want)
 	}
-	if in := "  /x:\n    post: {}\n"; string(dropGetBlocks([]byte(in))) != in {
+	if in := "  /x:\n    post: {}\n"; string(dropReadBlocks([]byte(in))) != in {
 		t.Errorf("a path item without reads changed")
 	}
 	for data, want := range map[string]bool{
@@ -79,12 +80,13 @@ func TestDropGetBlocks(t *testing.T) {
 }
 
 // TestChunkedParseSkipsReads pins that a large document parsed in pieces
-// has empty read operations and the same lines for the others.
+// has empty unplanned read operations (HEAD), GETs trimmed to what prune
+// reads of them, and the same lines for the others.
 func TestChunkedParseSkipsReads(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("openapi: 3.0.3\ninfo: {title: big, version: \"1\"}\npaths:\n")
 	for i := 0; b.Len() < chunkMinBytes+1000; i++ {
-		fmt.Fprintf(&b, "  /things%d:\n    get:\n      parameters:\n      - {name: limit, in: query}\n      responses: {\"200\": {description: ok}}\n    post:\n      responses: {\"201\": {description: ok}}\n", i)
+		fmt.Fprintf(&b, "  /things%d:\n    head:\n      parameters:\n      - {name: limit, in: query}\n      responses: {\"200\": {description: ok}}\n    get:\n      description: prose\n      responses: {\"200\": {description: ok, content: {application/json: {schema: {type: array}, example: []}}}, \"404\": {description: gone}}\n    post:\n      responses: {\"201\": {description: ok}}\n", i)
 	}
 	data := []byte(b.String())
 	whole, err := parseYAMLWhole(data)
@@ -93,7 +95,8 @@ func TestChunkedParseSkipsReads(t *testing.T) {
 	}
 	for _, v := range whole.(map[string]any)["paths"].(map[string]any) {
 		item := v.(map[string]any)
-		item["get"] = map[string]any{posKey: item["get"].(map[string]any)[posKey]}
+		item["head"] = map[string]any{posKey: item["head"].(map[string]any)[posKey]}
+		trimGet(item)
 	}
 	got, ok := parseYAMLChunked(data)
 	if !ok {
@@ -101,5 +104,10 @@ func TestChunkedParseSkipsReads(t *testing.T) {
 	}
 	if diff := cmp.Diff(whole, got, cmp.AllowUnexported(srcPos{}, bigNumber{})); diff != "" {
 		t.Errorf("(-whole with empty reads +chunked):\n%.2000s", diff)
+	}
+	get := got.(map[string]any)["paths"].(map[string]any)["/things0"].(map[string]any)["get"].(map[string]any)
+	want := map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "array"}}}
+	if rs := get["responses"].(map[string]any); get["description"] != nil || rs["404"] != nil || !cmp.Equal(rs["200"].(map[string]any)["content"], want) {
+		t.Errorf("GET kept as %v; want no prose, no error response, the schema only", get)
 	}
 }

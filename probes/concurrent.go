@@ -43,6 +43,7 @@ func (concurrentProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 			summaries = append(summaries, fmt.Sprintf("round %d (%s): %v", round, mode, err))
 			continue
 		}
+		observed = observed && !x.unobserved()                   // an inferred observer may fail mid-run (observe.go)
 		f := o.judge(x.ignoreFields, x.Profile(), observed, one) // concurrent_judge.go
 		if observed && o.effect != one {
 			f.safety = append(f.safety, fmt.Sprintf("the round added %d side effect(s); one request adds %d", o.effect, one))

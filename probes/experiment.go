@@ -132,16 +132,23 @@ func (x *Experiment) Dropped() int {
 func (x *Experiment) Key() string { return x.newKey(x.Op.Key.Format) }
 
 // Snapshot counts side effects now. It returns ok=false when there is no
-// observer; an observer failure is an error, which makes the verdict an
-// error rather than a guess.
+// observer, or the experiment is unobserved (an inferred observer that
+// fails makes it so: observe.go, blindOn); a failure of an observer the
+// user declared is an error, which makes the verdict an error rather than
+// a guess.
 func (x *Experiment) Snapshot(ctx context.Context) (n int, ok bool, err error) {
-	if x.Observer == nil {
+	if x.Observer == nil || x.unobserved() {
 		return 0, false, nil
 	}
 	snap, err := x.observe(ctx)
+	if err == nil {
+		n, err = x.count(snap) // observe.go: attributed by the canary when it can be
+	}
 	if err != nil {
+		if x.blindOn(ctx, "a reading during the experiment", err) {
+			return 0, false, nil
+		}
 		return 0, true, err
 	}
-	n, err = x.count(snap) // observe.go: attributed by the canary when it can be
-	return n, true, err
+	return n, true, nil
 }

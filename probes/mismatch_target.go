@@ -89,6 +89,22 @@ func (mismatchTargetProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 		skipped = append(skipped, "another operation: "+why)
 	}
 
+	// An observer inferred for this experiment's own paths (the other
+	// resource's list, a chained operation's) passes the read-read control
+	// first (observe_control.go); one the run vetted before it began needs
+	// none.
+	var unobserved []string
+	for i := range targets {
+		t := &targets[i]
+		if t.observer == nil || t.observer == x.Env.observerOf(t.op) {
+			continue
+		}
+		if note := vetInferred(ctx, x.Env, t.observer); note != "" {
+			unobserved = append(unobserved, fmt.Sprintf("%s: %s", t.what, strings.TrimPrefix(note, "side effects not observed: ")))
+			t.observer = nil
+		}
+	}
+
 	// Controls first: a target that is not processed with a fresh key is
 	// not a valid request, and a rejection there would prove nothing. The
 	// control's side effect there is measured too: only an observer that
@@ -96,8 +112,7 @@ func (mismatchTargetProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 	var valid []target
 	controls := map[string]*reply{}
 	seesEffect := map[string]bool{}
-	lastThere := map[string]*Snapshot{} // the snapshot after the control there
-	var unobserved []string
+	lastThere := map[string]*Snapshot{}                     // the snapshot after the control there
 	untouched := len(x.Evidence()) == 0 && x.Dropped() == 0 // no setup request was sent
 	for _, t := range targets {
 		var c *reply
@@ -106,7 +121,7 @@ func (mismatchTargetProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 		if untouched && fromAfterOn(x, t) {
 			before = derived
 		}
-		effect, observed, after, err := measureOn(ctx, x, t.observer, label, before, func() (*reply, error) {
+		effect, observed, after, blind, err := measureOn(ctx, x, t.observer, label, before, func() (*reply, error) {
 			var err error
 			c, err = sendTarget(ctx, x, t, label, x.keyFor(t.op))
 			return c, err
@@ -119,6 +134,10 @@ func (mismatchTargetProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 		if !c.is2xx() {
 			skipped = append(skipped, fmt.Sprintf("%s: not processed even with a fresh key (status %d)", t.what, c.Status))
 			continue
+		}
+		if blind != "" { // an inferred observer failed there: not used again
+			unobserved = append(unobserved, fmt.Sprintf("%s: %s", t.what, blind))
+			t.observer = nil
 		}
 		controls[t.what] = c
 		valid = append(valid, t)
@@ -149,7 +168,7 @@ func (mismatchTargetProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 		if last := lastThere[t.what]; last != nil && t.observer != nil && (x.Observer == nil || t.observer.Name() != x.Observer.Name()) && hasCanary(*last, x.canary) {
 			before = last
 		}
-		effect, observed, _, err := measureOn(ctx, x, t.observer, "reuse: "+t.what+", same key K", before, func() (*reply, error) {
+		effect, observed, _, blind, err := measureOn(ctx, x, t.observer, "reuse: "+t.what+", same key K", before, func() (*reply, error) {
 			var err error
 			reuse, err = sendTarget(ctx, x, t, "reuse: "+t.what+", same key K", key)
 			return reuse, err
@@ -157,6 +176,9 @@ func (mismatchTargetProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 		if err != nil {
 			errorf(res, "reuse on %s: %v", t.what, err)
 			return
+		}
+		if blind != "" {
+			unobserved = append(unobserved, fmt.Sprintf("%s: %s", t.what, blind))
 		}
 		firstID, control := resourceID(first), controls[t.what]
 		marker, _ := prof.replayMarker(reuse)
@@ -251,7 +273,7 @@ func otherResource(ctx context.Context, x *Experiment) (*target, string) {
 	r.Path = strings.Join(path, "/")
 	t := &target{what: fmt.Sprintf("another %s (%s)", strings.Trim(tmpl[i], "{}"), id), op: op, req: &r}
 	if op.Collection != nil && op.Collection.Path == op.Request.Path {
-		t.observer = &CollectionObserver{Path: r.Path}
+		t.observer = ofFamily(collectionObserver(op.Collection, r.Path), "collection GET "+op.Collection.Path) // the planned list, on the other resource
 	}
 	return t, ""
 }
@@ -355,10 +377,34 @@ func sendTarget(ctx context.Context, x *Experiment, t target, label, key string)
 // knows without a reading: one taken earlier with nothing sent there since,
 // or derived: the one after without the items carrying the experiment's
 // canary (fromAfterOn). It returns the snapshot after.
-func measureOn(ctx context.Context, x *Experiment, obs Observer, label string, known *Snapshot, step func() (*reply, error)) (delta int, observed bool, after Snapshot, err error) {
+//
+// An observer inferred from the document that fails leaves the step
+// unobserved: blind says why (the step still runs, once); only a declared
+// observer's failure is an error.
+func measureOn(ctx context.Context, x *Experiment, obs Observer, label string, known *Snapshot, step func() (*reply, error)) (delta int, observed bool, after Snapshot, blind string, err error) {
 	if obs == nil {
 		_, err := step()
-		return 0, false, Snapshot{}, err
+		return 0, false, Snapshot{}, "", err
+	}
+	if _, why := x.Env.reads.vetState(vetKey(obs)); why != "" { // observe_control.go: found reading differently
+		_, err := step()
+		return 0, false, Snapshot{}, strings.TrimPrefix(why, "side effects not observed: "), err
+	}
+	stepped := false
+	run := func() (*reply, error) {
+		stepped = true
+		return step()
+	}
+	failed := func(err error) (int, bool, Snapshot, string, error) {
+		if !inferred(obs) || ctx.Err() != nil {
+			return 0, true, Snapshot{}, "", err
+		}
+		why := fmt.Sprintf("%v; the observer was inferred from the document, so %q is judged on its response only", err, label)
+		var stepErr error
+		if !stepped {
+			_, stepErr = step()
+		}
+		return 0, false, Snapshot{}, why, stepErr
 	}
 	take := func(ctx context.Context) (Snapshot, error) {
 		s, err := obs.Snapshot(withCanaryPrefix(ctx, x.canary), x.Env)
@@ -385,11 +431,11 @@ func measureOn(ctx context.Context, x *Experiment, obs Observer, label string, k
 		before, err = take(ctx)
 	}
 	if err != nil {
-		return 0, true, Snapshot{}, err
+		return failed(err)
 	}
-	r, err := step()
+	r, err := run()
 	if err != nil {
-		return 0, true, Snapshot{}, err
+		return 0, true, Snapshot{}, "", err
 	}
 	switch id := resourceID(r); {
 	case late:
@@ -406,7 +452,7 @@ func measureOn(ctx context.Context, x *Experiment, obs Observer, label string, k
 		}
 	}
 	if err != nil {
-		return 0, true, Snapshot{}, err
+		return failed(err)
 	}
 	if known != nil && !late {
 		before = *known
@@ -429,9 +475,9 @@ func measureOn(ctx context.Context, x *Experiment, obs Observer, label string, k
 	x.effects = append(x.effects, e)
 	x.mu.Unlock()
 	if e.Note != "" {
-		return 0, false, after, nil
+		return 0, false, after, "", nil
 	}
-	return e.Delta(), true, after, nil
+	return e.Delta(), true, after, "", nil
 }
 
 // derived is measureOn's known snapshot that stands for "the one after

@@ -3,7 +3,6 @@ package probes
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"sort"
 	"strings"
 
@@ -21,20 +20,6 @@ import (
 // naturalRule is the reference both natural probes check.
 const naturalRule = "RFC 9110 §9.2.2: PUT and DELETE are idempotent: the intended effect on the server of several identical requests is the same as that of a single one"
 
-// getResource GETs path (a concrete path under the base URL) and records
-// the exchange under label.
-func (x *Experiment) getResource(ctx context.Context, label, path string) (*reply, error) {
-	req, err := http.NewRequest(http.MethodGet, strings.TrimRight(x.Env.BaseURL, "/")+path, http.NoBody)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Accept", "application/json")
-	for name, vs := range x.Env.Header {
-		req.Header[name] = vs
-	}
-	return x.Do(ctx, label, req)
-}
-
 // sendRequest sends another planned request of the same resource (the PUT
 // that creates what a DELETE removes), without a key.
 func (x *Experiment) sendRequest(ctx context.Context, label string, r *openapi.Request) (*reply, error) {
@@ -46,15 +31,17 @@ func (x *Experiment) sendRequest(ctx context.Context, label string, r *openapi.R
 }
 
 // useListObserver makes the list one level up the experiment's side-effect
-// observer when it has none and the list can be counted. It returns a note
-// for the verdict when the list was tried and could not be counted.
+// observer when it has none and the list passes the read-read control
+// (observe_control.go). It returns a note for the verdict when the list was
+// tried and could not be used.
 func useListObserver(ctx context.Context, x *Experiment) string {
-	if x.Observer != nil || x.Op.Resource == nil || x.Op.Resource.List == "" {
+	r := x.Op.Resource
+	if x.Observer != nil || r == nil || r.List == "" {
 		return ""
 	}
-	o := &CollectionObserver{Path: x.Op.Resource.List}
-	if _, err := o.Snapshot(ctx, x.Env); err != nil {
-		return fmt.Sprintf(" (the list %s could not be counted: %v)", o.Path, err)
+	o := &CollectionObserver{Path: r.List, Pointer: r.ListPointer, Read: r.ListRead}
+	if note := vetInferred(ctx, x.Env, o); note != "" {
+		return " (" + note + ")"
 	}
 	x.Observer = o
 	return ""

@@ -39,7 +39,7 @@ func (naturalDeleteProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	}
 
 	created := creator(x.Op)
-	skipReason, err := ensureResource(ctx, x, r, created)
+	skipReason, readNote, err := ensureResource(ctx, x, r, created)
 	if err != nil {
 		errorf(res, "%v", err)
 		return
@@ -68,16 +68,21 @@ func (naturalDeleteProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		errorf(res, "%s", notProcessedLine("the first DELETE", "repeating it proves nothing", first))
 		return
 	}
+	// The state after the first DELETE, read twice with nothing sent in
+	// between (natural_state.go); a read that fails leaves it uncompared.
 	var before *reply
-	if r.Get != "" {
-		if before, err = x.getResource(ctx, "GET after the first DELETE", r.Get); err != nil {
-			errorf(res, "GET %s after the first DELETE: %v", r.Get, err)
+	var volatile []string
+	stateNote := readNote
+	if r.Get != "" && readNote == "" {
+		before, volatile, stateNote, err = x.readBaseline(ctx, "GET after the first DELETE", "GET again, nothing sent (control: what changes by itself)")
+		if err != nil {
+			errorf(res, "%v", err)
 			return
 		}
 	}
 
 	var second *reply
-	effect, _, err := x.Measure(ctx, "second, identical DELETE", func() error {
+	effect, measured, err := x.Measure(ctx, "second, identical DELETE", func() error {
 		var err error
 		second, err = x.Send(ctx, "second, identical DELETE", "", nil)
 		return err
@@ -86,6 +91,7 @@ func (naturalDeleteProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		errorf(res, "second DELETE: %v", err)
 		return
 	}
+	observed = observed && measured
 	var problems []string
 	var refusal string // a refusal that changed nothing is a conformance finding
 	switch {
@@ -101,19 +107,32 @@ func (naturalDeleteProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		problems = append(problems, fmt.Sprintf("the second DELETE changed the count of %s by %+d (the first: %+d)", x.Observer.Name(), effect, firstEffect))
 	}
 	if before != nil {
-		after, err := x.getResource(ctx, "GET after the second DELETE", r.Get)
-		if err != nil {
-			errorf(res, "GET %s after the second DELETE: %v", r.Get, err)
-			return
-		}
-		// Two "not found" answers are the same state whatever their bodies
-		// say (request ids, timestamps); a soft-deleted resource that still
-		// reads 2xx must read the same.
-		gone := !before.is2xx() && !after.is2xx() && before.Status == after.Status
-		if d, _ := stateDiff(before, after, x.ignoreFields); d != "" && !gone {
+		after, err := x.getResource(ctx, "GET after the second DELETE", r.Get, r.GetRead)
+		switch {
+		case err != nil:
+			before, stateNote = nil, fmt.Sprintf("GET %s after the second DELETE failed (%v), so the state is not compared", r.Get, err)
+		case after.Status >= 500 || after.Status == http.StatusTooManyRequests:
+			before, stateNote = nil, fmt.Sprintf("GET %s answered %d after the second DELETE (a failed read, not a state), so the state is not compared", r.Get, after.Status)
+		case !before.is2xx() && !after.is2xx() && before.Status == after.Status:
+			// Two "not found" answers are the same state whatever their
+			// bodies say (request ids, timestamps).
+		case before.Status != after.Status:
 			problems = append(problems, fmt.Sprintf("GET %s reads differently after the second DELETE (status %d → %d)", r.Get, before.Status, after.Status))
-			res.Diffs = append(res.Diffs, fmt.Sprintf("GET %s after the first vs after the second DELETE (-first +second):\n%s", r.Get, d))
+		default: // a soft-deleted resource that still reads 2xx must read the same
+			d, _, vol, err := x.compareState(ctx, before, after, volatile, "GET again after the second DELETE, nothing sent (control: what changes by itself)")
+			if err != nil {
+				errorf(res, "%v", err)
+				return
+			}
+			volatile = vol
+			if d != "" {
+				problems = append(problems, fmt.Sprintf("GET %s reads differently after the second DELETE (status %d → %d)", r.Get, before.Status, after.Status))
+				res.Diffs = append(res.Diffs, fmt.Sprintf("GET %s after the first vs after the second DELETE (-first +second):\n%s", r.Get, d))
+			}
 		}
+	}
+	if n := volatileNote(r.Get, volatile); n != "" {
+		res.Diffs = append(res.Diffs, n)
 	}
 	if len(problems) > 0 {
 		if refusal != "" {
@@ -123,12 +142,15 @@ func (naturalDeleteProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		return
 	}
 	if refusal != "" {
-		nonconformant(res, refusal+", though it changed nothing"+stateNote(before != nil, observed))
+		nonconformant(res, refusal+", though it changed nothing"+stateNoteOf(before != nil, observed))
 		return
 	}
 	state := " (no GET on the same path: the state was not compared)"
-	if before != nil {
+	switch {
+	case before != nil:
 		state = fmt.Sprintf(" and left GET %s as the first DELETE did (%d)", r.Get, before.Status)
+	case stateNote != "":
+		state = " (" + stateNote + ")"
 	}
 	pass(res, fmt.Sprintf("the second, identical DELETE got %d%s%s%s", second.Status, state, listEffectNote(observed, x), listNote))
 }
@@ -136,22 +158,26 @@ func (naturalDeleteProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 // ensureResource makes sure the resource exists before it is deleted: read
 // with its GET (without one, the first DELETE tells). created names what
 // made it for this experiment; "" when the document's example names it. It
-// returns why the probe cannot run; an error when a request failed.
-func ensureResource(ctx context.Context, x *Experiment, r *openapi.Resource, created string) (skipReason string, err error) {
+// returns why the probe cannot run, or readNote when the read does not tell
+// (the GET was inferred from the document: a transport error, a status
+// other than 2xx, 404 or 410): the first DELETE tells then, and the state
+// is not compared. An error only when ctx ended.
+func ensureResource(ctx context.Context, x *Experiment, r *openapi.Resource, created string) (skipReason, readNote string, err error) {
 	if r.Get == "" {
-		return "", nil
+		return "", "", nil
 	}
-	got, err := x.getResource(ctx, "GET before: does the resource exist?", r.Get)
-	if err != nil {
-		return "", fmt.Errorf("GET %s: %w", r.Get, err)
-	}
+	got, err := x.getResource(ctx, "GET before: does the resource exist?", r.Get, r.GetRead)
 	switch {
+	case err != nil && ctx.Err() != nil:
+		return "", "", err
+	case err != nil:
+		return "", fmt.Sprintf("GET %s failed (%v), so the state is not compared", r.Get, err), nil
 	case got.is2xx():
-		return "", nil
+		return "", "", nil
 	case got.Status != http.StatusNotFound && got.Status != http.StatusGone:
-		return "", fmt.Errorf("GET %s answered %d, so whether the resource exists is unknown", r.Get, got.Status)
+		return "", fmt.Sprintf("GET %s answered %d, so whether the resource exists is unknown and the state is not compared", r.Get, got.Status), nil
 	case created != "":
-		return fmt.Sprintf("the resource %s does not read back (GET %d) right after %s created it, so there is nothing known to delete", r.Get, got.Status, created), nil
+		return fmt.Sprintf("the resource %s does not read back (GET %d) right after %s created it, so there is nothing known to delete", r.Get, got.Status, created), "", nil
 	}
-	return fmt.Sprintf("the resource %s does not exist (GET %d) and nothing in the document creates it (no PUT on the same path, no POST on its collection)", r.Get, got.Status), nil
+	return fmt.Sprintf("the resource %s does not exist (GET %d) and nothing in the document creates it (no PUT on the same path, no POST on its collection)", r.Get, got.Status), "", nil
 }

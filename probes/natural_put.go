@@ -32,11 +32,7 @@ func (naturalPutProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	res.Rule = naturalRule
 	res.Fix = "make PUT a replacement computed from the request alone: an identical PUT must not bump a version or counter, append history, or fail; a timestamp that must change can be left out with --ignore-field"
 	listNote := useListObserver(ctx, x)
-	ignore := x.ignoreFields
-	var get string
-	if x.Op.Resource != nil {
-		get = x.Op.Resource.Get
-	}
+	get, _ := x.stateRead() // natural_state.go
 
 	first, err := x.Send(ctx, "first PUT", "", nil)
 	if err != nil {
@@ -47,14 +43,17 @@ func (naturalPutProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		errorf(res, "%s", notProcessedLine("the first PUT", "repeating it proves nothing", first))
 		return
 	}
+	// The state before the second PUT, read twice with nothing sent in
+	// between: what differs is volatile (natural_state.go). A read that
+	// fails leaves the state uncompared: the GET was inferred from the
+	// document, and the verdict rests on the responses.
 	var before *reply
+	var volatile []string
+	stateNote := ""
 	if get != "" {
-		if before, err = x.getResource(ctx, "GET after the first PUT", get); err != nil {
-			errorf(res, "GET %s after the first PUT: %v", get, err)
-			return
-		}
-		if !before.is2xx() {
-			errorf(res, "GET %s after a successful PUT answered %d, so the state cannot be compared", get, before.Status)
+		before, volatile, stateNote, err = x.readBaseline(ctx, "GET after the first PUT", "GET again, nothing sent (control: what changes by itself)")
+		if err != nil {
+			errorf(res, "%v", err)
 			return
 		}
 	}
@@ -84,19 +83,34 @@ func (naturalPutProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		problems = append(problems, fmt.Sprintf("the second PUT changed the count of %s by %+d", x.Observer.Name(), effect))
 	}
 	if before != nil {
-		after, err := x.getResource(ctx, "GET after the second PUT", get)
-		if err != nil {
-			errorf(res, "GET %s after the second PUT: %v", get, err)
-			return
-		}
-		if d, changed := stateDiff(before, after, ignore); d != "" {
-			what := "the resource"
-			if len(changed) > 0 {
-				what = strings.Join(changed, ", ")
+		_, read := x.stateRead()
+		after, err := x.getResource(ctx, "GET after the second PUT", get, read)
+		switch {
+		case err != nil:
+			before, stateNote = nil, fmt.Sprintf("GET %s after the second PUT failed (%v), so the state is not compared", get, err)
+		case after.Status >= 500 || after.Status == http.StatusTooManyRequests:
+			before, stateNote = nil, fmt.Sprintf("GET %s answered %d after the second PUT (a failed read, not a state), so the state is not compared", get, after.Status)
+		case after.Status != before.Status:
+			problems = append(problems, fmt.Sprintf("GET %s answered %d after the second PUT, %d after the first", get, after.Status, before.Status))
+		default:
+			d, changed, vol, err := x.compareState(ctx, before, after, volatile, "GET again after the second PUT, nothing sent (control: what changes by itself)")
+			if err != nil {
+				errorf(res, "%v", err)
+				return
 			}
-			problems = append(problems, fmt.Sprintf("the second PUT changed %s%s", what, timestampHint(changed)))
-			res.Diffs = append(res.Diffs, fmt.Sprintf("GET %s after the first vs after the second PUT (-first +second):\n%s", get, d))
+			volatile = vol
+			if d != "" {
+				what := "the resource"
+				if len(changed) > 0 {
+					what = strings.Join(changed, ", ")
+				}
+				problems = append(problems, fmt.Sprintf("the second PUT changed %s%s", what, timestampHint(changed)))
+				res.Diffs = append(res.Diffs, fmt.Sprintf("GET %s after the first vs after the second PUT (-first +second):\n%s", get, d))
+			}
 		}
+	}
+	if n := volatileNote(get, volatile); n != "" {
+		res.Diffs = append(res.Diffs, n)
 	}
 	if len(problems) > 0 {
 		if refusal != "" {
@@ -106,15 +120,43 @@ func (naturalPutProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		return
 	}
 	if refusal != "" {
-		nonconformant(res, refusal+"; a repeated PUT succeeds (RFC 9110 §9.2.2), though this refusal changed nothing"+stateNote(before != nil, observed))
+		nonconformant(res, refusal+"; a repeated PUT succeeds (RFC 9110 §9.2.2), though this refusal changed nothing"+stateNoteOf(before != nil, observed))
 		return
 	}
 	switch {
 	case before != nil:
 		pass(res, fmt.Sprintf("the second, identical PUT got %d and left GET %s unchanged%s%s", second.Status, get, listEffectNote(observed, x), listNote))
+	case stateNote != "":
+		pass(res, fmt.Sprintf("the second, identical PUT got %d (%s)%s%s", second.Status, stateNote, listEffectNote(observed, x), listNote))
 	default:
 		pass(res, fmt.Sprintf("the second, identical PUT got %d (no GET on the same path: the state was not compared)%s%s", second.Status, listEffectNote(observed, x), listNote))
 	}
+}
+
+// readBaseline reads the resource's state after the first request of a
+// natural probe, and again with nothing sent (stateControl): it returns the
+// reading the treatment is compared with and the volatile fields, or nil
+// and why the state is not compared. Only a stopped run is an error.
+func (x *Experiment) readBaseline(ctx context.Context, label, again string) (*reply, []string, string, error) {
+	get, read := x.stateRead()
+	first, err := x.getResource(ctx, label, get, read)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, nil, "", err
+		}
+		return nil, nil, fmt.Sprintf("GET %s failed (%v), so the state is not compared", get, err), nil
+	}
+	if !first.is2xx() && x.Op.Method == http.MethodPut {
+		return nil, nil, fmt.Sprintf("GET %s answered %d after a successful PUT, so the state is not compared", get, first.Status), nil
+	}
+	second, volatile, skip, err := x.stateControl(ctx, first, again)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	if skip != "" {
+		return nil, nil, skip, nil
+	}
+	return second, volatile, "", nil
 }
 
 // listEffectNote says what a natural probe's list count showed.
@@ -125,8 +167,8 @@ func listEffectNote(observed bool, x *Experiment) string {
 	return fmt.Sprintf(" and did not change the count of %s", x.Observer.Name())
 }
 
-// stateNote says what a refusal that changed nothing was checked against.
-func stateNote(read, counted bool) string {
+// stateNoteOf says what a refusal that changed nothing was checked against.
+func stateNoteOf(read, counted bool) string {
 	switch {
 	case read && counted:
 		return " (the resource read back the same and the list kept its count)"

@@ -78,11 +78,20 @@ type responseWatcher interface {
 func DefaultObserver(op *openapi.Operation) Observer {
 	switch {
 	case op.Collection != nil:
-		return &CollectionObserver{Path: op.Collection.Path}
+		return collectionObserver(op.Collection, op.Collection.Path)
 	case op.CreatedPath != "":
-		return NewResourceObserver(op.CreatedPath)
+		o := NewResourceObserver(op.CreatedPath)
+		o.Read = op.CreatedRead
+		return o
 	}
 	return nil
+}
+
+// collectionObserver reads the planned list c at path (c's own, or another
+// resource's list: mismatch-target), where its items are, with its
+// planned read's query and headers.
+func collectionObserver(c *openapi.Collection, path string) *CollectionObserver {
+	return &CollectionObserver{Path: path, Pointer: c.Pointer, Read: c.Read}
 }
 
 // saw passes a successful response to an observer that learns from them,
@@ -140,6 +149,9 @@ func (x *Experiment) countBefore() (n int, ok bool, err error) {
 		return 0, false, nil
 	}
 	n, err = x.count(before)
+	if err != nil && x.blindOn(context.Background(), "the step's count before", err) {
+		return 0, false, nil
+	}
 	return n, true, err
 }
 
@@ -158,7 +170,7 @@ func (x *Experiment) count(s Snapshot) (int, error) {
 		return len(canaryItems(s.Items, x.canary)), nil
 	}
 	if s.Truncated && !s.Attributed {
-		return 0, fmt.Errorf("observe %s: %s and its items do not carry this experiment's canary, so it cannot be counted; declare an observer in --config", x.Observer.Name(), s.truncation())
+		return 0, fmt.Errorf("observe %s: %s and its items do not carry this experiment's canary, so it cannot be counted", x.Observer.Name(), s.truncation())
 	}
 	return s.Count, nil
 }
@@ -170,10 +182,16 @@ func (x *Experiment) count(s Snapshot) (int, error) {
 // consistent, when each is a single reading that shows every item the
 // server named (observe_quick.go). observed is false when the operation has
 // no observer, or when the observer was shown not to see this operation's
-// effects (the experiment is unobserved); an observer failure is an error,
-// which makes the verdict an error rather than a guess.
+// effects, or when an observer inferred from the document failed (the
+// experiment is unobserved from then on, and the result says why:
+// blindOn). A failure of an observer the user declared is an error, which
+// makes the verdict an error rather than a guess.
 func (x *Experiment) Measure(ctx context.Context, label string, step func() error) (delta int, observed bool, err error) {
 	if x.Observer == nil || x.unobserved() {
+		return 0, false, step()
+	}
+	if why := x.vetOnce(ctx); why != "" { // observe_control.go: the read-read control
+		x.blindBy(why)
 		return 0, false, step()
 	}
 	quick := x.quickReads()
@@ -187,6 +205,9 @@ func (x *Experiment) Measure(ctx context.Context, label string, step func() erro
 		before, err = x.settledIfDirty(ctx)
 	}
 	if err != nil {
+		if x.blindOn(ctx, label, err) {
+			return 0, false, step()
+		}
 		return 0, true, err
 	}
 	x.mu.Lock()
@@ -200,25 +221,77 @@ func (x *Experiment) Measure(ctx context.Context, label string, step func() erro
 	if stepErr != nil {
 		return 0, true, stepErr
 	}
+	if x.unobserved() { // the step's own readings (countBefore) failed
+		return 0, false, nil
+	}
 	if quick {
 		after, err = x.quickAfter(ctx, began)
 	} else {
 		after, err = x.settled(ctx, began)
 	}
 	if err != nil {
+		if x.blindOn(ctx, label, err) {
+			return 0, false, nil
+		}
 		return 0, true, err
+	}
+	if why := x.vetWithItems(ctx, after); why != "" { // observe_control.go
+		x.blindBy(why)
+		return 0, false, nil
 	}
 	if deferBefore {
 		before = withoutCanary(after, x.canary)
 	}
 	e, err := x.effect(label, before, after)
 	if err != nil {
+		if x.blindOn(ctx, label, err) {
+			return 0, false, nil
+		}
 		return 0, true, err
 	}
 	x.mu.Lock()
 	x.effects = append(x.effects, e)
 	x.mu.Unlock()
 	return e.Delta(), true, nil
+}
+
+// blindOn makes the experiment unobserved from step on when its observer,
+// inferred from the document, failed with err there (a non-2xx read, no
+// array where one was expected, a list that cannot be counted): a guess
+// that does not hold costs the side-effect evidence, never the verdict.
+// The result says why (Notes). It reports false, and leaves err to be the
+// verdict's, for an observer the user declared, or when the run stops.
+func (x *Experiment) blindOn(ctx context.Context, step string, err error) bool {
+	if x.Observer == nil || !inferred(x.Observer) || ctx.Err() != nil {
+		return false
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.obs.blind == "" {
+		x.obs.blind = fmt.Sprintf("not observed from %q on: %v; the observer was inferred from the document, so that step and the later ones are judged on their responses only (declare an observer in the configuration file to count them)", step, err)
+		x.obs.notes = append(x.obs.notes, "side effects "+x.obs.blind)
+	}
+	return true
+}
+
+// blindBy makes the experiment unobserved for the reason note (a result
+// note: "side effects not observed: …").
+func (x *Experiment) blindBy(note string) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.obs.blind == "" {
+		x.obs.blind = strings.TrimPrefix(note, "side effects ")
+		x.obs.notes = append(x.obs.notes, note)
+	}
+}
+
+// Notes are what the experiment says of its observation beyond its
+// effects: an inferred observer that failed (blindOn). The runner adds them
+// to the result.
+func (x *Experiment) Notes() []string {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return append([]string(nil), x.obs.notes...)
 }
 
 // Effects returns the recorded side-effect observations.
@@ -228,10 +301,20 @@ func (x *Experiment) Effects() []Effect {
 	return append([]Effect(nil), x.effects...)
 }
 
-// CheckObserver takes one snapshot with o against env, so that a broken
-// observer (a pointer that resolves to nothing, a failing command) is one
-// clear error before any probe runs rather than an error in every verdict.
+// CheckObserver runs the read-read control on o against env
+// (observe_control.go): two snapshots with nothing sent in between. A
+// broken observer (a pointer that resolves to nothing, a failing command)
+// or one that reads differently by itself is one clear error before any
+// probe runs, rather than an error in every verdict or its churn counted
+// as side effects. It is how a declared observer is checked: the user
+// asked for it, so it is theirs to fix, never silently dropped.
 func CheckObserver(ctx context.Context, env Env, o Observer) error {
-	_, err := o.Snapshot(ctx, env.withDefaults())
-	return err
+	c, err := readTwice(ctx, env.withDefaults(), o)
+	if err != nil {
+		return err
+	}
+	if c.changed != "" {
+		return fmt.Errorf("reads differently by itself (%s); an observer must change only with the requests idemcheck sends: point it at state that only this API's requests change (a command can count only the items carrying $IDEMCHECK_CANARY)", c.changed)
+	}
+	return nil
 }

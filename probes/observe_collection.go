@@ -6,12 +6,15 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/idemcheck/idemcheck/openapi"
 )
 
 // DefaultMaxPages bounds the pages a collection snapshot reads. A longer
 // list is counted only through the canary (new items come first in the
-// usual newest-first lists); without one it cannot be counted, which is an
-// error rather than a guess.
+// usual newest-first lists); without one it cannot be counted: an error
+// rather than a guess for a declared observer, an unobserved experiment for
+// an inferred one (observe.go, blindOn).
 const DefaultMaxPages = 20
 
 // CollectionObserver counts the items of a list endpoint: the GET beside a
@@ -21,10 +24,18 @@ const DefaultMaxPages = 20
 type CollectionObserver struct {
 	Label   string // the configuration's name; "" for the planned list
 	Path    string // concrete path, e.g. "/v1/payments"
-	Pointer string // JSON pointer to the array; "" finds it (top level, data, items, results)
+	Pointer string // JSON pointer to the array; "" finds it (top level, data, items, results, entries)
+	// Read is the planned list GET (openapi.Collection.Read): the GET's
+	// required query parameters and headers are sent with the first page;
+	// nil sends a bare GET of Path.
+	Read *openapi.Request
 	// MaxPages bounds the pages read (DefaultMaxPages when zero).
 	MaxPages int
+
+	from string // the planned observer this one derives from (observe_control.go, ofFamily)
 }
+
+func (c *CollectionObserver) family() string { return c.from }
 
 // Name implements Observer.
 func (c *CollectionObserver) Name() string {
@@ -41,14 +52,15 @@ func (c *CollectionObserver) Snapshot(ctx context.Context, env *Env) (Snapshot, 
 	snap := Snapshot{Items: []Item{}}
 	seenItem := map[string]bool{}
 	seenURL := map[string]bool{}
-	next := joinURL(env.BaseURL, c.Path)
+	next := readURL(env.BaseURL, c.Path, c.Read)
+	own := readHeader(c.Read)
 	for page := 1; next != ""; page++ {
 		if page > maxPages {
 			snap.Truncated = true
 			break
 		}
 		seenURL[next] = true
-		r, v, err := getJSON(ctx, env, next)
+		r, v, err := getJSON(ctx, env, next, own)
 		if err != nil {
 			return Snapshot{}, fmt.Errorf("GET %s (page %d): %w", c.Path, page, err)
 		}
@@ -97,13 +109,13 @@ func (c *CollectionObserver) array(v any) ([]any, error) {
 		return a, nil
 	}
 	if m, ok := v.(map[string]any); ok {
-		for _, f := range []string{"data", "items", "results"} {
+		for _, f := range []string{"data", "items", "results", "entries"} {
 			if a, ok := m[f].([]any); ok {
 				return a, nil
 			}
 		}
 	}
-	return nil, fmt.Errorf("no array at the top level or in data, items or results (%s); configure its pointer", shape(v))
+	return nil, fmt.Errorf("no array at the top level or in data, items, results or entries (%s); configure its pointer", shape(v))
 }
 
 // nextPage returns the URL of the page after cur, or "" on the last page.

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/idemcheck/idemcheck/openapi"
 )
 
 // HTTPObserver is a user-declared observer: a GET on the API and a JSON
@@ -31,7 +33,7 @@ func (h *HTTPObserver) Name() string {
 
 // Snapshot implements Observer.
 func (h *HTTPObserver) Snapshot(ctx context.Context, env *Env) (Snapshot, error) {
-	_, v, err := getJSON(ctx, env, joinURL(env.BaseURL, h.Path))
+	_, v, err := getJSON(ctx, env, joinURL(env.BaseURL, h.Path), nil)
 	if err != nil {
 		return Snapshot{}, fmt.Errorf("GET %s: %w", h.Path, err)
 	}
@@ -61,11 +63,16 @@ func observerName(label, what string) string {
 	return what
 }
 
-// getJSON GETs u with the user's headers and decodes a 2xx JSON body.
-func getJSON(ctx context.Context, env *Env, u string) (*reply, any, error) {
+// getJSON GETs u with the read's own headers (the GET's required ones,
+// openapi.Request.Header; nil for none), then the user's, which win, and
+// decodes a 2xx JSON body.
+func getJSON(ctx context.Context, env *Env, u string, own http.Header) (*reply, any, error) {
 	req, err := http.NewRequest(http.MethodGet, u, http.NoBody)
 	if err != nil {
 		return nil, nil, err
+	}
+	for name, vs := range own {
+		req.Header[http.CanonicalHeaderKey(name)] = vs
 	}
 	req.Header.Set("Accept", "application/json")
 	for name, vs := range env.Header {
@@ -88,6 +95,25 @@ func getJSON(ctx context.Context, env *Env, u string) (*reply, any, error) {
 // joinURL appends a path (with its query, if any) to the base URL.
 func joinURL(base, path string) string {
 	return strings.TrimRight(base, "/") + "/" + strings.TrimLeft(path, "/")
+}
+
+// readURL is the URL of a planned read (openapi.Request: the GET's
+// required query parameters included) at path, which replaces the read's
+// own (a created resource's id filled in): the base URL, path, query.
+func readURL(base, path string, read *openapi.Request) string {
+	u := joinURL(base, path)
+	if read != nil && len(read.Query) > 0 {
+		u += "?" + read.Query.Encode()
+	}
+	return u
+}
+
+// readHeader is the read's own headers; nil without a planned read.
+func readHeader(read *openapi.Request) http.Header {
+	if read == nil {
+		return nil
+	}
+	return read.Header
 }
 
 // resolvePointer finds the value at a JSON pointer (RFC 6901); "" is the

@@ -59,6 +59,11 @@ type observerReads struct {
 	immediate int  // controls whose effect showed in the first reading
 	settle    bool // an effect showed late, or the reads cannot be checked
 	canary    bool // an experiment's snapshot showed its canary
+	// vetted is set once the read-read control saw the observer agree with
+	// itself on items; unusable says why it is not used, once it read
+	// differently (observe_control.go).
+	vetted   bool
+	unusable string
 }
 
 // quick reports whether name's snapshots may be single readings.

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+
+	"github.com/idemcheck/idemcheck/openapi"
 )
 
 // maxResources bounds the created resources one experiment reads back.
@@ -23,10 +25,17 @@ type ResourceObserver struct {
 	// Template is the GET-by-id path, concrete but for its last segment:
 	// "/v1/payments/{id}" (openapi.Operation.CreatedPath).
 	Template string
+	// Read is the planned GET-by-id (openapi.Operation.CreatedRead): its
+	// required query parameters and headers go with every read; nil for
+	// bare GETs.
+	Read *openapi.Request
 
 	mu    sync.Mutex
 	paths []string // concrete paths of the resources learnt, in order
+	from  string   // the planned observer this one derives from (observe_control.go, ofFamily)
 }
+
+func (o *ResourceObserver) family() string { return o.from }
 
 // NewResourceObserver returns an observer for the resources at template.
 func NewResourceObserver(template string) *ResourceObserver {
@@ -100,7 +109,7 @@ func (o *ResourceObserver) Snapshot(ctx context.Context, env *Env) (Snapshot, er
 	o.mu.Unlock()
 	snap := Snapshot{Items: []Item{}}
 	for _, p := range paths {
-		r, v, err := getJSON(ctx, env, joinURL(env.BaseURL, p))
+		r, v, err := getJSON(ctx, env, readURL(env.BaseURL, p, o.Read), readHeader(o.Read))
 		if r != nil && (r.Status == http.StatusNotFound || r.Status == http.StatusGone) {
 			continue
 		}

@@ -68,6 +68,9 @@ type observerState struct {
 	// blind says why the observer does not show this operation's effects;
 	// "" while it is not known not to.
 	blind string
+	// notes say why the experiment went unobserved when no effect carries
+	// it (an inferred observer that failed: blindOn).
+	notes []string
 }
 
 // unobserved reports whether the experiment's effects are known to be

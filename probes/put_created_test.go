@@ -84,13 +84,6 @@ type putCreatedAPI struct {
 	paths     []string
 }
 
-type storedReply struct {
-	fingerprint string
-	done        bool
-	status      int
-	body        []byte
-}
-
 var customerID = regexp.MustCompile(`^cus_[a-z0-9]{8,40}$`)
 
 func (s *putCreatedAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -192,12 +185,6 @@ func customerIn(body []byte) (string, bool) {
 		return "", false
 	}
 	return in.Name, true
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	w.Write(mustJSON(v))
 }
 
 func mustJSON(v any) []byte {

@@ -30,7 +30,7 @@ func (replayProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	}
 
 	var replies []*reply
-	extra, _, err := x.Measure(ctx, "retries", func() error {
+	extra, observedRetries, err := x.Measure(ctx, "retries", func() error {
 		for i := 1; i <= DefaultReplays; i++ {
 			r, err := x.Send(ctx, fmt.Sprintf("retry %d", i), key, nil)
 			if err != nil {
@@ -44,6 +44,7 @@ func (replayProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		errorf(res, "%v", err)
 		return
 	}
+	observed = observed && observedRetries // an inferred observer may fail during the retries (observe.go)
 
 	var problems []string
 	for i, r := range replies {

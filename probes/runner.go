@@ -186,6 +186,7 @@ func runOne(ctx context.Context, env *Env, t Target, p Probe) (res Result) {
 		res.Evidence = x.Evidence()
 		res.Effects = x.Effects()
 		res.Diffs = append(res.Diffs, attributionNote(res.Effects)...) // observe_diff.go
+		res.Diffs = append(res.Diffs, x.Notes()...)                    // observe.go: an inferred observer that failed
 		if n := x.Dropped(); n > 0 {
 			res.Diffs = append(res.Diffs, fmt.Sprintf("(%d more exchanges not kept as evidence)", n))
 		}
