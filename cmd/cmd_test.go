@@ -59,6 +59,7 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"bad header", []string{"check", "--spec", spec, "--base-url", "http://127.0.0.1:1", "-H", "NoColon"}, "is not 'Name: value'"},
 		{"bad ignore field", []string{"check", "--spec", spec, "--base-url", "http://127.0.0.1:1", "--ignore-field", "created"}, "is not a JSON pointer"},
 		{"zero concurrency", []string{"check", "--spec", spec, "--base-url", "http://127.0.0.1:1", "--concurrency", "0"}, "--concurrency must be between 1 and 1000"},
+		{"bad race budget", []string{"check", "--spec", spec, "--base-url", "http://127.0.0.1:1", "--race-budget", "0"}, "--race-budget: 0 rounds is not between 1 and 1000"},
 		{"bad race mode", []string{"check", "--spec", spec, "--base-url", "http://127.0.0.1:1", "--race-mode", "fast"}, `--race-mode: unknown race mode "fast" (want one of auto, last-byte, h2, naive)`},
 		{"absent spec file", []string{"check", "--spec", "/nonexistent/openapi.yaml", "--base-url", "http://127.0.0.1:1"}, "/nonexistent/openapi.yaml"},
 		{"malformed spec", []string{"plan", "--spec", garbage}, "garbage.yaml"},
