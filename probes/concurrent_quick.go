@@ -82,7 +82,8 @@ func planQuickRounds(x *Experiment, measured int, start time.Time, latency time.
 }
 
 // quickCopies is the copies of a quick round: Env.QuickCopies, else
-// DefaultQuickCopies, never more than --concurrency.
+// DefaultQuickCopies, no more than --concurrency but at least the two a
+// race needs.
 func quickCopies(env *Env) int {
 	n := env.QuickCopies
 	if n <= 0 {
