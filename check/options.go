@@ -48,6 +48,10 @@ type Options struct {
 	Concurrency, Rounds, Parallel int
 	// RaceMode is how concurrent releases its copies; "" is the default.
 	RaceMode string
+	// RaceBudget bounds concurrent's rounds per operation, measured and
+	// quick together: a number of rounds ("59") or the time they may take
+	// ("2s"); "" is probes.DefaultRaceBudget.
+	RaceBudget string
 	// Timeout bounds every single request.
 	Timeout time.Duration
 	// FailOn is the lowest severity that fails the run.
@@ -95,6 +99,7 @@ func DefaultOptions() Options {
 		Rounds:      probes.DefaultRounds,
 		Parallel:    probes.DefaultParallel,
 		RaceMode:    string(probes.DefaultRaceMode),
+		RaceBudget:  probes.DefaultRaceBudget().String(),
 		Timeout:     probes.DefaultTimeout,
 		FailOn:      DefaultFailOn,
 	}
@@ -193,6 +198,12 @@ func (o *Options) validate(needTarget bool) (*settings, error) {
 	if err != nil {
 		return nil, usagef("--race-mode: %v", err)
 	}
+	var raceBudget probes.RaceBudget
+	if o.RaceBudget != "" {
+		if raceBudget, err = probes.ParseRaceBudget(o.RaceBudget); err != nil {
+			return nil, usagef("--race-budget: %v", err)
+		}
+	}
 	if o.Shard != "" {
 		if s.shardK, s.shardN, err = probes.ParseShard(o.Shard); err != nil {
 			return nil, usagef("--shard: %v", err)
@@ -215,6 +226,7 @@ func (o *Options) validate(needTarget bool) (*settings, error) {
 		Concurrency:  o.Concurrency,
 		Rounds:       o.Rounds,
 		RaceMode:     raceMode,
+		RaceBudget:   raceBudget,
 		Parallel:     o.Parallel,
 		IgnoreFields: o.IgnoreFields,
 		OtherHeader:  other,

@@ -32,6 +32,7 @@ func TestNewRejectsBadOptionsAsUsageErrors(t *testing.T) {
 		{"no spec", func(o *Options) { o.Spec = "" }, "--spec is required"},
 		{"no base url", func(o *Options) { o.BaseURL = "" }, "--base-url is required"},
 		{"zero rounds", func(o *Options) { o.Rounds = 0 }, "--rounds must be between 1 and 1000"},
+		{"bad race budget", func(o *Options) { o.RaceBudget = "soon" }, `--race-budget: "soon" is neither a number of rounds nor a duration`},
 		{"zero timeout", func(o *Options) { o.Timeout = 0 }, "--timeout must be positive"},
 		{"unknown profile", func(o *Options) { o.Profile = "acme" }, `--profile: unknown profile "acme"`},
 		{"unknown gate", func(o *Options) { o.FailOn = "" }, "--fail-on: unknown severity"},

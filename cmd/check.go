@@ -57,6 +57,7 @@ func NewCmdCheck(stdout, stderr io.Writer, runF func(context.Context, *CheckOpti
 	f.StringArrayVar(&o.IgnoreFields, "ignore-field", nil, "JSON pointer of a volatile response field left out of comparisons (repeatable)")
 	f.IntVar(&o.Concurrency, "concurrency", probes.DefaultConcurrency, "copies released at once by the concurrent probe")
 	f.IntVar(&o.Rounds, "rounds", probes.DefaultRounds, "rounds of the concurrent probe, each with a fresh key")
+	f.StringVar(&o.RaceBudget, "race-budget", probes.DefaultRaceBudget().String(), "rounds of the concurrent probe per operation, measured and quick together, or a duration they may take (e.g. 2s); "+probes.RaceBudgetOdds())
 	f.StringVar(&o.RaceMode, "race-mode", string(probes.DefaultRaceMode), "how concurrent releases its copies: auto (h2 when the target speaks HTTP/2, else last-byte), last-byte, h2, naive")
 	f.IntVar(&o.Parallel, "parallel", probes.DefaultParallel, "operations probed at once")
 	f.DurationVar(&o.Timeout, "timeout", probes.DefaultTimeout, "timeout of every single request")

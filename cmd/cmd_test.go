@@ -60,6 +60,7 @@ func TestBadInputExitsTwoWithOneLine(t *testing.T) {
 		{"bad ignore field", []string{"check", "--spec", spec, "--base-url", "http://127.0.0.1:1", "--ignore-field", "created"}, "is not a JSON pointer"},
 		{"zero concurrency", []string{"check", "--spec", spec, "--base-url", "http://127.0.0.1:1", "--concurrency", "0"}, "--concurrency must be between 1 and 1000"},
 		{"bad evidence", []string{"check", "--spec", spec, "--base-url", "http://127.0.0.1:1", "--evidence", "some"}, `want bounded or full, got "some"`},
+		{"bad race budget", []string{"check", "--spec", spec, "--base-url", "http://127.0.0.1:1", "--race-budget", "0"}, "--race-budget: 0 rounds is not between 1 and 1000"},
 		{"bad race mode", []string{"check", "--spec", spec, "--base-url", "http://127.0.0.1:1", "--race-mode", "fast"}, `--race-mode: unknown race mode "fast" (want one of auto, last-byte, h2, naive)`},
 		{"absent spec file", []string{"check", "--spec", "/nonexistent/openapi.yaml", "--base-url", "http://127.0.0.1:1"}, "/nonexistent/openapi.yaml"},
 		{"malformed spec", []string{"plan", "--spec", garbage}, "garbage.yaml"},

@@ -11,6 +11,9 @@ import (
 // and notes are symptoms that belong to another probe's property.
 type roundFindings struct {
 	safety, conformance, notes []string
+	// inconclusive says why the round proves nothing, quoting the server:
+	// the request itself was refused (or throttled), not processed at all.
+	inconclusive string
 }
 
 // judge decides the round. The stored result is what the retry after the
@@ -35,6 +38,10 @@ func (o *roundOutcome) judge(ignore []string, prof *Profile, observed bool, one 
 			}
 		}
 		if ref == nil {
+			if why := o.refusedRound(prof); why != "" {
+				f.inconclusive = why
+				return f
+			}
 			f.safety = append(f.safety, fmt.Sprintf("no copy was processed (%s) and the retry after the round got %d", o.statusCounts(), o.settle.Status))
 			return f
 		}
@@ -44,7 +51,7 @@ func (o *roundOutcome) judge(ignore []string, prof *Profile, observed bool, one 
 			f.safety = append(f.safety, fmt.Sprintf("the retry after the round got %d, not the stored result", o.settle.Status))
 		}
 	}
-	var differing, asRetry, refused, others int
+	var differing, asRetry, refused, throttled, others int
 	var ids []string
 	for i, r := range o.replies {
 		switch {
@@ -63,6 +70,8 @@ func (o *roundOutcome) judge(ignore []string, prof *Profile, observed bool, one 
 			asRetry++
 		case r.refused():
 			refused++
+		case r.throttled(): // "later": not processed, and no evidence of anything
+			throttled++
 		default:
 			others++
 		}
@@ -82,6 +91,9 @@ func (o *roundOutcome) judge(ignore []string, prof *Profile, observed bool, one 
 	if asRetry > 0 {
 		f.notes = append(f.notes, fmt.Sprintf("copies answered after the first completed got %d like the retry: see replay", o.settle.Status))
 	}
+	if throttled > 0 {
+		f.notes = append(f.notes, "some copies were throttled (429 or 503): they were not processed, and prove nothing")
+	}
 	if refused > 0 {
 		f.conformance = append(f.conformance, fmt.Sprintf("%d copies refused (%s)", refused, o.statusCounts()))
 	}
@@ -89,4 +101,38 @@ func (o *roundOutcome) judge(ignore []string, prof *Profile, observed bool, one 
 		f.safety = append(f.safety, fmt.Sprintf("%d responses were neither the stored result nor %s (%s)", others, statusList(prof.InFlightStatuses), o.statusCounts()))
 	}
 	return f
+}
+
+// refusedRound says, quoting the server, why a round in which no copy was
+// processed proves nothing: every copy was refused (a 4xx, in flight
+// included) or throttled, and so was the retry after the round. The
+// request itself was refused: a balance, a quota or a stock ran out, or
+// the server wants it later. That is no defect of idempotency, and no
+// evidence of its absence either. "" when the round is not such a round
+// (a 5xx, say, is judged).
+func (o *roundOutcome) refusedRound(prof *Profile) string {
+	if !o.settle.refused() && !o.settle.throttled() {
+		return ""
+	}
+	var quoted *reply
+	for _, r := range o.replies {
+		switch {
+		case r.throttled():
+			return fmt.Sprintf("the request was throttled (%s; retry after the round: %s)", o.statusCounts(), refusal(o.settle))
+		case prof.acceptsInFlight(r.Status):
+		case r.refused():
+			if quoted == nil {
+				quoted = r
+			}
+		default:
+			return ""
+		}
+	}
+	if o.settle.throttled() {
+		return fmt.Sprintf("the request was throttled (%s; retry after the round: %s)", o.statusCounts(), refusal(o.settle))
+	}
+	if quoted == nil {
+		quoted = o.settle
+	}
+	return fmt.Sprintf("the request was refused (%s; retry after the round: status %d): %s", o.statusCounts(), o.settle.Status, refusal(quoted))
 }

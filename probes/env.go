@@ -52,6 +52,13 @@ type Env struct {
 	// RaceMode is how the concurrent probe releases its copies
 	// (DefaultRaceMode when empty); see release.go.
 	RaceMode RaceMode
+	// RaceBudget bounds the concurrent probe's rounds per operation, in
+	// rounds or in time (DefaultRaceBudget when zero); see
+	// concurrent_budget.go.
+	RaceBudget RaceBudget
+	// QuickCopies is the copies of each of concurrent's quick rounds
+	// (DefaultQuickCopies when zero; at most Concurrency).
+	QuickCopies int
 
 	autoModes *autoModes // RaceAuto's decision per base URL, for one run
 

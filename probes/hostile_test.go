@@ -90,7 +90,7 @@ func TestH2MaxFrameSizeZeroIsAnError(t *testing.T) {
 	wantVerdict(t, r, Error, "invalid HTTP/2 setting MAX_FRAME_SIZE = 0")
 	// auto refuses such a target's HTTP/2 and releases with last-byte.
 	r = boundedRun(t, concurrentProbe{}, base, Env{RaceMode: RaceAuto})
-	wantVerdict(t, r, Pass, "(last-byte release)")
+	wantVerdict(t, r, Pass, "rounds of 10 (last-byte)")
 	if !strings.Contains(roundLines(r), "invalid HTTP/2 setting MAX_FRAME_SIZE = 0") {
 		t.Errorf("auto does not say why it left h2:\n%s", roundLines(r))
 	}
@@ -250,8 +250,8 @@ func TestTLSFromEnvOnEveryPath(t *testing.T) {
 		want  string
 	}{
 		{replayProbe{}, "", ""},
-		{concurrentProbe{}, RaceAuto, "(h2 release)"},
-		{concurrentProbe{}, RaceLastByte, "(last-byte release)"},
+		{concurrentProbe{}, RaceAuto, "rounds of 10 (h2)"},
+		{concurrentProbe{}, RaceLastByte, "rounds of 10 (last-byte)"},
 		{retryAfterDropProbe{}, "", ""},
 	} {
 		t.Run(tt.probe.ID()+"/"+string(tt.mode), func(t *testing.T) {

@@ -18,6 +18,13 @@ import (
 // be accepted. Any other rejection (400, 413, 431, …) is correct, and so is
 // accepting an odd but non-empty key. A key beyond oversizeLimit may also be
 // refused by closing the connection (key_format_oversize.go).
+//
+// On a nested operation the forms that are accepted use up their parent's
+// state (a refund, its payment), so a later one may be refused for want of
+// it. A refusal of any form is correct, so that costs no false alarm; only
+// the empty key, whose acceptance is a finding, goes to parents of its own
+// (chain_round.go, one parent creation more), so that what the others used
+// up cannot hide it.
 type keyFormatProbe struct{}
 
 func (keyFormatProbe) ID() string                           { return "key-format" }
@@ -70,13 +77,25 @@ func (keyFormatProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		return
 	}
 
+	emptyOp := x.Op // the empty key's own parents (see above)
+	if len(x.Op.Chain) > 0 {
+		op, _, setup, err := x.roundParent(ctx) // chain_round.go
+		if len(setup) > 0 {
+			x.record(setup[len(setup)-1])
+		}
+		if err != nil {
+			errorf(res, "the empty key's own parent: %v", err)
+			return
+		}
+		emptyOp = op
+	}
 	var problems, notes, outcomes []string
 	// The side effect of the key forms is evidence only: an accepted odd key
 	// legitimately creates something. Each form has a fresh key of its own,
 	// so the forms are independent requests and go out at once; they are
 	// judged and recorded in keyForms' order.
 	_, _, err := x.Measure(ctx, "malformed keys", func() error {
-		sent := sendKeyForms(ctx, x)
+		sent := sendKeyForms(ctx, x, emptyOp)
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -133,6 +152,7 @@ func (keyFormatProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 // exchange to record (when sendable).
 type sentKey struct {
 	form     keyForm
+	op       *openapi.Operation
 	key      string
 	r        *reply
 	ex       Exchange
@@ -141,14 +161,19 @@ type sentKey struct {
 }
 
 // sendKeyForms sends op's request once per key form that applies to op, all
-// at once, and returns what each got in keyForms' order.
-func sendKeyForms(ctx context.Context, x *Experiment) []sentKey {
+// at once (the empty key to emptyOp), and returns what each got in
+// keyForms' order.
+func sendKeyForms(ctx context.Context, x *Experiment, emptyOp *openapi.Operation) []sentKey {
 	var sent []sentKey
 	for _, f := range keyForms {
 		if f.headerOnly && x.Op.Key.In != openapi.KeyHeader {
 			continue
 		}
-		sent = append(sent, sentKey{form: f, key: f.make(x.Key())})
+		s := sentKey{form: f, op: x.Op, key: f.make(x.Key())}
+		if s.key == "" {
+			s.op = emptyOp
+		}
+		sent = append(sent, s)
 	}
 	var wg sync.WaitGroup
 	for i := range sent {
@@ -156,7 +181,7 @@ func sendKeyForms(ctx context.Context, x *Experiment) []sentKey {
 		go func() {
 			defer wg.Done()
 			s := &sent[i]
-			s.r, s.ex, s.sendable, s.err = sendKey(ctx, x, s.form.label, s.key)
+			s.r, s.ex, s.sendable, s.err = sendKey(ctx, x, s.op, s.form.label, s.key)
 		}()
 	}
 	wg.Wait()
@@ -168,8 +193,7 @@ func sendKeyForms(ctx context.Context, x *Experiment) []sentKey {
 // record. sendable is false when the key cannot be put on the wire at all
 // (a control character in a header). Long keys are shortened in the
 // evidence so a report stays readable.
-func sendKey(ctx context.Context, x *Experiment, label, key string) (r *reply, ex Exchange, sendable bool, err error) {
-	op := x.Op
+func sendKey(ctx context.Context, x *Experiment, op *openapi.Operation, label, key string) (r *reply, ex Exchange, sendable bool, err error) {
 	var req *http.Request
 	switch op.Key.In {
 	case openapi.KeyHeader:

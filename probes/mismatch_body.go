@@ -12,6 +12,10 @@ import (
 // later rejection is attributable to the key reuse, not to an invalid body.
 // Treatment: R with K, then R' with K, which must be rejected (4xx), create
 // nothing, and never be answered with R's stored result.
+//
+// On a nested operation the control and R both have to be processed: R
+// gets parents of its own (chain_round.go), so it never finds a balance
+// or quota the control used up (one parent creation more).
 type mismatchBodyProbe struct{}
 
 func (mismatchBodyProbe) ID() string         { return "mismatch-body" }
@@ -53,6 +57,10 @@ func (mismatchBodyProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		return
 	}
 
+	if err := x.freshParents(ctx); err != nil { // chain_round.go: nothing the control used up
+		errorf(res, "%v", err)
+		return
+	}
 	key := x.Key()
 	first := x.sendProcessed(ctx, res, "first: original body", key, nil)
 	if first == nil {

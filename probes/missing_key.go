@@ -10,6 +10,11 @@ import (
 // missingKeyProbe sends R without its required key. Control: R with a fresh
 // key is processed, so a rejection is attributable to the missing key.
 // Treatment: R without a key must get a 4xx (400) and create nothing.
+//
+// On a nested operation R without a key goes to parents of its own
+// (chain_round.go, one parent creation more): on the control's, a server
+// that processes keyless requests could refuse it for a balance or quota
+// the control used up, and that 4xx would pass for the key's.
 type missingKeyProbe struct{}
 
 func (missingKeyProbe) ID() string         { return "missing-key" }
@@ -33,6 +38,10 @@ func (missingKeyProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		return
 	}
 
+	if err := x.freshParents(ctx); err != nil { // chain_round.go
+		errorf(res, "%v", err)
+		return
+	}
 	var bare *reply
 	effect, observed, err := x.Measure(ctx, "request without a key", func() error {
 		var err error

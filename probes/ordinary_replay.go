@@ -3,6 +3,8 @@ package probes
 import (
 	"context"
 	"fmt"
+
+	"github.com/idemcheck/idemcheck/openapi"
 )
 
 // ordinaryReplay is a control for probes whose own experiment ends in a
@@ -15,6 +17,10 @@ type ordinaryReplay struct {
 	x     *Experiment
 	key   string
 	first *reply // the processed request with key; nil: send one when needed
+	// op is where first went, which a later step may have left for
+	// parents of its own (chain_round.go); nil: the experiment's operation
+	// when the requests are sent.
+	op *openapi.Operation
 
 	done  bool
 	retry *reply
@@ -28,9 +34,12 @@ func (o *ordinaryReplay) get(ctx context.Context) (first, retry *reply, err erro
 		return o.first, o.retry, o.err
 	}
 	o.done = true
+	if o.op == nil {
+		o.op = o.x.Op
+	}
 	if o.first == nil {
 		o.key = o.x.Key()
-		o.first, o.err = o.x.Send(ctx, "control: ordinary request, fresh key", o.key, nil)
+		o.first, o.err = o.send(ctx, "control: ordinary request, fresh key")
 		if o.err == nil && !o.first.is2xx() {
 			o.err = fmt.Errorf("the ordinary request was not processed (status %d)", o.first.Status)
 		}
@@ -38,8 +47,17 @@ func (o *ordinaryReplay) get(ctx context.Context) (first, retry *reply, err erro
 			return nil, nil, o.err
 		}
 	}
-	o.retry, o.err = o.x.Send(ctx, "control: ordinary retry, same key", o.key, nil)
+	o.retry, o.err = o.send(ctx, "control: ordinary retry, same key")
 	return o.first, o.retry, o.err
+}
+
+// send sends o.op's request with o.key and records it under label.
+func (o *ordinaryReplay) send(ctx context.Context, label string) (*reply, error) {
+	req, err := buildFor(o.x, o.op, o.key, nil)
+	if err != nil {
+		return nil, err
+	}
+	return o.x.Do(ctx, label, req)
 }
 
 // refusesRetries returns a note when the plain retry got status too (a

@@ -2,6 +2,7 @@ package probes
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -107,7 +108,7 @@ func TestReleaseModesPassACorrectServer(t *testing.T) {
 				if got := strings.Count(roundLines(r), "("+string(want)+", send spread "); got != DefaultRounds {
 					t.Errorf("%d round lines name mode %s, want %d:\n%s", got, want, DefaultRounds, roundLines(r))
 				}
-				if !strings.Contains(r.Reason, "("+string(want)+" release)") {
+				if !strings.Contains(r.Reason, fmt.Sprintf("%d rounds of 10 (%s)", DefaultRounds, want)) {
 					t.Errorf("reason %q does not name the release", r.Reason)
 				}
 				copies := 0
@@ -164,7 +165,7 @@ func TestCheckThenActAt500usIsCaught(t *testing.T) {
 				r := concurrentResult(t, srv, c.mode)
 				verdicts = append(verdicts, r.Verdict)
 				if r.Verdict == Fail {
-					if len(r.Evidence) == 0 || !strings.Contains(r.Reason, "rounds of 10 concurrent requests") {
+					if len(r.Evidence) == 0 || !strings.Contains(r.Reason, "rounds of 10 (") {
 						t.Errorf("a failure without evidence or round count: %s", r.Reason)
 					}
 					return

@@ -19,6 +19,12 @@ import (
 // retries with K: the drop and its retries together must add exactly the
 // control's side effect, and a second retry must return what the first did
 // (the one stored result).
+//
+// On a nested operation each drop goes to parents of its own
+// (chain_round.go, two parent creations more): the control and the first
+// drop are processed, and a later drop on their parent could be refused
+// for a balance or quota they used up, which would read as a key the drop
+// left unusable.
 type retryAfterDropProbe struct{}
 
 // Timing of the probe. The settle bounds only cost time on servers that
@@ -61,7 +67,7 @@ func (retryAfterDropProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 
 	var one int
 	var observed, ok bool
-	plain := &ordinaryReplay{x: x, key: x.Key()} // ordinary_replay.go
+	plain := &ordinaryReplay{x: x, key: x.Key(), op: x.Op} // ordinary_replay.go
 	took := timed(func() {
 		plain.first, one, observed, ok = x.measureProcessed(ctx, res, "control: one request, fresh key", plain.key)
 	})
@@ -76,6 +82,10 @@ func (retryAfterDropProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 	}
 	var problems, summaries, notes []string
 	for _, m := range modes {
+		if err := x.freshParents(ctx); err != nil { // chain_round.go
+			errorf(res, "%s: %v", m.name, err)
+			return
+		}
 		o, err := dropOnce(ctx, x, m, one, observed, min(max(dropEffectFactor*took, dropEffectWaitMin), dropEffectWaitMax), plain)
 		if err != nil {
 			errorf(res, "%s: %v", m.name, err)

@@ -20,32 +20,65 @@ type cell struct {
 	rounds, caught int
 	lastError      string
 	spreads        []time.Duration // per round
+	// quickRounds and quickTime are the quick rounds run and their wall
+	// time over all runs; probeTime the whole probe's.
+	quickRounds          int
+	quickTime, probeTime time.Duration
 }
 
 // row is one race window and hold kind across the modes.
 type row struct {
 	hold   string // "park" or "cpu"
 	window time.Duration
+	delay  time.Duration // the handler's work after the window
 	cells  []cell
 }
 
+// costRow is one process delay against the correct server, across the modes.
+type costRow struct {
+	delay time.Duration
+	cells []cell
+}
+
 // caughtRE finds how many rounds showed the defect in a failed concurrent
-// result ("the defect showed in 2 of 3 rounds"); passedRE how many rounds
-// a passing one ran ("15 rounds of 10 concurrent requests").
+// result ("the defect showed in 1 of 3 rounds of 10 (h2) and 24 quick
+// rounds of 3"); ranRE how many rounds ran, measured and quick.
 var (
-	caughtRE = regexp.MustCompile(`showed in (\d+) of (\d+) rounds`)
-	passedRE = regexp.MustCompile(`^(\d+) rounds of`)
+	caughtRE = regexp.MustCompile(`showed in (\d+) of `)
+	ranRE    = regexp.MustCompile(`(\d+) rounds? of \d+ \([a-z0-9-]+\)(?: and (\d+) quick rounds? of \d+)?`)
 )
 
 // roundsCaught reads how many of a result's rounds caught the race.
 func roundsCaught(res probes.Result) (caught, rounds int) {
 	if m := caughtRE.FindStringSubmatch(res.Reason); m != nil {
 		fmt.Sscan(m[1], &caught)
-		fmt.Sscan(m[2], &rounds)
-	} else if m := passedRE.FindStringSubmatch(res.Reason); m != nil {
+	}
+	if m := ranRE.FindStringSubmatch(res.Reason); m != nil {
+		var quick int
 		fmt.Sscan(m[1], &rounds)
+		if m[2] != "" {
+			fmt.Sscan(m[2], &quick)
+		}
+		rounds += quick
 	}
 	return caught, rounds
+}
+
+// quickRE finds the quick rounds' count and wall time in their summary:
+// "rounds 4–60 (naive, quick: 57 rounds of 3, up to 3 at once, measured
+// together, 930ms): …".
+var quickRE = regexp.MustCompile(`quick: (\d+) rounds? of \d+[^)]*, ([0-9.]+[a-zµ]+)\):`)
+
+// quickCost reads what a result's quick rounds ran and took.
+func quickCost(res probes.Result) (rounds int, took time.Duration) {
+	for _, d := range res.Diffs {
+		if m := quickRE.FindStringSubmatch(d); m != nil {
+			fmt.Sscan(m[1], &rounds)
+			took, _ = time.ParseDuration(m[2])
+			return rounds, took
+		}
+	}
+	return 0, 0
 }
 
 // spreadRE finds the send spread in the concurrent probe's round summaries:
@@ -80,13 +113,13 @@ func median(ds []time.Duration) time.Duration {
 // printTable writes the detection rates, then the send spreads.
 func printTable(w io.Writer, modes []probes.RaceMode, rows []row) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprint(tw, "hold\trace window")
+	fmt.Fprint(tw, "hold\trace window\tprocess delay")
 	for _, m := range modes {
 		fmt.Fprintf(tw, "\t%s", m)
 	}
 	fmt.Fprintln(tw)
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s", r.hold, r.window)
+		fmt.Fprintf(tw, "%s\t%s\t%s", r.hold, r.window, r.delay)
 		for _, c := range r.cells {
 			fmt.Fprintf(tw, "\t%d/%d (%.0f%%), rounds %d/%d", c.detected, c.runs, 100*float64(c.detected)/float64(c.runs), c.caught, c.rounds)
 			if c.errors > 0 {
@@ -95,7 +128,7 @@ func printTable(w io.Writer, modes []probes.RaceMode, rows []row) {
 		}
 		fmt.Fprintln(tw)
 	}
-	fmt.Fprint(tw, "median send spread\t")
+	fmt.Fprint(tw, "median send spread\t\t")
 	for i := range modes {
 		var all []time.Duration
 		for _, r := range rows {
@@ -116,4 +149,26 @@ func printTable(w io.Writer, modes []probes.RaceMode, rows []row) {
 			}
 		}
 	}
+}
+
+// printCosts writes what the quick rounds cost a correct server per
+// operation, per process delay and mode: the quick rounds run, their wall
+// time, and the whole concurrent probe's.
+func printCosts(w io.Writer, modes []probes.RaceMode, rows []costRow) {
+	fmt.Fprintln(w, "\ncost per operation on the correct server (same delays): quick rounds run, their wall time / the whole probe's")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprint(tw, "process delay")
+	for _, m := range modes {
+		fmt.Fprintf(tw, "\t%s", m)
+	}
+	fmt.Fprintln(tw)
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s", r.delay)
+		for _, c := range r.cells {
+			n := time.Duration(c.runs)
+			fmt.Fprintf(tw, "\t%d rounds, %s / %s", c.quickRounds/c.runs, (c.quickTime / n).Round(10*time.Millisecond), (c.probeTime / n).Round(10*time.Millisecond))
+		}
+		fmt.Fprintln(tw)
+	}
+	tw.Flush() //nolint:errcheck // stdout
 }

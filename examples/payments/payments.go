@@ -49,7 +49,8 @@ type store struct {
 	mu        sync.Mutex
 	payments  []*Payment // oldest first
 	byID      map[string]*Payment
-	refunds   []*Refund // oldest first
+	refunds   []*Refund        // oldest first
+	refunded  map[string]int64 // refunded amount per payment id
 	customers map[string]Customer
 	objects   int
 }
@@ -58,7 +59,7 @@ func newStore() *store {
 	seed := &Payment{ID: SeedPaymentID, Object: "payment", Amount: 5000, Currency: "usd",
 		Description: "seed payment", Captured: true, Status: "succeeded", Created: time.Now().Unix()}
 	return &store{payments: []*Payment{seed}, byID: map[string]*Payment{seed.ID: seed},
-		customers: map[string]Customer{}}
+		refunded: map[string]int64{}, customers: map[string]Customer{}}
 }
 
 func newID(prefix string) string { return prefix + strings.ToLower(rand.Text()[:16]) }

@@ -2,6 +2,7 @@ package payments
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"time"
 )
@@ -26,10 +27,15 @@ func (s *server) createRefund(r *http.Request, body []byte) response {
 	if !ok || !visible(p.owner, r) {
 		return notFound("payment")
 	}
+	if left := p.Amount - s.data.refunded[p.ID]; s.opts.RefundsWithinAmount && *in.Amount > left {
+		return errorCode(http.StatusBadRequest, "invalid_request_error", "refund_exceeds_payment",
+			fmt.Sprintf("refund of %d exceeds what is left of payment %s (%d of %d)", *in.Amount, p.ID, left, p.Amount))
+	}
 	if s.data.objects >= MaxObjects {
 		return full()
 	}
 	s.data.objects++
+	s.data.refunded[p.ID] += *in.Amount
 	rf := &Refund{ID: newID("re_"), Object: "refund", Payment: p.ID, Amount: *in.Amount,
 		Reason: in.Reason, Status: "succeeded", Created: time.Now().Unix(), owner: principal(r)}
 	s.data.refunds = append(s.data.refunds, rf)

@@ -43,6 +43,12 @@ type Options struct {
 	// UUIDKeys refuses every key that is not a UUID with 400, as the
 	// document UUIDSpec declares (uuid_keys.go).
 	UUIDKeys bool
+	// RefundsWithinAmount refuses a refund that would take a payment's
+	// refunds above its amount with 400 refund_exceeds_payment, as Stripe
+	// does: the requests use up their payment (refunds.go). A correct
+	// rule, not a flaw; the example's 500 refunds of a 2000 payment run
+	// out after four.
+	RefundsWithinAmount bool
 }
 
 // MaxObjects bounds the stored payments, refunds and customers; a create
