@@ -195,8 +195,8 @@ func TestPlanFixtures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			doc, got := planFixture(t, tt.file, tt.opts)
-			// Resource, Docs and AltParams have their own tests (resource_test.go, docs_test.go, altparams_test.go).
-			if diff := cmp.Diff(tt.want, got, cmpopts.IgnoreFields(Operation{}, "Resource", "Docs", "Position", "AltParams"), cmpopts.IgnoreFields(Link{}, "Producer")); diff != "" {
+			// Resource, Docs, AltParams and Removal have their own tests (resource_test.go, docs_test.go, altparams_test.go, cleanup_test.go).
+			if diff := cmp.Diff(tt.want, got, cmpopts.IgnoreFields(Operation{}, "Resource", "Docs", "Position", "AltParams", "Removal"), cmpopts.IgnoreFields(Link{}, "Producer")); diff != "" {
 				t.Errorf("Plan (-want +got):\n%s", diff)
 			}
 			if diff := cmp.Diff(tt.warnings, doc.Warnings); diff != "" {
