@@ -29,6 +29,7 @@ type (
 		OutcomeReason string       `json:"outcome_reason,omitempty"`
 		Summary       Counts       `json:"summary"`
 		Baseline      *BaselineUse `json:"baseline,omitempty"`
+		Cleanup       *Cleanup     `json:"cleanup,omitempty"` // cleanup.go: check --cleanup
 		Results       []jsonResult `json:"results"`
 	}
 	jsonResult struct {
@@ -83,6 +84,7 @@ func WriteJSON(w io.Writer, run *Run) error {
 		OutcomeReason: outcome.Reason,
 		Summary:       run.Counts(),
 		Baseline:      run.Baseline,
+		Cleanup:       run.Cleanup,
 		Results:       make([]jsonResult, 0, len(run.Results)),
 	}
 	if !run.Started.IsZero() {

@@ -33,6 +33,9 @@ type Run struct {
 	// Baseline is set when a baseline of accepted findings was applied
 	// (ApplyBaseline): which one, and its entries that no longer occur.
 	Baseline *BaselineUse
+	// Cleanup is what check --cleanup removed of what the run created
+	// (cleanup.go); nil without --cleanup.
+	Cleanup *Cleanup
 }
 
 // Counts are the number of results per verdict. A failure a baseline
