@@ -131,6 +131,7 @@ func (c *Check) Run(ctx context.Context, plan *Plan) (*report.Run, error) {
 	if cause := context.Cause(ctx); cause != nil {
 		stopped = cause.Error()
 	}
+	created := takeCreated(results) // cleanup.go
 	run := &report.Run{
 		Stopped:  stopped,
 		Tool:     c.opts.Tool,
@@ -143,6 +144,9 @@ func (c *Check) Run(ctx context.Context, plan *Plan) (*report.Run, error) {
 	}
 	if c.s.shardN > 0 {
 		run.Shard = fmt.Sprintf("%d/%d", c.s.shardK, c.s.shardN)
+	}
+	if c.opts.Cleanup {
+		run.Cleanup = cleanup(ctx, env, created)
 	}
 	if c.s.baseline != nil {
 		report.ApplyBaseline(run, c.s.baseline, c.opts.Baseline)
