@@ -77,6 +77,7 @@ func NewCmdCheck(stdout, stderr io.Writer, runF func(context.Context, *CheckOpti
 	f.BoolVar(&opts.Reports.JUnitNoPositions, "junit-no-positions", false, "leave testcase file and line out of the JUnit report (the Jenkins xUnit schema rejects them)")
 	f.StringArrayVar(&o.Redact, "redact", nil, "a value to scrub from every report and message, beside -H values and configured credentials (repeatable)")
 	f.StringVar(&o.Baseline, "baseline", "", "file of accepted findings (idemcheck baseline): shown as accepted, they do not fail the gate")
+	f.BoolVar(&o.Cleanup, "cleanup", false, "after the run, remove every resource it created, with the document's DELETE for each (within --max-duration, at --rate); the report lists what was not removed")
 	f.StringVar(&o.Shard, "shard", "", "check only shard k/n of the operations, for parallel CI jobs (combine their --json reports with idemcheck merge)")
 	f.BoolVar(&opts.NoColor, "no-color", false, "disable colour (also NO_COLOR, or when output is not a terminal)")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress on stderr while the check runs")
@@ -121,6 +122,9 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 		summary = opts.Stderr
 	}
 	if err := report.WriteTerminal(summary, run, report.ColorWanted(summary, opts.NoColor)); err != nil {
+		return err
+	}
+	if err := writeCreated(summary, run, report.ColorWanted(summary, opts.NoColor)); err != nil { // cost.go
 		return err
 	}
 	getenv := opts.Getenv
