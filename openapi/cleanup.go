@@ -154,7 +154,7 @@ func (p *planner) removal(r opRef, o *Operation, produces string) *Removal {
 		rm.None = fmt.Sprintf("the document has no DELETE %s", requestPath(r.path))
 		return rm
 	case http.MethodPost:
-		if isTemplateSegment(lastSegment(requestPath(r.path))) {
+		if isTemplateSegment(finalSegment(requestPath(r.path))) {
 			return nil // it acts on the resource its path names
 		}
 		base, suffix := splitSuffix(strings.TrimRight(requestPath(r.path), "/"))
@@ -212,8 +212,8 @@ func creates(r opRef, o *Operation) bool {
 	return r.op.Responses != nil && r.op.Responses.Value("201") != nil
 }
 
-// lastSegment is the last segment of a path.
-func lastSegment(p string) string {
+// finalSegment is the last segment of a path.
+func finalSegment(p string) string {
 	p = strings.TrimRight(p, "/")
 	return p[strings.LastIndexByte(p, '/')+1:]
 }
