@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/idemcheck/idemcheck/internal/wire"
@@ -137,7 +138,12 @@ func (c *Check) Run(ctx context.Context, plan *Plan) (*report.Run, error) {
 	}
 	red := report.NewRedactor(c.secrets())
 	start := time.Now()
+	var mu sync.Mutex
+	var created []probes.Created // what --cleanup removes
 	probes.StreamTargets(ctx, plan.Targets, c.s.probes, env, func(i int, results []probes.Result) {
+		mu.Lock()
+		created = append(created, takeCreated(results)...) // cleanup.go: credentials kept here only
+		mu.Unlock()
 		spool.Add(i, red.Run(&report.Run{Results: results}).Results) // scrubbed before anything is kept
 	})
 	stopped := ""
@@ -155,6 +161,9 @@ func (c *Check) Run(ctx context.Context, plan *Plan) (*report.Run, error) {
 	}
 	if c.s.shardN > 0 {
 		run.Shard = fmt.Sprintf("%d/%d", c.s.shardK, c.s.shardN)
+	}
+	if c.opts.Cleanup {
+		run.Cleanup = cleanup(ctx, env, created)
 	}
 	spool.Run(run)
 	if c.s.baseline != nil {

@@ -85,6 +85,11 @@ type Options struct {
 	Shard string
 	// Tool names the program in reports ("idemcheck 1.2.3").
 	Tool string
+	// Cleanup removes, after the run, every resource the run saw itself
+	// create, with the document's DELETE for it (--cleanup); the report's
+	// Cleanup says what was removed and what was not. It counts against
+	// MaxDuration and Rate like the run.
+	Cleanup bool
 }
 
 // DefaultFailOn is the default gate.
@@ -149,7 +154,7 @@ func (o *Options) validate(needTarget bool) (*settings, error) {
 		return nil, usagef("--profile: %v", err)
 	}
 	if !needTarget {
-		return s, nil
+		return s, o.costSettings(s) // cost.go: what a plan's estimate depends on
 	}
 	if o.BaseURL == "" {
 		return nil, usagef("--base-url is required: idemcheck never sends requests to a servers URL it was not given")

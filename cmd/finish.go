@@ -21,6 +21,9 @@ func finishRun(run *report.Run, outputs report.Outputs, stdout, stderr io.Writer
 	if err := report.WriteTerminal(summary, run, report.ColorWanted(summary, noColor)); err != nil {
 		return err
 	}
+	if err := writeCreated(summary, run, report.ColorWanted(summary, noColor)); err != nil { // cost.go: what the run left, or removed
+		return err
+	}
 	if getenv == nil {
 		getenv = os.Getenv
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/idemcheck/idemcheck/check"
 	"github.com/idemcheck/idemcheck/openapi"
+	"github.com/idemcheck/idemcheck/probes"
 )
 
 // PlanOptions are the inputs of `idemcheck plan`.
@@ -44,6 +45,9 @@ func NewCmdPlan(stdout, stderr io.Writer, runF func(context.Context, *PlanOption
 	f.StringVar(&o.KeyField, "key-field", "", "the idempotency key's body field (overrides detection)")
 	f.StringVar(&o.KeyFormat, "key-format", "", "shape of the key values where the document declares none: uuid, ulid, hex")
 	f.StringVar(&o.Config, "config", "", "configuration file (idemcheck.yaml): request bodies, path parameters and keys per operation")
+	f.StringSliceVar(&o.Probes, "probes", nil, "probe ids check would run, comma-separated (default all): what the estimate counts")
+	f.IntVar(&o.Concurrency, "concurrency", probes.DefaultConcurrency, "copies released at once by the concurrent probe (for the estimate)")
+	f.IntVar(&o.Rounds, "rounds", probes.DefaultRounds, "rounds of the concurrent probe (for the estimate)")
 	f.BoolVar(&opts.JSON, "json", false, "print the plan as JSON")
 	return c
 }
@@ -55,6 +59,9 @@ type planJSON struct {
 	Version       string              `json:"openapi_version"`
 	Warnings      []string            `json:"warnings"`
 	Operations    []openapi.Operation `json:"operations"`
+	// Cost is what a check with the same options is expected to send and
+	// create (cost.go).
+	Cost costJSON `json:"cost"`
 }
 
 func planRun(ctx context.Context, opts *PlanOptions) error {
@@ -70,20 +77,25 @@ func planRun(ctx context.Context, opts *PlanOptions) error {
 	if err != nil {
 		return err
 	}
+	cost := c.Cost(plan)
 	if opts.JSON {
 		enc := json.NewEncoder(opts.Stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(planJSON{SchemaVersion: 1, Spec: doc.Source, Version: doc.Version, Warnings: nonNil(doc.Warnings), Operations: plan.Operations})
+		return enc.Encode(planJSON{SchemaVersion: 1, Spec: doc.Source, Version: doc.Version, Warnings: nonNil(doc.Warnings), Operations: plan.Operations, Cost: costOf(cost)})
 	}
 	printWarnings(opts.Stderr, doc.Warnings)
-	return writePlanTable(opts.Stdout, doc, plan.Operations)
+	if err := writePlanTable(opts.Stdout, doc, plan.Operations, cost); err != nil {
+		return err
+	}
+	return writeCostTotal(opts.Stdout, cost)
 }
 
 // writePlanTable prints one line per operation and a summary.
-func writePlanTable(w io.Writer, doc *openapi.Document, ops []openapi.Operation) error {
+func writePlanTable(w io.Writer, doc *openapi.Document, ops []openapi.Operation, cost probes.RunCost) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "OPERATION\tID\tKEY\tREQUEST")
+	fmt.Fprintln(tw, "OPERATION\tID\tKEY\tREQUEST\tSENDS\tCREATES")
 	keyed, valid := 0, 0
+	sends := costByOperation(cost)
 	for _, op := range ops {
 		req := "valid"
 		if op.Skip != "" {
@@ -94,7 +106,8 @@ func writePlanTable(w io.Writer, doc *openapi.Document, ops []openapi.Operation)
 		if op.Key.In != openapi.KeyNone {
 			keyed++
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", op.Name(), op.ID, op.Key, req)
+		c := sends[op.Name()]
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\n", op.Name(), op.ID, op.Key, req, c.Requests, c.Creates)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -108,6 +121,9 @@ func writePlanTable(w io.Writer, doc *openapi.Document, ops []openapi.Operation)
 		}
 		for _, a := range openapi.VariedParams(op.AltParams) { // "createPayment: mismatch-params varies query capture: omitted (default true) → false"
 			fmt.Fprintf(w, "%s: mismatch-params varies %s\n", op.ID, a)
+		}
+		if r := op.Removal; r != nil && creates(cost, op) { // "createPayment: removed by DELETE /v1/payments/{id}, {id} ← /id"
+			fmt.Fprintf(w, "%s: %s\n", op.ID, removalLine(r))
 		}
 	}
 	writeObservations(w, ops) // plan_observers.go

@@ -41,10 +41,14 @@ type planner struct {
 	links map[string][]linkEntry
 	posts map[string]opRef
 	puts  map[string]opRef
-	opts  PlanOptions
-	all   []opRef
-	memo  map[string]*Operation
-	busy  map[string]bool
+	// items and deletes index the paths and DELETEs for removals
+	// (cleanup.go, built on first use).
+	items   map[string][]itemPath
+	deletes map[string]opRef
+	opts    PlanOptions
+	all     []opRef
+	memo    map[string]*Operation
+	busy    map[string]bool
 }
 
 func newPlanner(ctx context.Context, doc *Document, opts PlanOptions) *planner {

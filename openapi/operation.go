@@ -118,6 +118,10 @@ type Operation struct {
 	// list beside it, the PUT that creates it); nil when none is known.
 	// See resource.go.
 	Resource *Resource `json:"resource,omitempty"`
+	// Removal says how what the operation creates is removed (the DELETE
+	// on the created resource's path, cleanup.go); nil when it creates
+	// nothing.
+	Removal *Removal `json:"removal,omitempty"`
 	// Chain says where chained path parameters come from: another
 	// operation's response, sent first by every experiment (chain.go).
 	Chain []Link `json:"chain,omitempty"`

@@ -46,13 +46,18 @@ func Plan(ctx context.Context, doc *Document, opts PlanOptions) ([]Operation, er
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Operation, 0, len(ops))
+	planned := make([]*Operation, 0, len(ops))
 	p := newPlanner(ctx, doc, opts) // chainplan.go
 	for _, r := range ops {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("plan: %w", err)
 		}
-		out = append(out, *p.plan(r, 0))
+		planned = append(planned, p.plan(r, 0))
+	}
+	p.removals() // cleanup.go: once every producer is planned
+	out := make([]Operation, 0, len(planned))
+	for _, o := range planned {
+		out = append(out, *o)
 	}
 	return out, nil
 }

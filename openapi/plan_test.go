@@ -195,9 +195,9 @@ func TestPlanFixtures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			doc, got := planFixture(t, tt.file, tt.opts)
-			// Resource, Docs, AltParams and the planned reads have their own tests
-			// (resource_test.go, docs_test.go, altparams_test.go, reads_test.go).
-			if diff := cmp.Diff(tt.want, got, cmpopts.IgnoreFields(Operation{}, "Resource", "Docs", "Position", "AltParams", "Observation", "CreatedRead"),
+			// Resource, Docs, AltParams, Removal and the planned reads have their own tests
+			// (resource_test.go, docs_test.go, altparams_test.go, cleanup_test.go, reads_test.go).
+			if diff := cmp.Diff(tt.want, got, cmpopts.IgnoreFields(Operation{}, "Resource", "Docs", "Position", "AltParams", "Removal", "Observation", "CreatedRead"),
 				cmpopts.IgnoreFields(Collection{}, "Why", "Read"), cmpopts.IgnoreFields(Link{}, "Producer")); diff != "" {
 				t.Errorf("Plan (-want +got):\n%s", diff)
 			}

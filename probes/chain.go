@@ -80,6 +80,7 @@ func (x *Experiment) parent(ctx context.Context, env *Env, l openapi.Link, what 
 	}
 	if l.Fresh != nil {
 		v := l.Fresh.Make(x.Env.NewKey())
+		x.noteFresh(v) // created.go: a PUT on it creates the resource
 		if l.Fresh.By == "" {
 			return v, nil
 		}
@@ -147,7 +148,8 @@ func (x *Experiment) createParent(ctx context.Context, env *Env, producer *opena
 	if err != nil {
 		return nil, err
 	}
-	req, err := buildWith(x, env, p, x.keyFor(p), nil)
+	key := x.keyFor(p)
+	req, err := buildWith(x, env, p, key, x.bodyFor(p, key)) // created.go: a parent carries a canary too
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", label, err)
 	}
@@ -155,6 +157,7 @@ func (x *Experiment) createParent(ctx context.Context, env *Env, producer *opena
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", label, err)
 	}
+	x.noteSent(env, p, req, r) // created.go: parents are the run's too
 	if !r.is2xx() {
 		return nil, fmt.Errorf("%s was refused (%s)", label, refusal(r))
 	}

@@ -30,11 +30,20 @@ func (crossPrincipalProbe) Title() string {
 func (crossPrincipalProbe) Severity() Severity                   { return Critical }
 func (crossPrincipalProbe) Applies(op *openapi.Operation) string { return needsKey(op) }
 
+// appliesWith implements envApplier: without a second principal there is
+// nothing to test, and no parent to create for it.
+func (crossPrincipalProbe) appliesWith(env *Env) string {
+	if len(env.OtherHeader) == 0 {
+		return "no second principal: name one with --other-header 'Authorization: Bearer …' (repeatable)"
+	}
+	return ""
+}
+
 func (crossPrincipalProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	res.Rule = "draft-ietf-httpapi-idempotency-key-header §2 and §4 (security considerations): keys are unique per client; Stripe and Adyen scope keys to the account, so another principal's key never yields a stored response"
 	res.Fix = "scope the key store by the authenticated principal (the key's lookup key is principal + endpoint + key), never by the key alone"
-	if len(x.Env.OtherHeader) == 0 {
-		skip(res, "no second principal: name one with --other-header 'Authorization: Bearer …' (repeatable)")
+	if why := (crossPrincipalProbe{}).appliesWith(x.Env); why != "" {
+		skip(res, why)
 		return
 	}
 

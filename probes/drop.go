@@ -35,6 +35,7 @@ func (x *Experiment) SendDropped(ctx context.Context, label, key string, after t
 	if err := x.Env.limit.wait(ctx, 1); err != nil {
 		return err
 	}
+	countSent(ctx) // sent.go
 	elapsed := timed(func() { err = dropRequest(ctx, x.Env, req, after) })
 	ex := Exchange{Label: label, Request: recordRequest(req, payload, x.Env.Header), Elapsed: elapsed, Err: errDropped}
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"sync"
+	"sync/atomic"
 
 	"github.com/idemcheck/idemcheck/openapi"
 )
@@ -31,6 +32,16 @@ type Experiment struct {
 	// operation's own (the configuration's ignore_fields): every
 	// comparison of every probe leaves them out.
 	ignoreFields []string
+
+	// sent counts the requests the experiment sent (sent.go).
+	sent atomic.Int64
+	// created is what the experiment's requests created (created.go);
+	// fresh the ids it made up for resources a PUT creates.
+	created []Created
+	fresh   map[string]bool
+	// setupCanary is the canary prefix of the parents of an experiment
+	// whose own requests carry none (created.go).
+	setupCanary string
 
 	mu       sync.Mutex
 	evidence []Exchange
@@ -90,7 +101,8 @@ func (x *Experiment) exchange(ctx context.Context, label string, req *http.Reque
 	var r *reply
 	var err error
 	elapsed := timed(func() { r, err = send(ctx, x.Env, req) })
-	x.saw(req, r) // observe.go: the resource observer learns what was created
+	x.saw(req, r)                  // observe.go: the resource observer learns what was created
+	x.noteSent(x.Env, nil, req, r) // created.go: what the run leaves on the server
 	ex := Exchange{
 		Label:    label,
 		Request:  recordRequest(req, payload, x.Env.Header),

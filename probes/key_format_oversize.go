@@ -64,6 +64,7 @@ func (x *Experiment) exchangeOversize(ctx context.Context, label string, req *ht
 		closed.size, closed.where = size, where
 	}
 	x.saw(req, r)
+	x.noteSent(x.Env, nil, req, r) // created.go
 	ex := Exchange{Label: label, Request: recordRequest(req, payload, x.Env.Header), Response: recordResponse(r, x.Env.Header), Elapsed: elapsed}
 	if err != nil {
 		ex.Err = err.Error()
@@ -82,6 +83,7 @@ func roundTripRaw(ctx context.Context, env *Env, req *http.Request) (*reply, err
 		return nil, fmt.Errorf("%w: %w", errRawDial, err)
 	}
 	defer conn.Close()
+	countSent(ctx) // sent.go
 	if deadline, ok := ctx.Deadline(); ok {
 		_ = conn.SetDeadline(deadline) // a failure shows as an I/O error below
 	}

@@ -350,7 +350,7 @@ func otherOperationOf(env *Env, op *openapi.Operation) *openapi.Operation {
 func sendTarget(ctx context.Context, x *Experiment, t target, label, key string) (*reply, error) {
 	// The key's canary goes in as in R (send.go): on the same operation
 	// with K the body must be R's exactly, canary included.
-	req, err := t.req.Build(x.Env.BaseURL, t.op.Key, key, withCanary(x, t.op, key, nil), x.Env.Header)
+	req, err := t.req.Build(x.Env.BaseURL, t.op.Key, key, x.bodyFor(t.op, key), x.Env.Header)
 	if err != nil {
 		return nil, err
 	}

@@ -113,6 +113,12 @@ type Result struct {
 	// Effects are the side-effect observations, when an observer was available.
 	Effects  []Effect      `json:"effects,omitempty"`
 	Duration time.Duration `json:"duration_ns"`
+	// Requests is how many requests the experiment sent: its parents',
+	// its own and its observers' reads (sent.go); 0 when it sent none.
+	Requests int `json:"requests,omitempty"`
+	// Created is what the experiment created on the server (created.go),
+	// for check --cleanup; never reported as such.
+	Created []Created `json:"-"`
 	// Accepted marks a failure that a baseline of known findings accepts
 	// (report.ApplyBaseline): it is still a failure and shown in every
 	// report, but it does not fail the gate.

@@ -171,14 +171,23 @@ func runOne(ctx context.Context, env *Env, t Target, p Probe) (res Result) {
 		skip(&res, reason)
 		return res
 	}
+	if a, ok := p.(envApplier); ok { // cost.go: before the chain makes parents for nothing
+		if reason := a.appliesWith(env); reason != "" {
+			skip(&res, reason)
+			return res
+		}
+	}
 	if err := ctx.Err(); err != nil {
 		errorf(&res, "not run: %v", err)
 		return res
 	}
 	defer hold(env, op, p)() // exclusive.go: probes touching other operations hold them off
 	x := newExperiment(env, t)
+	ctx = withSentCounter(ctx, &x.sent) // sent.go
 	start := time.Now()
 	defer func() {
+		res.Requests = int(x.sent.Load())
+		res.Created = x.Created()
 		if v := recover(); v != nil {
 			errorf(&res, "internal error in probe %s: %v", p.ID(), v)
 		}

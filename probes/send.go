@@ -35,7 +35,7 @@ func send(ctx context.Context, env *Env, req *http.Request) (*reply, error) {
 	rctx, cancel := context.WithTimeout(ctx, env.Timeout)
 	defer cancel()
 	var p wire.Progress
-	resp, err := env.Client.Do(req.WithContext(wire.Trace(rctx, &p)))
+	resp, err := env.Client.Do(req.WithContext(wire.Trace(countWrites(rctx), &p)))
 	if err != nil {
 		return nil, explainSend(ctx, err, &p, env.Timeout)
 	}

@@ -41,7 +41,11 @@ func replyOf(r *wire.Response) *reply {
 func (v *volley) recordOutcomes(x *Experiment, label string, reqs []*http.Request, payloads [][]byte, outs []wire.Outcome) {
 	for i, o := range outs {
 		v.sent[i] = o.Sent
+		if !o.Sent.IsZero() { // sent.go: a copy whose last byte left reached the server
+			x.sent.Add(1)
+		}
 		v.finish(x, i, label, reqs[i], payloads[i], replyOf(o.Response), o.Elapsed, o.Err)
+		x.noteSent(x.Env, nil, reqs[i], v.replies[i]) // created.go
 	}
 }
 

@@ -31,6 +31,7 @@ type (
 		Summary       Counts       `json:"summary"`
 		Evidence      string       `json:"evidence,omitempty"` // bounded or full
 		Baseline      *BaselineUse `json:"baseline,omitempty"`
+		Cleanup       *Cleanup     `json:"cleanup,omitempty"` // cleanup.go: check --cleanup
 		Results       []jsonResult `json:"results,omitempty"` // written one by one (WriteJSON); read by ReadJSON
 	}
 	jsonResult struct {
@@ -109,6 +110,7 @@ func (o JSONOptions) write(w io.Writer, run *Run) error {
 		Summary:       run.Counts(),
 		Evidence:      "bounded",
 		Baseline:      run.Baseline,
+		Cleanup:       run.Cleanup,
 	}
 	if o.FullEvidence {
 		doc.Evidence = "full"

@@ -18,6 +18,7 @@ func (r *Redactor) Run(run *Run) *Run {
 	out.Tool = r.String(run.Tool)
 	out.Spec = r.String(run.Spec)
 	out.BaseURL = r.String(run.BaseURL)
+	out.Cleanup = r.cleanup(run.Cleanup) // cleanup.go
 	out.Results = nil
 	if run.Results != nil {
 		out.Results = make([]probes.Result, len(run.Results))

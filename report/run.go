@@ -37,6 +37,9 @@ type Run struct {
 	// Baseline is set when a baseline of accepted findings was applied
 	// (ApplyBaseline): which one, and its entries that no longer occur.
 	Baseline *BaselineUse
+	// Cleanup is what check --cleanup removed of what the run created
+	// (cleanup.go); nil without --cleanup.
+	Cleanup *Cleanup
 
 	spool *spooled // where the evidence of Results is, when streamed (Spool.Run)
 }

@@ -82,6 +82,7 @@ func New(opts Options) http.Handler {
 	mux.Handle("POST /v1/payments", s.keyed(s.createPayment))
 	mux.Handle("GET /v1/payments", s.plain(s.listPayments))
 	mux.Handle("GET /v1/payments/{id}", s.plain(s.getPayment))
+	mux.Handle("DELETE /v1/payments/{id}", s.plain(s.deletePayment)) // delete.go
 	mux.Handle("POST /v1/payments/{id}/refunds", s.keyed(s.createRefund))
 	mux.Handle("GET /v1/payments/{id}/refunds", s.plain(s.listRefunds))
 	mux.Handle("PUT /v1/customers/{id}", s.plain(s.upsertCustomer))
