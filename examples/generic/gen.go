@@ -98,7 +98,9 @@ func (g *generator) enum(s *openapi3.Schema) any {
 
 // typeOf is the type to generate: the first declared non-null type, else
 // what the keywords suggest.
-func typeOf(s *openapi3.Schema) string {
+func typeOf(s *openapi3.Schema) string { return typeOfDepth(s, 0) }
+
+func typeOfDepth(s *openapi3.Schema, depth int) string {
 	if s.Type != nil {
 		for _, t := range *s.Type {
 			if t != openapi3.TypeNull {
@@ -107,6 +109,15 @@ func typeOf(s *openapi3.Schema) string {
 		}
 		if len(*s.Type) > 0 {
 			return openapi3.TypeNull
+		}
+	}
+	for _, group := range []openapi3.SchemaRefs{s.AllOf, s.OneOf, s.AnyOf} {
+		for _, p := range group {
+			if p != nil && p.Value != nil && depth < 8 {
+				if t := typeOfDepth(p.Value, depth+1); t != "null" {
+					return t
+				}
+			}
 		}
 	}
 	switch {

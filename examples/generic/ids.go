@@ -3,20 +3,38 @@ package generic
 import (
 	"fmt"
 	"math"
+	"net/http"
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // Ids are made valid for the schema of the path parameter that names the
 // resource: Twilio's ^CA[0-9a-fA-F]{32}$, a uuid, an integer; a bare string
 // gets a prefix from the collection's name, as Stripe's cus_… does.
 
-// newID returns an id not in use in coll. Caller holds data.mu.
-func (s *Server) newID(sl *slot, coll string) string {
+// idSchemaOf is the schema a new id of sl is made valid for: its path
+// parameter's, unless the create's response declares its id property more
+// precisely (DigitalOcean's {lb_id} is a string, the load balancer's id a
+// uuid; a registry's name has a pattern its {registry_name} does not).
+func (s *Server) idSchemaOf(v *validated, sl *slot) *openapi3.Schema {
+	best := sl.id
+	if _, _, sch := s.success(v.op, http.StatusCreated); sch != nil {
+		if p := idSchema(sch.Value, sl.names); idScore(p) > idScore(best) && typeOf(p) != "object" && typeOf(p) != "array" {
+			best = p
+		}
+	}
+	return best
+}
+
+// newID returns an id valid for sch not in use in coll. Caller holds
+// data.mu.
+func (s *Server) newID(sl *slot, coll string, sch *openapi3.Schema) string {
 	var id string
 	for range 50 {
-		id = s.genID(sl, s.seq.Add(1))
+		id = s.genID(sl, s.seq.Add(1), sch)
 		key := coll + "/" + id
 		if s.data.res[key] == nil && !s.data.deleted[key] {
 			break
@@ -25,10 +43,9 @@ func (s *Server) newID(sl *slot, coll string) string {
 	return id
 }
 
-// genID makes an id for sl from the sequence number n.
-func (s *Server) genID(sl *slot, n uint64) string {
+// genID makes an id for sl valid for sch from the sequence number n.
+func (s *Server) genID(sl *slot, n uint64, sch *openapi3.Schema) string {
 	g := newGenerator(hash64(sl.norm, strconv.FormatUint(n, 10)), nil)
-	sch := sl.id
 	if sch == nil {
 		return prefix(sl.norm) + fmt.Sprintf("_%016x", g.rng.Uint64())
 	}

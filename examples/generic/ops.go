@@ -110,6 +110,9 @@ func (s *Server) read(v *validated, om *opModel) response {
 	if !ok {
 		return s.notFound(v, s.concrete(v, om, len(om.norm)))
 	}
+	if om.target < 0 {
+		res.id = "" // a singleton's last segment is a name, not its id
+	}
 	return s.resourceResponse(v, om, 0, res, s.idNames(om))
 }
 
@@ -129,7 +132,7 @@ func (s *Server) create(v *validated, om *opModel) response {
 		s.data.mu.Unlock()
 		return plainError(http.StatusInsufficientStorage, "too many resources")
 	}
-	id := s.newID(sl, coll)
+	id := s.newID(sl, coll, s.idSchemaOf(v, sl))
 	res := &resource{key: coll + "/" + id, coll: coll, id: id, seed: hash64(coll, id), fields: fieldsOf(v.body)}
 	s.data.put(res)
 	snap := res.snapshot()
@@ -249,7 +252,9 @@ func (s *Server) list(v *validated, om *opModel) response {
 	}
 	prop, itemSch, ok := listShape(sch.Value, om.norm[len(om.norm)-1])
 	if !ok { // not a list after all: a read of what the path names
-		return s.resourceResponse(v, om, 0, implicit(coll), nil)
+		res := implicit(coll)
+		res.id = ""
+		return s.resourceResponse(v, om, 0, res, nil)
 	}
 	if n := listLimit(v); n > 0 && n < len(items) {
 		items = items[:n]
@@ -259,7 +264,7 @@ func (s *Server) list(v *validated, om *opModel) response {
 	for _, res := range items {
 		rc := &renderCtx{seed: res.seed, id: res.id, idNames: sl.names, params: paramNames(v, om), fields: res.fields}
 		if s.opts.RerenderLists { // see Options.RerenderLists
-			rc.seed, rc.id = hash64(res.key, strconv.FormatUint(s.seq.Add(1), 10)), s.genID(sl, s.seq.Add(1))
+			rc.seed, rc.id = hash64(res.key, strconv.FormatUint(s.seq.Add(1), 10)), s.genID(sl, s.seq.Add(1), sl.id)
 		}
 		rendered = append(rendered, s.render(itemSch, rc))
 	}

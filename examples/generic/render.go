@@ -72,7 +72,7 @@ func (s *Server) overlay(v any, sch *openapi3.Schema, rc *renderCtx, depth int) 
 			continue
 		}
 		if val, ok := src[normName(name)]; ok && s.valid.value(props[name].Value, val) == nil {
-			m[name] = val
+			m[name] = deepCopy(val) // never the stored value itself: the overlay below writes into it
 		}
 	}
 	if placed || depth > 0 {
@@ -251,3 +251,24 @@ var countNames = map[string]bool{"count": true, "total": true, "totalcount": tru
 
 // moreNames are envelope booleans that say whether another page follows.
 var moreNames = map[string]bool{"hasmore": true, "more": true, "hasnext": true, "hasnextpage": true}
+
+// idSchema is the schema of the property a response of sch carries the
+// resource's id in (as overlay finds it), or nil.
+func idSchema(sch *openapi3.Schema, names []string) *openapi3.Schema {
+	if sch == nil {
+		return nil
+	}
+	props := properties(sch)
+	if p := idProperty(props, names); p != "" {
+		return props[p].Value
+	}
+	for _, name := range sortedKeys(props) {
+		if p := props[name]; p != nil && p.Value != nil && typeOf(p.Value) == "object" {
+			sub := properties(p.Value)
+			if q := idProperty(sub, names); q != "" {
+				return sub[q].Value
+			}
+		}
+	}
+	return nil
+}
