@@ -148,6 +148,7 @@ func (g *generator) allOf(s *openapi3.Schema, depth int) any {
 		own = &c
 		parts = append(parts, &openapi3.SchemaRef{Value: own})
 	}
+	var candidates map[string][]any // member → what each part made for it
 	for i, p := range parts {
 		var v any
 		if p.Value == own && typeOf(own) == "object" {
@@ -165,18 +166,44 @@ func (g *generator) allOf(s *openapi3.Schema, depth int) any {
 			continue
 		}
 		if merged == nil {
-			merged = map[string]any{}
+			merged, candidates = map[string]any{}, map[string][]any{}
 		}
 		for k, e := range m {
-			if _, seen := merged[k]; !seen {
-				merged[k] = e
+			candidates[k] = append(candidates[k], e)
+		}
+	}
+	if merged == nil {
+		return first
+	}
+	// A member several parts declare takes a value every one of them
+	// accepts (PayPal's 400 is allOf an error whose details are free and
+	// one whose details are an enum): the first that does.
+	for k, cs := range candidates {
+		merged[k] = cs[0]
+		if len(cs) == 1 || g.valid == nil {
+			continue
+		}
+		for _, c := range cs {
+			if g.acceptedByAll(parts, k, c) {
+				merged[k] = c
+				break
 			}
 		}
 	}
-	if merged != nil {
-		return merged
+	return merged
+}
+
+// acceptedByAll reports whether every part that declares member k accepts v.
+func (g *generator) acceptedByAll(parts openapi3.SchemaRefs, k string, v any) bool {
+	for _, p := range parts {
+		if p == nil || p.Value == nil {
+			continue
+		}
+		if q := properties(p.Value)[k]; q != nil && q.Value != nil && g.valid.value(q.Value, v) != nil {
+			return false
+		}
 	}
-	return first
+	return true
 }
 
 // choice makes a value of one of the alternatives that the whole schema
@@ -408,12 +435,12 @@ func (g *generator) str(s *openapi3.Schema, hint string) string {
 		v = "12:00:00"
 	case "uuid":
 		v = g.uuid()
-	case "email":
-		v = g.word("user") + "@example.com"
+	case "email", "idn-email":
+		v = fmt.Sprintf("user-%06x@example.com", g.rng.IntN(1<<24))
 	case "uri", "url", "uri-reference", "iri":
 		v = "https://example.com/" + g.word("r")
-	case "hostname":
-		v = g.word("host") + ".example.com"
+	case "hostname", "idn-hostname":
+		v = fmt.Sprintf("host-%06x.example.com", g.rng.IntN(1<<24))
 	case "ipv4":
 		v = fmt.Sprintf("192.0.2.%d", 1+g.rng.IntN(250))
 	case "ipv6":

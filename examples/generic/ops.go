@@ -68,7 +68,11 @@ func (s *Server) current(v *validated, om *opModel) (*resource, bool) {
 	if om.target >= 0 && !s.exists(join(om.norm), key) || om.target < 0 && s.data.deleted[key] {
 		return nil, false
 	}
-	return implicit(key), true
+	r := implicit(key)
+	if om.target < 0 {
+		r.coll = "" // a singleton (/v2/projects/default) is not listed with /v2/projects
+	}
+	return r, true
 }
 
 // implicit is a resource nothing created, rendered from its path alone.
@@ -109,9 +113,6 @@ func (s *Server) read(v *validated, om *opModel) response {
 	s.data.mu.Unlock()
 	if !ok {
 		return s.notFound(v, s.concrete(v, om, len(om.norm)))
-	}
-	if om.target < 0 {
-		res.id = "" // a singleton's last segment is a name, not its id
 	}
 	return s.resourceResponse(v, om, 0, res, s.idNames(om))
 }
@@ -173,6 +174,9 @@ func (s *Server) upsert(v *validated, om *opModel) response {
 	}
 	existed := s.data.res[key] != nil
 	res := implicit(key) // the same PUT makes the same resource: its seed is its path
+	if om.target < 0 {
+		res.coll = "" // a singleton is not listed with the collection its path ends in
+	}
 	res.fields = fieldsOf(v.body)
 	s.data.put(res)
 	snap := res.snapshot()
@@ -252,9 +256,7 @@ func (s *Server) list(v *validated, om *opModel) response {
 	}
 	prop, itemSch, ok := listShape(sch.Value, om.norm[len(om.norm)-1])
 	if !ok { // not a list after all: a read of what the path names
-		res := implicit(coll)
-		res.id = ""
-		return s.resourceResponse(v, om, 0, res, nil)
+		return s.resourceResponse(v, om, 0, implicit(coll), nil)
 	}
 	if n := listLimit(v); n > 0 && n < len(items) {
 		items = items[:n]
@@ -306,7 +308,11 @@ func listLimit(v *validated) int {
 // a create), else the lowest 2xx declared.
 func (s *Server) resourceResponse(v *validated, om *opModel, prefer int, res *resource, idNames []string) response {
 	status, media, sch := s.success(v.op, prefer)
-	rc := &renderCtx{seed: res.seed, id: res.id, idNames: idNames, params: paramNames(v, om), fields: res.fields}
+	id := res.id
+	if om.kind != kindCreate && om.target < 0 {
+		id = "" // a singleton's last segment is a name, not its id
+	}
+	rc := &renderCtx{seed: res.seed, id: id, idNames: idNames, params: paramNames(v, om), fields: res.fields}
 	return s.encode(status, media, s.renderOrNil(sch, rc))
 }
 

@@ -136,33 +136,21 @@ func (s *Server) errorResponse(rt *route, status int, msg string) response {
 		}
 		if ref != nil && ref.Value != nil {
 			if media, sch := pickMedia(ref.Value.Content); sch != nil && jsonish(media) {
-				v := s.render(sch, &renderCtx{seed: hash64(msg)})
-				setMessage(v, msg, 0)
-				return s.encode(status, media, v)
+				// the message goes where the error explains itself, where
+				// its schema allows it (PayPal's messages are an enum)
+				fields := map[string]any{}
+				for _, k := range messageNames {
+					fields[k] = msg
+				}
+				return s.encode(status, media, s.render(sch, &renderCtx{seed: hash64(msg), fields: fields}))
 			}
 		}
 	}
 	return plainError(status, msg)
 }
 
-// setMessage puts msg into the string properties an error body explains
-// itself in, where it has them.
-func setMessage(v any, msg string, depth int) {
-	m, ok := v.(map[string]any)
-	if !ok || depth > 2 {
-		return
-	}
-	for k, e := range m {
-		switch normName(k) {
-		case "message", "detail", "errormessage", "errordescription", "title":
-			if _, ok := e.(string); ok {
-				m[k] = msg
-			}
-		default:
-			setMessage(e, msg, depth+1)
-		}
-	}
-}
+// messageNames are the properties an error body explains itself in.
+var messageNames = []string{"message", "detail", "error_message", "error_description", "title"}
 
 func plainError(status int, msg string) response {
 	b, _ := json.Marshal(map[string]any{"error": map[string]string{"type": strings.ToLower(strings.ReplaceAll(http.StatusText(status), " ", "_")), "message": msg}})

@@ -2,6 +2,7 @@ package generic
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -9,10 +10,17 @@ import (
 	"time"
 )
 
+// RequestIDHeader names each answer's request (not part of a stored
+// response: a replay carries its own).
+const RequestIDHeader = "Request-Id"
+
 // ServeHTTP validates the request against the document, runs it through
 // the idempotency layer and processes it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.stats.requests.Add(1)
+	// Every answer names its request, as Stripe's Request-Id does; the
+	// tests find an invalid request's sender by it.
+	reqID := fmt.Sprintf("req_%d", s.stats.requests.Add(1))
+	w.Header().Set(RequestIDHeader, reqID)
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
 		s.write(w, r, plainError(http.StatusRequestEntityTooLarge, "request body too large or unreadable"))
@@ -30,15 +38,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	v, iv := s.validate(r.Context(), r, body, ms)
 	if iv != nil {
+		iv.RequestID = reqID
 		s.recordInvalid(*iv)
-		s.write(w, r, s.errorResponse(ms[0].route, http.StatusBadRequest, "invalid request: "+strings.Join(iv.Reasons, "; ")))
+		s.write(w, r, s.checked(r, &validated{match: ms[0]}, s.errorResponse(ms[0].route, http.StatusBadRequest, "invalid request: "+strings.Join(iv.Reasons, "; "))))
 		return
 	}
 	om := s.model.ops[v.route]
 	key, present, problem := s.keyOf(r, v, om)
 	switch {
 	case problem != "":
-		s.write(w, r, s.errorResponse(v.route, http.StatusBadRequest, problem)) // never stored
+		s.write(w, r, s.checked(r, v, s.errorResponse(v.route, http.StatusBadRequest, problem))) // never stored
 		return
 	case !present:
 		s.write(w, r, s.checked(r, v, s.process(v, om)))
@@ -61,10 +70,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.stats.inFlight.Add(1)
 		resp := s.errorResponse(v.route, http.StatusConflict, "a request with this idempotency key is in progress")
 		resp.header.Set("Retry-After", "1")
-		s.write(w, r, resp)
+		s.write(w, r, s.checked(r, v, resp))
 	case mismatch:
 		s.stats.reused.Add(1)
-		s.write(w, r, s.errorResponse(v.route, http.StatusUnprocessableEntity, "the idempotency key was used with another request"))
+		s.write(w, r, s.checked(r, v, s.errorResponse(v.route, http.StatusUnprocessableEntity, "the idempotency key was used with another request")))
 	}
 }
 

@@ -28,6 +28,8 @@ type Invalid struct {
 	// the document requires it, or not of its declared shape). idemcheck's
 	// missing-key and key-format probes send those on purpose.
 	KeyOnly bool
+	// RequestID is the Request-Id header of the 400 it was answered.
+	RequestID string
 }
 
 func (iv Invalid) String() string {
