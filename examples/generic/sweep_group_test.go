@@ -1,14 +1,12 @@
 package generic_test
 
 import (
-	"encoding/json"
 	"fmt"
-	"net/url"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 
+	"github.com/idemcheck/idemcheck/examples/generic"
 	"github.com/idemcheck/idemcheck/probes"
 )
 
@@ -138,25 +136,23 @@ func groupStrings(ss []string, examples int) string {
 var deliberateProbes = map[string]bool{"missing-key": true, "key-format": true}
 
 // keyOnlySplit attributes the invalid requests that break only the key to
-// the probes whose evidence holds them (same method and path, answered 400
-// with the violation): deliberate when only missing-key and key-format sent
-// them, other when another probe did (natural-put sending a PUT without the
-// key the document requires is a defect), unattributed when no evidence was
-// kept (a result keeps at most a few exchanges).
+// the probes whose evidence holds their answer (by its Request-Id):
+// deliberate when missing-key or key-format sent them, other when another
+// probe did (natural-put sending a PUT without the key the document
+// requires is a defect), unattributed when no evidence was kept (a result
+// keeps at most a few exchanges).
 func (row sweepRow) keyOnlySplit() (deliberate, other, unattributed int, others map[string]int) {
-	type sent struct{ probe, body string }
-	idx := map[string][]sent{}
+	sender := map[string]string{} // Request-Id → probe
 	for _, r := range row.results {
 		for _, e := range r.Evidence {
-			if e.Response == nil || e.Response.Status != 400 {
+			if e.Response == nil {
 				continue
 			}
-			u, err := url.Parse(e.Request.URL)
-			if err != nil {
-				continue
+			for name, vs := range e.Response.Header {
+				if strings.EqualFold(name, generic.RequestIDHeader) && len(vs) > 0 {
+					sender[vs[0]] = r.Probe
+				}
 			}
-			k := e.Request.Method + " " + u.RequestURI()
-			idx[k] = append(idx[k], sent{r.Probe, e.Response.Body})
 		}
 	}
 	others = map[string]int{}
@@ -164,35 +160,16 @@ func (row sweepRow) keyOnlySplit() (deliberate, other, unattributed int, others 
 		if !iv.KeyOnly {
 			continue
 		}
-		var probesSeen []string
-		for _, s := range idx[iv.Method+" "+iv.Path] {
-			if len(iv.Reasons) > 0 && strings.Contains(s.body, jsonText(iv.Reasons[0], 40)) {
-				probesSeen = append(probesSeen, s.probe)
-			}
-		}
+		probe, ok := sender[iv.RequestID]
 		switch {
-		case len(probesSeen) == 0:
+		case !ok:
 			unattributed++
-		case !slices.ContainsFunc(probesSeen, func(p string) bool { return !deliberateProbes[p] }):
+		case deliberateProbes[probe]:
 			deliberate++
 		default:
 			other++
-			for _, p := range probesSeen {
-				if !deliberateProbes[p] {
-					others[p+": "+mask(iv.Reasons[0])+" ("+iv.Operation+")"]++
-				}
-			}
+			others[probe+": "+mask(strings.Join(iv.Reasons, "; "))+" ("+iv.Operation+")"]++
 		}
 	}
 	return deliberate, other, unattributed, others
-}
-
-// jsonText is the first n bytes of s as it appears inside a JSON string.
-func jsonText(s string, n int) string {
-	b, _ := json.Marshal(s)
-	t := strings.Trim(string(b), `"`)
-	if len(t) > n {
-		t = t[:n]
-	}
-	return t
 }
