@@ -45,12 +45,40 @@ func TestSweep(t *testing.T) {
 	var rows []sweepRow
 	for _, d := range docs {
 		t.Run(d.name, func(t *testing.T) {
+			if !budgetLeft(t) {
+				return
+			}
 			row := runSweep(t, d, nil)
 			rows = append(rows, row)
 			row.require(t)
 		})
 	}
 	t.Log("\n" + sweepTable(rows))
+}
+
+// minBudget is the least time a document is checked in; less is an error
+// (not a pass, not a panic of the whole test binary at its -timeout).
+const minBudget = time.Minute
+
+// docBudget is how long one document's check may take: sweepBudget, or
+// what the test's -timeout leaves, less a margin for the rest.
+func docBudget(t *testing.T) time.Duration {
+	deadline, ok := t.Deadline()
+	if !ok {
+		return sweepBudget
+	}
+	return min(sweepBudget, time.Until(deadline)-minBudget)
+}
+
+// budgetLeft fails the document when the test's -timeout leaves no time
+// to check it: the complete sweep takes minutes (see the README's table).
+func budgetLeft(t *testing.T) bool {
+	t.Helper()
+	if b := docBudget(t); b < minBudget {
+		t.Errorf("not run: the test's -timeout leaves %s; the complete sweep needs more (go test -timeout 60m), or pick documents with IDEMCHECK_SWEEP or -short", b.Round(time.Second))
+		return false
+	}
+	return true
 }
 
 // sweepRow is one document's line of the table.
@@ -107,13 +135,14 @@ func runSweep(t *testing.T, d sweepDoc, front frontFunc) sweepRow {
 	opts.BaseURL = base
 	opts.Headers = headers
 	opts.KeyHeader = row.keyHeader
-	opts.MaxDuration = sweepBudget
+	budget := docBudget(t)
+	opts.MaxDuration = budget
 	opts.Tool = "idemcheck sweep"
 	if d.flags != nil {
 		d.flags(&opts)
 	}
 	start := time.Now()
-	ctx, cancel := context.WithTimeout(context.Background(), sweepBudget+time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), budget+minBudget/2)
 	defer cancel()
 	run, ops, err := runCheck(ctx, opts)
 	row.seconds = time.Since(start).Seconds()
