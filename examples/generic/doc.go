@@ -49,7 +49,9 @@
 //     deletes it) when the document reads it with GET, and otherwise an
 //     action (Stripe's /v1/payment_intents/{intent}/confirm, every Plaid
 //     operation): it is processed and answered, and changes nothing
-//     stored.
+//     stored. A singleton has no id (DigitalOcean's /v2/projects/default
+//     is not a project called "default") and is not listed with the
+//     collection its path ends in.
 //
 // Every resource a path names must exist first, or the request gets 404:
 // a refund under a payment that was never created, a read of a deleted
@@ -62,7 +64,8 @@
 //
 // A response is generated from the schema of the chosen status (the
 // preferred one when declared, else the lowest 2xx), deterministically from
-// the resource, so a stored resource reads back the same every time. Its
+// the resource, so a stored resource reads back the same every time (an
+// action's answer is generated anew for each request it processes). Its
 // id goes in the property a client would read it from: the path
 // parameter's own name (Twilio's {Sid} is sid), else its last words
 // (Adyen's {paymentPspReference} is pspReference, {droplet_id} is id),
@@ -73,7 +76,12 @@
 // case and separators aside (Twilio's FriendlyName is friendly_name). A
 // list answers the collection's resources, newest first, at the top level
 // or in the envelope's array property (data, items, entries, …, or the one
-// named after the collection), the envelope's other fields generated.
+// named after the collection), the envelope's other fields generated, its
+// count and has_more fields true to the list; a limit, page_size or
+// per_page query parameter is honoured. An error answer is generated from
+// the schema the operation declares for its status (or its default
+// response), its message where that schema allows it; every answer names
+// its request in a Request-Id header.
 //
 // # Idempotency
 //
@@ -82,4 +90,13 @@
 // reused with another request, keys scoped per principal (the credentials
 // the security schemes name) and operation. The key is read where the
 // document declares it (keyloc.go), else from Options.KeyHeader.
+//
+// # What is recorded
+//
+// Invalid, Unrouted, Problems (a response of the server's own that is not
+// valid for the document, with Options.CheckResponses: the server's bugs)
+// and DocumentIssues (answers no server of the document can give validly,
+// such as a oneOf whose alternatives all accept the same values). The
+// sweep (sweep_test.go) checks every real-world document and example
+// against them.
 package generic
