@@ -34,7 +34,9 @@
 //     POST (the refunds of /v1/payments/{id}/refunds, read only as a
 //     list). GET lists its resources; POST creates one, with
 //     an id made valid for the schema of the path parameter naming it
-//     (ids.go), 201 when declared, and a Location header.
+//     (ids.go), 201 when declared, and a Location header when the
+//     document declares one (Stripe and Adyen send none: a client finds
+//     the id in the body).
 //   - PUT on a resource whose collection has no creating POST, and that
 //     declares 201 Created, creates or replaces it with the client's id
 //     (an upsert: the same PUT twice leaves the same state). Any other PUT

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // The business logic of each kind of operation (model.go). Every one that
@@ -140,7 +142,11 @@ func (s *Server) create(v *validated, om *opModel) response {
 	s.data.mu.Unlock()
 	s.stats.created.Add(1)
 	resp := s.resourceResponse(v, om, http.StatusCreated, snap, sl.names)
-	resp.header.Set("Location", s.location(v, om, sl, id))
+	if declaresHeader(v.op, resp.status, "Location") {
+		// only where the document says so: Stripe and Adyen send none,
+		// and a client must find the id in the body
+		resp.header.Set("Location", s.location(v, om, sl, id))
+	}
 	return resp
 }
 
@@ -356,4 +362,22 @@ func singular(s string) string {
 		return strings.TrimSuffix(s, "s")
 	}
 	return s
+}
+
+// declaresHeader reports whether op's response of status declares the
+// header name.
+func declaresHeader(op *openapi3.Operation, status int, name string) bool {
+	if op.Responses == nil {
+		return false
+	}
+	ref := op.Responses.Status(status)
+	if ref == nil || ref.Value == nil {
+		return false
+	}
+	for h := range ref.Value.Headers {
+		if strings.EqualFold(h, name) {
+			return true
+		}
+	}
+	return false
 }
