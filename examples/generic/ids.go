@@ -61,7 +61,25 @@ func (s *Server) genID(sl *slot, n uint64, sch *openapi3.Schema) string {
 			return strconv.FormatInt(int64(v), 10)
 		}
 		return strconv.FormatFloat(v, 'f', -1, 64)
-	case sch.Pattern != "" || sch.Format != "":
+	case sch.Pattern != "":
+		maxLen := -1
+		if sch.MaxLength != nil {
+			maxLen = int(*sch.MaxLength)
+		}
+		// at least 12 characters where the pattern lets them vary, as
+		// real ids have: a short one repeats and is hard to trace
+		minLen := max(int(sch.MinLength), 12)
+		if maxLen >= 0 {
+			minLen = min(minLen, maxLen)
+		}
+		for _, lo := range []int{minLen, int(sch.MinLength)} {
+			for range 20 {
+				if id, ok := patternStringRep(sch.Pattern, g.rng, lo, maxLen, 24); ok && pathSafe(id) {
+					return id
+				}
+			}
+		}
+	case sch.Format != "":
 		for range 20 {
 			if id := g.str(sch, ""); pathSafe(id) {
 				return id

@@ -12,6 +12,13 @@ import (
 // < 0: any) when it can find one in a few tries; ok is false when the
 // pattern does not parse or no try fitted.
 func patternString(pattern string, rng *rand.Rand, minLen int, maxLen int) (string, bool) {
+	return patternStringRep(pattern, rng, minLen, maxLen, maxRepeat)
+}
+
+// patternStringRep is patternString with open repetitions (x*, x+, x{2,})
+// repeated up to rep more times than their minimum: ids ask for more, so
+// that ^[A-Z0-9]+$ makes PayPal-like ids, not "K".
+func patternStringRep(pattern string, rng *rand.Rand, minLen, maxLen, rep int) (string, bool) {
 	re, err := syntax.Parse(pattern, syntax.Perl)
 	if err != nil {
 		return "", false
@@ -19,7 +26,7 @@ func patternString(pattern string, rng *rand.Rand, minLen int, maxLen int) (stri
 	re = re.Simplify()
 	for range 20 {
 		var b strings.Builder
-		genRegexp(&b, re, rng, 0)
+		genRegexp(&b, re, rng, 0, rep)
 		s := b.String()
 		n := utf8.RuneCountInString(s)
 		if n >= minLen && (maxLen < 0 || n <= maxLen) {
@@ -32,7 +39,7 @@ func patternString(pattern string, rng *rand.Rand, minLen int, maxLen int) (stri
 // maxRepeat bounds an open repetition (x*, x+, x{2,}) beyond its minimum.
 const maxRepeat = 3
 
-func genRegexp(b *strings.Builder, re *syntax.Regexp, rng *rand.Rand, depth int) {
+func genRegexp(b *strings.Builder, re *syntax.Regexp, rng *rand.Rand, depth, rep int) {
 	if depth > 50 {
 		return
 	}
@@ -47,36 +54,36 @@ func genRegexp(b *strings.Builder, re *syntax.Regexp, rng *rand.Rand, depth int)
 		b.WriteRune(rune('a' + rng.IntN(26)))
 	case syntax.OpCapture:
 		for _, s := range re.Sub {
-			genRegexp(b, s, rng, depth+1)
+			genRegexp(b, s, rng, depth+1, rep)
 		}
 	case syntax.OpStar:
-		for range rng.IntN(maxRepeat + 1) {
-			genRegexp(b, re.Sub[0], rng, depth+1)
+		for range rng.IntN(rep + 1) {
+			genRegexp(b, re.Sub[0], rng, depth+1, rep)
 		}
 	case syntax.OpPlus:
-		for range 1 + rng.IntN(maxRepeat) {
-			genRegexp(b, re.Sub[0], rng, depth+1)
+		for range 1 + rng.IntN(rep) {
+			genRegexp(b, re.Sub[0], rng, depth+1, rep)
 		}
 	case syntax.OpQuest:
 		if rng.IntN(2) == 0 {
-			genRegexp(b, re.Sub[0], rng, depth+1)
+			genRegexp(b, re.Sub[0], rng, depth+1, rep)
 		}
 	case syntax.OpRepeat:
 		n := re.Min
 		if re.Max < 0 {
-			n += rng.IntN(maxRepeat + 1)
+			n += rng.IntN(rep + 1)
 		} else if re.Max > re.Min {
-			n += rng.IntN(min(re.Max-re.Min, maxRepeat) + 1)
+			n += rng.IntN(min(re.Max-re.Min, rep) + 1)
 		}
 		for range n {
-			genRegexp(b, re.Sub[0], rng, depth+1)
+			genRegexp(b, re.Sub[0], rng, depth+1, rep)
 		}
 	case syntax.OpConcat:
 		for _, s := range re.Sub {
-			genRegexp(b, s, rng, depth+1)
+			genRegexp(b, s, rng, depth+1, rep)
 		}
 	case syntax.OpAlternate:
-		genRegexp(b, re.Sub[rng.IntN(len(re.Sub))], rng, depth+1)
+		genRegexp(b, re.Sub[rng.IntN(len(re.Sub))], rng, depth+1, rep)
 	}
 	// anchors, boundaries and empty matches write nothing
 }
