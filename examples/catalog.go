@@ -5,6 +5,7 @@ package examples
 import (
 	"net/http"
 
+	"github.com/idemcheck/idemcheck/examples/generic"
 	"github.com/idemcheck/idemcheck/examples/payments"
 )
 
@@ -28,7 +29,8 @@ type Variant struct {
 }
 
 // Variants returns every example API: "payments" (correct) first, then one
-// "payments-<flaw>" per payments.Flaw.
+// "payments-<flaw>" per payments.Flaw, then the correct "generic-…" APIs of
+// issue 23, served by the generic server from documents of their own.
 func Variants() []Variant {
 	vs := []Variant{{
 		Name:        "payments",
@@ -69,7 +71,15 @@ func Variants() []Variant {
 		})
 	}
 	for i := range vs {
-		vs[i].Config = payments.Config // every variant serves the email counter
+		vs[i].Config = payments.Config // every payments variant serves the email counter
+	}
+	for _, g := range generic.Variants() {
+		vs = append(vs, Variant{
+			Name:        g.Name,
+			Description: g.Description,
+			Spec:        g.Spec,
+			Handler:     g.Handler,
+		})
 	}
 	return vs
 }

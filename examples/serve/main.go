@@ -80,6 +80,10 @@ func handler(name string, opts payments.Options) (http.Handler, error) {
 	if _, ok := examples.Lookup(name); !ok {
 		return nil, fmt.Errorf("unknown API %q (-list shows them)", name)
 	}
+	if strings.HasPrefix(name, "generic-") { // served from their documents; the payments options do not apply
+		v, _ := examples.Lookup(name)
+		return v.Handler(), nil
+	}
 	switch name { // correct variants, with another legitimate behaviour
 	case "payments-waiting":
 		opts.InFlight = payments.InFlightWait
