@@ -90,7 +90,7 @@ func Demo(ctx context.Context, v examples.Variant, opts Options) (*DemoResult, e
 func expectedFailures(v examples.Variant) []string {
 	implemented := map[string]bool{}
 	for _, p := range probes.All() {
-		implemented[p.ID()] = true
+		implemented[p.Meta(nil).ID] = true
 	}
 	var want []string
 	for _, id := range slices.Concat(v.ExpectFail, v.AlsoFail) {

@@ -1,6 +1,6 @@
 // Package cmd is the command line of idemcheck: thin cobra commands that
-// turn flags into an options struct and call the openapi, probes and report
-// packages.
+// turn flags into the engine's options (package check), call it, and print
+// or write what it returns with package report.
 package cmd
 
 import (

@@ -94,7 +94,7 @@ func Estimate(targets []Target, probes []Probe, env Env) RunCost {
 			}
 			x := m.experiment(t)
 			c.cost(x)
-			oc.Probes = append(oc.Probes, ProbeCost{Probe: p.ID(), Cost: x.cost})
+			oc.Probes = append(oc.Probes, ProbeCost{Probe: p.Meta(nil).ID, Cost: x.cost})
 			oc.Add(x.cost)
 		}
 		rc.Operations = append(rc.Operations, oc)

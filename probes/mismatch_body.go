@@ -18,9 +18,16 @@ import (
 // or quota the control used up (one parent creation more).
 type mismatchBodyProbe struct{}
 
-func (mismatchBodyProbe) ID() string         { return "mismatch-body" }
-func (mismatchBodyProbe) Title() string      { return "key reused with a different body is rejected" }
-func (mismatchBodyProbe) Severity() Severity { return Major }
+func (mismatchBodyProbe) Meta(*Profile) Meta {
+	return Meta{
+		ID:       "mismatch-body",
+		Title:    "key reused with a different body is rejected",
+		Severity: Major,
+		Rule:     "draft-ietf-httpapi-idempotency-key-header §2.7: a key reused with a different request payload is rejected with 422 Unprocessable Content",
+		Fix:      "store a fingerprint of the request (method, path, canonical body) with the key and reject a reuse whose fingerprint differs",
+	}
+}
+
 func (mismatchBodyProbe) Applies(op *openapi.Operation) string {
 	if r := needsKey(op); r != "" {
 		return r
@@ -39,8 +46,6 @@ func (mismatchBodyProbe) Applies(op *openapi.Operation) string {
 }
 
 func (mismatchBodyProbe) Run(ctx context.Context, x *Experiment, res *Result) {
-	res.Rule = "draft-ietf-httpapi-idempotency-key-header §2.7: a key reused with a different request payload is rejected with 422 Unprocessable Content"
-	res.Fix = "store a fingerprint of the request (method, path, canonical body) with the key and reject a reuse whose fingerprint differs"
 	alt := x.Op.AltBody
 
 	control, err := x.Send(ctx, "control: different body, fresh key", x.Key(), alt)

@@ -28,11 +28,16 @@ import (
 // endpoint) are both correct; R's stored result is not.
 type mismatchTargetProbe struct{}
 
-func (mismatchTargetProbe) ID() string { return "mismatch-target" }
-func (mismatchTargetProbe) Title() string {
-	return "key reused on another resource or operation is not replayed"
+func (mismatchTargetProbe) Meta(*Profile) Meta {
+	return Meta{
+		ID:       "mismatch-target",
+		Title:    "key reused on another resource or operation is not replayed",
+		Severity: Major,
+		Rule:     "draft-ietf-httpapi-idempotency-key-header §2.2 and §2.7: the fingerprint of a request covers its target (method and path) as well as its payload; a key reused on another resource or operation is rejected, or treated as a new key for that endpoint, never answered with the stored result",
+		Fix:      "include the method and the concrete path in the request fingerprint (or scope keys per resource and endpoint), so a key reused on another target is rejected with 422 or processed on its own",
+	}
 }
-func (mismatchTargetProbe) Severity() Severity { return Major }
+
 func (mismatchTargetProbe) Applies(op *openapi.Operation) string {
 	return needsKey(op)
 }
@@ -62,9 +67,6 @@ type target struct {
 }
 
 func (mismatchTargetProbe) Run(ctx context.Context, x *Experiment, res *Result) {
-	res.Rule = "draft-ietf-httpapi-idempotency-key-header §2.2 and §2.7: the fingerprint of a request covers its target (method and path) as well as its payload; a key reused on another resource or operation is rejected, or treated as a new key for that endpoint, never answered with the stored result"
-	res.Fix = "include the method and the concrete path in the request fingerprint (or scope keys per resource and endpoint), so a key reused on another target is rejected with 422 or processed on its own"
-
 	var targets []target
 	var skipped []string
 	if t, why := otherResource(ctx, x); t != nil {

@@ -19,10 +19,17 @@ import (
 // count and the resource reads back as after the first.
 type naturalDeleteProbe struct{}
 
-func (naturalDeleteProbe) ID() string         { return "natural-delete" }
-func (naturalDeleteProbe) Title() string      { return "the same DELETE twice changes nothing more" }
-func (naturalDeleteProbe) Severity() Severity { return Major }
-func (naturalDeleteProbe) exclusive() bool    { return true }
+func (naturalDeleteProbe) Meta(*Profile) Meta {
+	return Meta{
+		ID:       "natural-delete",
+		Title:    "the same DELETE twice changes nothing more",
+		Severity: Major,
+		Rule:     naturalRule,
+		Fix:      "treat a DELETE of a resource that is already gone as done: answer 204/200 or 404/410 and change nothing else; never fail with a 5xx",
+	}
+}
+
+func (naturalDeleteProbe) exclusive() bool { return true }
 func (naturalDeleteProbe) Applies(op *openapi.Operation) string {
 	if op.Method != http.MethodDelete {
 		return "not a DELETE"
@@ -31,8 +38,6 @@ func (naturalDeleteProbe) Applies(op *openapi.Operation) string {
 }
 
 func (naturalDeleteProbe) Run(ctx context.Context, x *Experiment, res *Result) {
-	res.Rule = naturalRule
-	res.Fix = "treat a DELETE of a resource that is already gone as done: answer 204/200 or 404/410 and change nothing else; never fail with a 5xx"
 	r := x.Op.Resource
 	if r == nil {
 		r = &openapi.Resource{}

@@ -17,10 +17,17 @@ import (
 // is the typical defect: a client retrying a timed-out PUT changes state.
 type naturalPutProbe struct{}
 
-func (naturalPutProbe) ID() string         { return "natural-put" }
-func (naturalPutProbe) Title() string      { return "the same PUT twice leaves the same state" }
-func (naturalPutProbe) Severity() Severity { return Major }
-func (naturalPutProbe) exclusive() bool    { return true }
+func (naturalPutProbe) Meta(*Profile) Meta {
+	return Meta{
+		ID:       "natural-put",
+		Title:    "the same PUT twice leaves the same state",
+		Severity: Major,
+		Rule:     naturalRule,
+		Fix:      "make PUT a replacement computed from the request alone: an identical PUT must not bump a version or counter, append history, or fail; a timestamp that must change can be left out with --ignore-field",
+	}
+}
+
+func (naturalPutProbe) exclusive() bool { return true }
 func (naturalPutProbe) Applies(op *openapi.Operation) string {
 	if op.Method != http.MethodPut {
 		return "not a PUT"
@@ -29,8 +36,6 @@ func (naturalPutProbe) Applies(op *openapi.Operation) string {
 }
 
 func (naturalPutProbe) Run(ctx context.Context, x *Experiment, res *Result) {
-	res.Rule = naturalRule
-	res.Fix = "make PUT a replacement computed from the request alone: an identical PUT must not bump a version or counter, append history, or fail; a timestamp that must change can be left out with --ignore-field"
 	listNote := useListObserver(ctx, x)
 	get, _ := x.stateRead() // natural_state.go
 

@@ -1,6 +1,11 @@
-// Package report renders the results of an idemcheck run as JUnit XML, JSON,
-// Markdown and a coloured terminal summary. Every format renders the same
-// Run; none of them re-derives a verdict.
+// Package report renders an idemcheck Run as JUnit XML, JSON, Markdown,
+// HTML, SARIF 2.1.0, GitHub annotations and a coloured terminal summary.
+// Every format renders the same Run, and one Outcome decides the exit code
+// and every gate line; none of them re-derives a verdict. The package also
+// holds what surrounds the formats: the evidence a streamed run keeps on
+// disk (Spool), JSON reports read back (ReadJSON) to merge shards (Merge)
+// or accept findings (Baseline), and the secrets scrubbed from everything
+// written (Redact).
 package report
 
 import (
