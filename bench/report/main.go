@@ -201,8 +201,10 @@ func measure(ctx context.Context, cfg *config, name, specFile string) (measureme
 	}
 	m.sizes["terminal"] = int64(stdout.Len())
 	m.lines = bytes.Count(stdout.Bytes(), []byte("\n"))
-	if i := bytes.LastIndex(bytes.TrimRight(stdout.Bytes(), "\n"), []byte("\n")); i >= 0 {
-		m.counts = strings.TrimSpace(stdout.String()[i:])
+	for _, line := range strings.Split(stdout.String(), "\n") { // the total line: "N passed, N failed, …"
+		if strings.Contains(line, " passed, ") {
+			m.counts = strings.TrimSpace(line)
+		}
 	}
 	for _, r := range reports {
 		fi, err := os.Stat(filepath.Join(dir, "report"+r.ext))
