@@ -99,7 +99,7 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	if err != nil {
 		return err
 	}
-	printWarnings(opts.Stderr, doc.Warnings)
+	report.WriteWarnings(opts.Stderr, doc.Warnings)
 	plan, err := c.Plan(ctx, doc)
 	if err != nil {
 		return err

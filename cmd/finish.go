@@ -21,7 +21,7 @@ func finishRun(run *report.Run, outputs report.Outputs, stdout, stderr io.Writer
 	if err := report.WriteTerminal(summary, run, report.ColorWanted(summary, noColor)); err != nil {
 		return err
 	}
-	if err := writeCreated(summary, run, report.ColorWanted(summary, noColor)); err != nil { // cost.go: what the run left, or removed
+	if err := report.WriteCreated(summary, run, report.ColorWanted(summary, noColor)); err != nil { // what the run left, or removed
 		return err
 	}
 	if getenv == nil {
