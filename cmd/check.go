@@ -17,12 +17,8 @@ type CheckOptions struct {
 	Stdout, Stderr io.Writer
 
 	check.Options
-	Reports report.Outputs
-	NoColor bool
-	Quiet   bool // no progress line on stderr
-	// Getenv reads the environment (GITHUB_ACTIONS, GITHUB_STEP_SUMMARY);
-	// nil means os.Getenv.
-	Getenv func(string) string
+	RunOutputs
+	Quiet bool // no progress line on stderr
 }
 
 // NewCmdCheck builds `idemcheck check`. runF replaces checkRun in tests.
@@ -69,18 +65,11 @@ func NewCmdCheck(stdout, stderr io.Writer, runF func(context.Context, *CheckOpti
 	f.StringVar(&o.ClientKey, "client-key", "", "PEM key of --client-cert")
 	f.BoolVar(&o.Insecure, "insecure", false, "do not verify the server's certificate (never implied)")
 	f.StringVar(&o.Config, "config", "", "configuration file (idemcheck.yaml): request bodies, path parameters, keys and side-effect observers per operation")
-	f.StringVar(&opts.Reports.JUnit, "junit", "", "write a JUnit XML report to FILE ('-' for stdout)")
-	f.StringVar(&opts.Reports.JSON, "json", "", "write a JSON report to FILE ('-' for stdout)")
-	f.StringVar(&opts.Reports.Markdown, "markdown", "", "write a Markdown review report to FILE ('-' for stdout)")
-	f.StringVar(&opts.Reports.HTML, "html", "", "write a self-contained HTML review report to FILE ('-' for stdout)")
-	f.StringVar(&opts.Reports.SARIF, "sarif", "", "write a SARIF 2.1.0 log to FILE, for GitHub code scanning ('-' for stdout)")
-	f.BoolVar(&opts.Reports.JUnitNoPositions, "junit-no-positions", false, "leave testcase file and line out of the JUnit report (the Jenkins xUnit schema rejects them)")
-	f.Var(evidenceFlag{&opts.Reports.FullEvidence}, "evidence", "evidence the JSON report keeps: bounded (each body's start and what its diff points at; every exchange on the first result of each kind) or full")
 	f.StringArrayVar(&o.Redact, "redact", nil, "a value to scrub from every report and message, beside -H values and configured credentials (repeatable)")
 	f.StringVar(&o.Baseline, "baseline", "", "file of accepted findings (idemcheck baseline): shown as accepted, they do not fail the gate")
 	f.BoolVar(&o.Cleanup, "cleanup", false, "after the run, remove every resource it created, with the document's DELETE for each (within --max-duration, at --rate); the report lists what was not removed")
 	f.StringVar(&o.Shard, "shard", "", "check only shard k/n of the operations, for parallel CI jobs (combine their --json reports with idemcheck merge)")
-	f.BoolVar(&opts.NoColor, "no-color", false, "disable colour (also NO_COLOR, or when output is not a terminal)")
+	addRunOutputFlags(f, &opts.RunOutputs)
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress on stderr while the check runs")
 	return c
 }
@@ -120,5 +109,5 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	if err != nil {
 		return err
 	}
-	return finishRun(run, opts.Reports, opts.Stdout, opts.Stderr, opts.Getenv, opts.NoColor)
+	return finishRun(run, opts.RunOutputs, opts.Stdout, opts.Stderr)
 }

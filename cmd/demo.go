@@ -32,9 +32,9 @@ func NewCmdDemo(stdout, stderr io.Writer, runF func(context.Context, *DemoOption
 		Use:   "demo",
 		Short: "Check the bundled example APIs, one correct and several flawed",
 		Long: `demo starts the bundled example APIs on loopback, checks each one, writes
-JUnit, JSON, Markdown and HTML reports into --out, and prints the verdicts.
-The correct API must pass every probe and each flawed one must fail exactly
-the probes its flaw trips; demo exits 0 when they all do.`,
+every report (JUnit, JSON, Markdown, HTML, SARIF) into --out, and prints the
+verdicts. The correct API must pass every probe and each flawed one must fail
+exactly the probes its flaw trips; demo exits 0 when they all do.`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if runF != nil {
@@ -75,9 +75,7 @@ func demoRun(ctx context.Context, opts *DemoOptions) error {
 		if err := write(out, d.Run, report.ColorWanted(opts.Stdout, opts.NoColor)); err != nil {
 			return err
 		}
-		base := filepath.Join(opts.Out, v.Name)
-		files := report.Outputs{JUnit: base + ".junit.xml", JSON: base + ".json", Markdown: base + ".md", HTML: base + ".html"}
-		err = files.Write(d.Run, opts.Stdout)
+		err = report.InDir(opts.Out, v.Name).Write(d.Run, opts.Stdout)
 		d.Run.Close() // its spool of evidence
 		if err != nil {
 			return err
