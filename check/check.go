@@ -26,20 +26,18 @@ func (c *Check) OnProgress(fn func(op *openapi.Operation, results []probes.Resul
 	c.progress = fn
 }
 
-// New validates opts for a check against opts.BaseURL. Its errors are
-// *UsageError, or name the configuration file's line.
-func New(opts Options) (*Check, error) {
-	s, err := opts.validate(true)
-	if err != nil {
-		return nil, err
-	}
-	return &Check{opts: opts, s: s}, nil
-}
+// New validates opts for a check against opts.BaseURL, a zero field
+// meaning its default. Its errors are *UsageError, or name the
+// configuration file's line.
+func New(opts Options) (*Check, error) { return newCheck(opts, true) }
 
 // NewPlanner validates opts for Plan alone: it needs no base URL, and
 // nothing is sent.
-func NewPlanner(opts Options) (*Check, error) {
-	s, err := opts.validate(false)
+func NewPlanner(opts Options) (*Check, error) { return newCheck(opts, false) }
+
+func newCheck(opts Options, needTarget bool) (*Check, error) {
+	opts = opts.withDefaults()
+	s, err := opts.validate(needTarget)
 	if err != nil {
 		return nil, err
 	}
@@ -203,9 +201,6 @@ func (c *Check) RunOne(ctx context.Context, plan *Plan, i int, p probes.Probe) p
 // broken bytes, or too slowly, was reached.
 func reachable(ctx context.Context, env probes.Env, timeout time.Duration) error {
 	base := env.BaseURL
-	if timeout <= 0 {
-		timeout = probes.DefaultTimeout
-	}
 	rctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var p wire.Progress

@@ -31,6 +31,7 @@ func NewCmdCheck(stdout, stderr io.Writer, runF func(context.Context, *CheckOpti
       -H 'Authorization: Bearer t' --junit report.xml --json report.json`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
+			opts.Explicit = explicitOptions(c.Flags())
 			if runF != nil {
 				return runF(c.Context(), opts)
 			}

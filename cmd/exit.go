@@ -73,7 +73,10 @@ func Main() ExitCode {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) ExitCode {
 	root := NewRootCmd(stdout, stderr)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	c, err := root.ExecuteContextC(ctx)
+	if c == nil {
+		c = root
+	}
 	var outcome *runOutcome
 	switch {
 	case err == nil:
@@ -81,7 +84,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) ExitCode 
 	case errors.As(err, &outcome) && outcome.Status == report.Findings:
 		return ExitFindings
 	}
-	msg, _, _ := strings.Cut(err.Error(), "\n") // cobra appends a usage hint on a line of its own
+	msg, _, _ := strings.Cut(flagWording(err, c.Flags()), "\n") // cobra appends a usage hint on a line of its own
 	var ue usageError
 	var ce *check.UsageError
 	if errors.As(err, &ue) || errors.As(err, &ce) {

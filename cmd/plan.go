@@ -27,6 +27,7 @@ func NewCmdPlan(stdout, stderr io.Writer, runF func(context.Context, *PlanOption
 		Short: "Show what check would send, without sending anything",
 		Args:  noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
+			opts.Explicit = explicitOptions(c.Flags())
 			if runF != nil {
 				return runF(c.Context(), opts)
 			}
