@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"sync"
 	"time"
@@ -18,10 +19,11 @@ type Check struct {
 	opts     Options
 	s        *settings
 	progress func(*openapi.Operation, []probes.Result)
+	showTo   io.Writer // ShowProgress's
 }
 
 // OnProgress makes Run call fn once per operation whose probes all ran,
-// from the workers, concurrently (report.Progress prints it).
+// from the workers, concurrently.
 func (c *Check) OnProgress(fn func(op *openapi.Operation, results []probes.Result)) {
 	c.progress = fn
 }
@@ -55,6 +57,16 @@ func (c *Check) Load(ctx context.Context) (*openapi.Document, error) {
 		return openapi.LoadData(ctx, c.opts.SpecData, c.opts.Spec, opts...)
 	}
 	return openapi.Load(ctx, c.opts.Spec, opts...)
+}
+
+// LoadPlan is Load then Plan: the document, with its warnings in
+// Plan.Doc, and what a check of it sends.
+func (c *Check) LoadPlan(ctx context.Context) (*Plan, error) {
+	doc, err := c.Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return c.Plan(ctx, doc)
 }
 
 // Plan is what a check sends: the planned operations, each with the
@@ -116,6 +128,17 @@ func (c *Check) Plan(ctx context.Context, doc *openapi.Document) (*Plan, error) 
 // read a result with its evidence with Run.Result, and Close the run when
 // its reports are written.
 func (c *Check) Run(ctx context.Context, plan *Plan) (*report.Run, error) {
+	progress := c.startProgress(len(plan.Targets)) // progress.go
+	run, err := c.run(ctx, plan, progress.operation)
+	if perr := progress.finish(); err == nil && perr != nil {
+		run.Close()
+		return nil, perr
+	}
+	return run, err
+}
+
+// run is Run, calling progress once per operation whose probes all ran.
+func (c *Check) run(ctx context.Context, plan *Plan, progress func(*openapi.Operation, []probes.Result)) (*report.Run, error) {
 	if len(plan.Operations) == 0 {
 		return nil, fmt.Errorf("%s has no mutating operations to check", plan.Doc.Source)
 	}
@@ -129,7 +152,7 @@ func (c *Check) Run(ctx context.Context, plan *Plan) (*report.Run, error) {
 	}
 	env := c.s.env
 	env.Planned = plan.Planned // a shard's probes find the other operations
-	env.Progress = c.progress
+	env.Progress = progress
 	spool, err := report.NewSpool("", len(plan.Targets))
 	if err != nil {
 		return nil, err

@@ -10,14 +10,11 @@ import (
 )
 
 // DemoOptions are the inputs of `idemcheck demo`.
-type DemoOptions struct {
-	demo.RunOptions
-	Stderr io.Writer
-}
+type DemoOptions = demo.RunOptions
 
 // NewCmdDemo builds `idemcheck demo`. runF replaces demoRun in tests.
-func NewCmdDemo(stdout, stderr io.Writer, runF func(context.Context, *DemoOptions) error) *cobra.Command {
-	opts := &DemoOptions{RunOptions: demo.RunOptions{Stdout: stdout}, Stderr: stderr}
+func NewCmdDemo(stdout io.Writer, runF func(context.Context, *DemoOptions) error) *cobra.Command {
+	opts := &DemoOptions{Stdout: stdout}
 	c := &cobra.Command{
 		Use:   "demo",
 		Short: "Check the bundled example APIs, one correct and several flawed",
@@ -31,7 +28,7 @@ exactly the probes its flaw trips; demo exits 0 when they all do.`,
 				return runF(c.Context(), opts)
 			}
 			opts.Tool = "idemcheck " + versionString()
-			return demo.Run(c.Context(), opts.RunOptions)
+			return demo.Run(c.Context(), *opts)
 		},
 	}
 	c.Flags().StringVar(&opts.Out, "out", "idemcheck-demo", "directory for the reports")

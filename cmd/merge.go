@@ -11,8 +11,6 @@ import (
 
 // MergeOptions are the inputs of `idemcheck merge`.
 type MergeOptions struct {
-	Stdout, Stderr io.Writer
-
 	Shards   []string // the shards' JSON reports
 	Baseline string   // --baseline: applied to the merged run
 	RunOutputs
@@ -20,7 +18,7 @@ type MergeOptions struct {
 
 // NewCmdMerge builds `idemcheck merge`. runF replaces mergeRun in tests.
 func NewCmdMerge(stdout, stderr io.Writer, runF func(context.Context, *MergeOptions) error) *cobra.Command {
-	opts := &MergeOptions{Stdout: stdout, Stderr: stderr}
+	opts := &MergeOptions{RunOutputs: RunOutputs{Terminal: report.Terminal{Stdout: stdout, Stderr: stderr}}}
 	c := &cobra.Command{
 		Use:   "merge shard1.json shard2.json ... [--junit FILE] [--html FILE] [--sarif FILE]",
 		Short: "Combine the JSON reports of the shards of one run (check --shard k/n) into one report and one exit code",
@@ -59,24 +57,9 @@ func mergeRun(_ context.Context, opts *MergeOptions) error {
 	if err := opts.Reports.Check(); err != nil {
 		return err
 	}
-	var runs []*report.Run
-	for _, path := range opts.Shards {
-		run, err := report.ReadJSONFile(path)
-		if err != nil {
-			return err
-		}
-		runs = append(runs, run)
-	}
-	run, err := report.Merge(runs...)
+	run, err := report.MergeFiles(opts.Shards, opts.Baseline)
 	if err != nil {
 		return err
 	}
-	if opts.Baseline != "" {
-		b, err := report.LoadBaseline(opts.Baseline)
-		if err != nil {
-			return err
-		}
-		report.ApplyBaseline(run, b, opts.Baseline)
-	}
-	return finishRun(run, opts.RunOutputs, opts.Stdout, opts.Stderr)
+	return finishRun(run, opts.RunOutputs)
 }

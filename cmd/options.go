@@ -10,13 +10,11 @@ import (
 	"github.com/idemcheck/idemcheck/check"
 )
 
-// The flags of check and plan set check.Options' fields. The engine's
-// errors name the fields (Options.Concurrency); the command line names its
-// flags (--concurrency), found by name: a flag is the field's name in lower
-// case, less a plural s, with dashes ("BaseURL" is --base-url, "Headers"
-// --header, "CACert" --cacert). TestEveryOptionHasAFlag keeps it so.
-
-// optionFlag is the flag of fs that sets field, nil when none does.
+// optionFlag is the flag of fs that sets check.Options' field, nil when
+// none does: the engine's errors name fields (Options.Concurrency), the
+// command line its flags. A flag is the field's name in lower case, less a
+// plural s, with dashes ("BaseURL" --base-url, "Headers" --header, "CACert"
+// --cacert); TestEveryOptionHasAFlag keeps it so.
 func optionFlag(fs *pflag.FlagSet, field string) *pflag.Flag {
 	var found *pflag.Flag
 	want := strings.ToLower(field)
@@ -32,10 +30,9 @@ func optionFlag(fs *pflag.FlagSet, field string) *pflag.Flag {
 // values are values, not defaults (check.Options.Explicit).
 func explicitOptions(fs *pflag.FlagSet) []string {
 	var out []string
-	t := reflect.TypeFor[check.Options]()
-	for i := range t.NumField() {
-		if f := optionFlag(fs, t.Field(i).Name); f != nil && f.Changed {
-			out = append(out, t.Field(i).Name)
+	for field := range reflect.TypeFor[check.Options]().Fields() {
+		if f := optionFlag(fs, field.Name); f != nil && f.Changed {
+			out = append(out, field.Name)
 		}
 	}
 	return out

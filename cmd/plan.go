@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/idemcheck/idemcheck/check"
 	"github.com/idemcheck/idemcheck/probes"
@@ -35,19 +36,25 @@ func NewCmdPlan(stdout, stderr io.Writer, runF func(context.Context, *PlanOption
 		},
 	}
 	f := c.Flags()
-	o := &opts.Options
-	f.StringVar(&o.Spec, "spec", "", "OpenAPI document: a file or an http(s) URL (required)")
-	f.StringArrayVar(&o.AllowRefDirs, "allow-ref-dir", nil, "folder outside the document's own from which its $refs may read files (repeatable)")
-	f.StringSliceVar(&o.Operations, "operations", nil, "operations to plan: operationIds or 'METHOD /path', comma-separated")
-	f.StringVar(&o.KeyHeader, "key-header", "", "the idempotency key's header (overrides detection)")
-	f.StringVar(&o.KeyField, "key-field", "", "the idempotency key's body field (overrides detection)")
-	f.StringVar(&o.KeyFormat, "key-format", "", "shape of the key values where the document declares none: uuid, ulid, hex")
-	f.StringVar(&o.Config, "config", "", "configuration file (idemcheck.yaml): request bodies, path parameters and keys per operation")
-	f.StringSliceVar(&o.Probes, "probes", nil, "probe ids check would run, comma-separated (default all): what the estimate counts")
-	f.IntVar(&o.Concurrency, "concurrency", probes.DefaultConcurrency, "copies released at once by the concurrent probe (for the estimate)")
-	f.IntVar(&o.Rounds, "rounds", probes.DefaultRounds, "rounds of the concurrent probe (for the estimate)")
+	addPlanFlags(f, &opts.Options)
 	f.BoolVar(&opts.JSON, "json", false, "print the plan as JSON")
 	return c
+}
+
+// addPlanFlags adds the flags of what a plan depends on, which check
+// shares: the document, the operations and probes, the keys, the
+// configuration and the concurrent rounds (the estimate counts them).
+func addPlanFlags(f *pflag.FlagSet, o *check.Options) {
+	f.StringVar(&o.Spec, "spec", "", "OpenAPI document: a file or an http(s) URL (required)")
+	f.StringArrayVar(&o.AllowRefDirs, "allow-ref-dir", nil, "folder outside the document's own from which its $refs may read files (repeatable)")
+	f.StringSliceVar(&o.Operations, "operations", nil, "operations to check: operationIds or 'METHOD /path', comma-separated (default all mutating)")
+	f.StringSliceVar(&o.Probes, "probes", nil, "probe ids to run, comma-separated (default all)")
+	f.StringVar(&o.KeyHeader, "key-header", "", "send the idempotency key in this header (overrides detection)")
+	f.StringVar(&o.KeyField, "key-field", "", "send the idempotency key in this body field (overrides detection)")
+	f.StringVar(&o.KeyFormat, "key-format", "", "shape of the key values where the document declares none: uuid, ulid, hex")
+	f.StringVar(&o.Config, "config", "", "configuration file (idemcheck.yaml): request bodies, path parameters, keys and side-effect observers per operation")
+	f.IntVar(&o.Concurrency, "concurrency", probes.DefaultConcurrency, "copies released at once by the concurrent probe")
+	f.IntVar(&o.Rounds, "rounds", probes.DefaultRounds, "rounds of the concurrent probe, each with a fresh key")
 }
 
 func planRun(ctx context.Context, opts *PlanOptions) error {
@@ -55,18 +62,14 @@ func planRun(ctx context.Context, opts *PlanOptions) error {
 	if err != nil {
 		return err
 	}
-	doc, err := c.Load(ctx)
+	plan, err := c.LoadPlan(ctx)
 	if err != nil {
 		return err
 	}
-	plan, err := c.Plan(ctx, doc)
-	if err != nil {
-		return err
-	}
-	p := report.Plan{Doc: doc, Operations: plan.Operations, Cost: c.Cost(plan)}
+	p := report.Plan{Doc: plan.Doc, Operations: plan.Operations, Cost: c.Cost(plan)}
 	if opts.JSON {
 		return report.WritePlanJSON(opts.Stdout, p)
 	}
-	report.WriteWarnings(opts.Stderr, doc.Warnings)
+	report.WriteWarnings(opts.Stderr, plan.Doc.Warnings)
 	return report.WritePlan(opts.Stdout, p)
 }

@@ -56,11 +56,7 @@ func Check(ctx context.Context, v examples.Variant, opts check.Options) (*Result
 	if err != nil {
 		return nil, err
 	}
-	doc, err := c.Load(ctx)
-	if err != nil {
-		return nil, err
-	}
-	plan, err := c.Plan(ctx, doc)
+	plan, err := c.LoadPlan(ctx)
 	if err != nil {
 		return nil, err
 	}

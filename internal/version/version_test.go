@@ -1,4 +1,4 @@
-package cmd
+package version
 
 import (
 	"regexp"
@@ -38,7 +38,7 @@ func TestVersionIsSemver(t *testing.T) {
 			}
 		})
 	}
-	if v := versionString(); !re.MatchString(v) {
-		t.Errorf("versionString() = %q, not a semver", v)
+	if v := Of(""); !re.MatchString(v) {
+		t.Errorf("Of(\"\") = %q, not a semver", v)
 	}
 }
