@@ -44,7 +44,7 @@ func NewCmdCheck(stdout, stderr io.Writer, runF func(context.Context, *CheckOpti
 	f.StringVar(&o.Profile, "profile", probes.DefaultProfile, "expectations that differ between providers: ietf, stripe, adyen, paypal, square")
 	f.StringArrayVar(&o.IgnoreFields, "ignore-field", nil, "JSON pointer of a volatile response field left out of comparisons (repeatable)")
 	f.StringVar(&o.RaceBudget, "race-budget", probes.DefaultRaceBudget().String(), "rounds of the concurrent probe per operation, measured and quick together, or a duration they may take (e.g. 2s); "+probes.RaceBudgetOdds())
-	f.StringVar(&o.RaceMode, "race-mode", string(probes.DefaultRaceMode), "how concurrent releases its copies: auto (h2 when the target speaks HTTP/2, else last-byte), last-byte, h2, naive")
+	f.StringVar(&o.RaceMode, "race-mode", string(probes.DefaultRaceMode), "how concurrent releases its copies: "+probes.RaceModeHelp())
 	f.IntVar(&o.Parallel, "parallel", probes.DefaultParallel, "operations probed at once")
 	f.DurationVar(&o.Timeout, "timeout", probes.DefaultTimeout, "timeout of every single request")
 	f.DurationVar(&o.MaxDuration, "max-duration", 0, "time budget of the whole run; when spent, what finished is reported and the rest is 'not run' (default no limit)")
