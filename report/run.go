@@ -1,6 +1,8 @@
-// Package report renders the results of an idemcheck run as JUnit XML, JSON,
-// Markdown and a coloured terminal summary. Every format renders the same
-// Run; none of them re-derives a verdict.
+// Package report renders the results of an idemcheck run: the report
+// formats of Formats (JUnit XML, JSON, Markdown, HTML, SARIF), the
+// terminal summary, GitHub's annotations and step summary, and what plan
+// prints. Every format renders the same Run; none of them re-derives a
+// verdict.
 package report
 
 import (
