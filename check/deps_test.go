@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -42,11 +43,14 @@ func TestEngineImportsNoExample(t *testing.T) {
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOFLAGS=", "GOPROXY=off", "GOWORK=off") // the module cache has every dependency
 	out, err := cmd.CombinedOutput()
-	if err != nil {
+	switch {
+	case err != nil && strings.Contains(string(out), "module lookup disabled by GOPROXY=off"):
+		t.Skipf("a dependency is not in the module cache, and the test fetches nothing:\n%s", out)
+	case err != nil:
 		t.Fatalf("go list -deps: %v\n%s", err, out)
 	}
 	deps := strings.Fields(string(out))
-	if !strings.Contains(string(out), "github.com/idemcheck/idemcheck/check\n") {
+	if !slices.Contains(deps, "github.com/idemcheck/idemcheck/check") {
 		t.Fatalf("go list -deps does not list check:\n%s", out)
 	}
 	for _, p := range deps {
