@@ -40,22 +40,3 @@ func configuredReadings(cfg *config.Config, targets []probes.Target) int {
 	}
 	return n
 }
-
-// costSettings reads, for a plan, the options its estimate depends on:
-// the probes and the concurrent rounds (zero values: the defaults).
-func (o *Options) costSettings(s *settings) error {
-	var err error
-	if s.probes, err = probes.Select(o.Probes); err != nil {
-		return usagef("--probes: %v", err)
-	}
-	for _, n := range []struct {
-		flag string
-		v    int
-	}{{"--concurrency", o.Concurrency}, {"--rounds", o.Rounds}} {
-		if n.v < 0 || n.v > 1000 {
-			return usagef("%s must be between 1 and 1000, got %d", n.flag, n.v)
-		}
-	}
-	s.env = probes.Env{Concurrency: o.Concurrency, Rounds: o.Rounds, Parallel: o.Parallel, Profile: s.profile}
-	return nil
-}

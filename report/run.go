@@ -1,11 +1,12 @@
-// Package report renders an idemcheck Run as JUnit XML, JSON, Markdown,
-// HTML, SARIF 2.1.0, GitHub annotations and a coloured terminal summary.
-// Every format renders the same Run, and one Outcome decides the exit code
-// and every gate line; none of them re-derives a verdict. The package also
-// holds what surrounds the formats: the evidence a streamed run keeps on
-// disk (Spool), JSON reports read back (ReadJSON) to merge shards (Merge)
-// or accept findings (Baseline), and the secrets scrubbed from everything
-// written (Redact).
+// Package report renders an idemcheck Run: the report formats of Formats
+// (JUnit XML, JSON, Markdown, HTML, SARIF 2.1.0), the terminal summary,
+// GitHub's annotations and step summary, and what plan prints. Every format
+// renders the same Run, and one Outcome decides the exit code and every
+// gate line; none of them re-derives a verdict. The package also holds what
+// surrounds the formats: the evidence a streamed run keeps on disk (Spool),
+// JSON reports read back (ReadJSON) to merge shards (Merge) or accept
+// findings (Baseline), and the secrets scrubbed from everything written
+// (Redact).
 package report
 
 import (

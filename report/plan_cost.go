@@ -1,4 +1,4 @@
-package cmd
+package report
 
 import (
 	"fmt"
@@ -6,26 +6,7 @@ import (
 
 	"github.com/idemcheck/idemcheck/openapi"
 	"github.com/idemcheck/idemcheck/probes"
-	"github.com/idemcheck/idemcheck/report"
 )
-
-// writeCreated says what the run left on the server: the cleanup's
-// outcome (--cleanup), or else how many resources the run created and how
-// to remove them.
-func writeCreated(w io.Writer, run *report.Run, useColor bool) error {
-	if run.Cleanup != nil {
-		return report.WriteCleanup(w, run.Cleanup, useColor)
-	}
-	n := 0
-	for _, r := range run.Results {
-		n += len(r.Created)
-	}
-	if n == 0 {
-		return nil
-	}
-	_, err := fmt.Fprintf(w, "the run created %d resources on the server (their canaries start %q); --cleanup removes them\n", n, probes.CanaryTag)
-	return err
-}
 
 // costJSON is a plan's estimate in plan --json: per operation (by id) and
 // in total, each with its probes'.
@@ -65,11 +46,6 @@ func costByOperation(rc probes.RunCost) map[string]probes.Cost {
 		m[oc.Op.Name()] = oc.Cost
 	}
 	return m
-}
-
-// creates reports whether the estimate has op create anything.
-func creates(rc probes.RunCost, op openapi.Operation) bool {
-	return costByOperation(rc)[op.Name()].Creates > 0
 }
 
 // removalLine says how what an operation creates is removed.
