@@ -43,7 +43,8 @@ func configuredReadings(cfg *config.Config, targets []probes.Target) int {
 }
 
 // costSettings reads, for a plan, the options its estimate depends on:
-// the probes and the concurrent rounds (zero values: the defaults).
+// the probes, the concurrent rounds and the race budget (zero values: the
+// defaults).
 func (o *Options) costSettings(s *settings) error {
 	var err error
 	if s.probes, err = probes.Select(o.Probes); err != nil {
@@ -57,6 +58,12 @@ func (o *Options) costSettings(s *settings) error {
 			return usagef("%s must be between 1 and 1000, got %d", n.flag, n.v)
 		}
 	}
-	s.env = probes.Env{Concurrency: o.Concurrency, Rounds: o.Rounds, Parallel: o.Parallel, Profile: s.profile}
+	var budget probes.RaceBudget
+	if o.RaceBudget != "" {
+		if budget, err = probes.ParseRaceBudget(o.RaceBudget); err != nil {
+			return usagef("--race-budget: %v", err)
+		}
+	}
+	s.env = probes.Env{Concurrency: o.Concurrency, Rounds: o.Rounds, RaceBudget: budget, Parallel: o.Parallel, Profile: s.profile}
 	return nil
 }

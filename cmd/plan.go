@@ -48,6 +48,7 @@ func NewCmdPlan(stdout, stderr io.Writer, runF func(context.Context, *PlanOption
 	f.StringSliceVar(&o.Probes, "probes", nil, "probe ids check would run, comma-separated (default all): what the estimate counts")
 	f.IntVar(&o.Concurrency, "concurrency", probes.DefaultConcurrency, "copies released at once by the concurrent probe (for the estimate)")
 	f.IntVar(&o.Rounds, "rounds", probes.DefaultRounds, "rounds of the concurrent probe (for the estimate)")
+	f.StringVar(&o.RaceBudget, "race-budget", probes.DefaultRaceBudget().String(), "rounds of the concurrent probe per operation, measured and quick together, or a duration they may take (for the estimate, which counts a duration's rounds at their bound)")
 	f.BoolVar(&opts.JSON, "json", false, "print the plan as JSON")
 	return c
 }
