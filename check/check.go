@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/idemcheck/idemcheck/internal/wire"
@@ -147,6 +148,8 @@ func (c *Check) run(ctx context.Context, plan *Plan, progress func(*openapi.Oper
 		ctx, cancel = context.WithTimeoutCause(ctx, c.opts.MaxDuration, fmt.Errorf("time budget (--max-duration %s) spent", c.opts.MaxDuration))
 		defer cancel()
 	}
+	var setup atomic.Int64 // what no result counts (probes.CountSent)
+	ctx = probes.CountSent(ctx, &setup)
 	if err := c.Preflight(ctx, plan); err != nil {
 		return nil, report.RedactError(err, c.secrets()) // it may quote an observer's command
 	}
@@ -180,6 +183,7 @@ func (c *Check) run(ctx context.Context, plan *Plan, progress func(*openapi.Oper
 		Started:  start.UTC(),
 		Duration: time.Since(start),
 	}
+	run.SetupRequests = int(setup.Load())
 	if c.s.shardN > 0 {
 		run.Shard = fmt.Sprintf("%d/%d", c.s.shardK, c.s.shardN)
 	}
@@ -227,7 +231,7 @@ func reachable(ctx context.Context, env probes.Env, timeout time.Duration) error
 	rctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var p wire.Progress
-	req, err := http.NewRequestWithContext(wire.Trace(rctx, &p), http.MethodHead, base+"/", http.NoBody)
+	req, err := http.NewRequestWithContext(wire.Trace(probes.CountWrites(rctx), &p), http.MethodHead, base+"/", http.NoBody)
 	if err != nil {
 		return err
 	}

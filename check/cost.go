@@ -10,8 +10,8 @@ import (
 
 // Cost is what Run is expected to cost a correct API (plan prints it): the
 // probes' estimate (probes.Estimate), and before them one HEAD to see the
-// target answers and one reading of each configured observer the plan
-// uses (Preflight).
+// target answers and the read-read control of each configured observer the
+// plan uses (Preflight).
 func (c *Check) Cost(plan *Plan) probes.RunCost {
 	env := c.s.env
 	env.Planned = plan.Planned
@@ -22,8 +22,9 @@ func (c *Check) Cost(plan *Plan) probes.RunCost {
 	return rc
 }
 
-// configuredReadings is how many requests preflightObservers sends: one
-// per configured observer the targets use that reads over HTTP.
+// configuredReadings is how many requests preflightObservers sends: two
+// (probes.CheckObserver reads twice) per configured observer the targets
+// use that reads over HTTP.
 func configuredReadings(cfg *config.Config, targets []probes.Target) int {
 	if cfg == nil {
 		return 0
@@ -35,7 +36,7 @@ func configuredReadings(cfg *config.Config, targets []probes.Target) int {
 			return t.Op.Skip == "" && cfg.ObserverFor(openapi.NameOf(t.Op)) == ob
 		})
 		if _, command := newObserver(ob).(*probes.CommandObserver); used && !command {
-			n++
+			n += 2
 		}
 	}
 	return n

@@ -57,8 +57,14 @@ func (o *Options) validate(needTarget bool) (*settings, error) {
 			return nil, usagef("{"+n.field+"} must be between 1 and 1000, got %d", n.v)
 		}
 	}
+	var raceBudget probes.RaceBudget
+	if o.RaceBudget != "" {
+		if raceBudget, err = probes.ParseRaceBudget(o.RaceBudget); err != nil {
+			return nil, usagef("{RaceBudget}: %v", err)
+		}
+	}
 	if !needTarget { // what a plan's estimate depends on (cost.go)
-		s.env = probes.Env{Concurrency: o.Concurrency, Rounds: o.Rounds, Parallel: o.Parallel, Profile: s.profile}
+		s.env = probes.Env{Concurrency: o.Concurrency, Rounds: o.Rounds, RaceBudget: raceBudget, Parallel: o.Parallel, Profile: s.profile}
 		return s, nil
 	}
 	if o.BaseURL == "" {
@@ -96,12 +102,6 @@ func (o *Options) validate(needTarget bool) (*settings, error) {
 	raceMode, err := probes.ParseRaceMode(o.RaceMode)
 	if err != nil {
 		return nil, usagef("{RaceMode}: %v", err)
-	}
-	var raceBudget probes.RaceBudget
-	if o.RaceBudget != "" {
-		if raceBudget, err = probes.ParseRaceBudget(o.RaceBudget); err != nil {
-			return nil, usagef("{RaceBudget}: %v", err)
-		}
 	}
 	if o.Shard != "" {
 		if s.shardK, s.shardN, err = probes.ParseShard(o.Shard); err != nil {

@@ -43,7 +43,6 @@ func NewCmdCheck(stdout, stderr io.Writer, runF func(context.Context, *CheckOpti
 	f.StringArrayVar(&o.OtherHeaders, "other-header", nil, "header naming a second principal for cross-principal, 'Name: value' (repeatable; replaces the same-named -H; redacted)")
 	f.StringVar(&o.Profile, "profile", probes.DefaultProfile, "expectations that differ between providers: ietf, stripe, adyen, paypal, square")
 	f.StringArrayVar(&o.IgnoreFields, "ignore-field", nil, "JSON pointer of a volatile response field left out of comparisons (repeatable)")
-	f.StringVar(&o.RaceBudget, "race-budget", probes.DefaultRaceBudget().String(), "rounds of the concurrent probe per operation, measured and quick together, or a duration they may take (e.g. 2s); "+probes.RaceBudgetOdds())
 	f.StringVar(&o.RaceMode, "race-mode", string(probes.DefaultRaceMode), "how concurrent releases its copies: "+probes.RaceModeHelp())
 	f.IntVar(&o.Parallel, "parallel", probes.DefaultParallel, "operations probed at once")
 	f.DurationVar(&o.Timeout, "timeout", probes.DefaultTimeout, "timeout of every single request")

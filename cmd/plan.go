@@ -55,6 +55,7 @@ func addPlanFlags(f *pflag.FlagSet, o *check.Options) {
 	f.StringVar(&o.Config, "config", "", "configuration file (idemcheck.yaml): request bodies, path parameters, keys and side-effect observers per operation")
 	f.IntVar(&o.Concurrency, "concurrency", probes.DefaultConcurrency, "copies released at once by the concurrent probe")
 	f.IntVar(&o.Rounds, "rounds", probes.DefaultRounds, "rounds of the concurrent probe, each with a fresh key")
+	f.StringVar(&o.RaceBudget, "race-budget", probes.DefaultRaceBudget().String(), "rounds of the concurrent probe per operation, measured and quick together, or a duration they may take (e.g. 2s); "+probes.RaceBudgetOdds())
 }
 
 func planRun(ctx context.Context, opts *PlanOptions) error {

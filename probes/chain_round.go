@@ -33,6 +33,7 @@ import (
 func (x *Experiment) roundParent(ctx context.Context) (op *openapi.Operation, obs Observer, setup []Exchange, err error) {
 	px := newExperiment(x.Env, Target{Op: x.Op})
 	op, err = px.chained(ctx, x.Env, x.Op, 0, grandparents(x.Op))
+	x.adopt(px) // created.go: the parents are the run's to remove too
 	if err != nil {
 		return nil, nil, px.Evidence(), err
 	}

@@ -25,7 +25,7 @@ type operationCostJSON struct {
 }
 
 // costNote says what an estimate counts, for plan --json.
-const costNote = "requests a default check sends to a correct API whose reads are immediately consistent, with every loop at its bound; conditional ones only while concurrent finds no defect and its time budget lasts; creates: resources left behind at most, parents included (check --cleanup removes them)"
+const costNote = "requests a default check sends to a correct API whose reads are immediately consistent, with every loop at its bound; conditional ones only while concurrent finds no defect (its quick rounds stop at the first round that shows one); creates: resources left behind at most, parents included (check --cleanup removes them)"
 
 func costOf(rc probes.RunCost) costJSON {
 	out := costJSON{Note: costNote, Setup: rc.Setup, Total: rc.Total, Operations: []operationCostJSON{}}
@@ -61,7 +61,7 @@ func writeCostTotal(w io.Writer, rc probes.RunCost) error {
 	t := rc.Total
 	_, err := fmt.Fprintf(w, "a check sends about %d requests to a correct API", t.Requests)
 	if err == nil && t.Conditional > 0 {
-		_, err = fmt.Fprintf(w, " (%d of them only while concurrent finds no defect and its time budget lasts)", t.Conditional)
+		_, err = fmt.Fprintf(w, " (%d of them only while concurrent finds no defect)", t.Conditional)
 	}
 	if err == nil {
 		_, err = fmt.Fprintf(w, " and leaves at most %d resources on it (check --cleanup removes them)\n", t.Creates)

@@ -43,6 +43,11 @@ type Run struct {
 	// Baseline is set when a baseline of accepted findings was applied
 	// (ApplyBaseline): which one, and its entries that no longer occur.
 	Baseline *BaselineUse
+	// SetupRequests is how many requests the run sent outside its results
+	// before the probes: the target's HEAD and the observers' read-read
+	// controls (each result counts its own, probes.Result.Requests; a
+	// cleanup its DELETEs, Cleanup.Requests). Not written to reports.
+	SetupRequests int
 	// Cleanup is what check --cleanup removed of what the run created
 	// (cleanup.go); nil without --cleanup.
 	Cleanup *Cleanup

@@ -201,11 +201,7 @@ func measure(ctx context.Context, cfg *config, name, specFile string) (measureme
 	}
 	m.sizes["terminal"] = int64(stdout.Len())
 	m.lines = bytes.Count(stdout.Bytes(), []byte("\n"))
-	for _, line := range strings.Split(stdout.String(), "\n") { // the total line: "N passed, N failed, …"
-		if strings.Contains(line, " passed, ") {
-			m.counts = strings.TrimSpace(line)
-		}
-	}
+	m.counts = countsLine(stdout.String())
 	for _, r := range reports {
 		fi, err := os.Stat(filepath.Join(dir, "report"+r.ext))
 		if err != nil {
@@ -214,6 +210,19 @@ func measure(ctx context.Context, cfg *config, name, specFile string) (measureme
 		m.sizes[r.name] = fi.Size()
 	}
 	return m, nil
+}
+
+// countsLine is the terminal's total line ("3 passed, 12 failed, …"): the
+// last line that counts verdicts (what the run left on the server may
+// follow it), else the last line.
+func countsLine(terminal string) string {
+	lines := strings.Split(strings.TrimRight(terminal, "\n"), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if strings.Contains(lines[i], " passed") {
+			return strings.TrimSpace(lines[i])
+		}
+	}
+	return strings.TrimSpace(lines[len(lines)-1])
 }
 
 func printTable(w io.Writer, rows []measurement) {
