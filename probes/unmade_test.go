@@ -313,19 +313,22 @@ func TestUnmadeResourcesAreSkippedNotErrors(t *testing.T) {
 // TestDeleteOfUnmadeResourceVerdictsDoNotDependOnOrder (chains, point 4):
 // on a sandbox where any valid pin exists until deleted, every experiment
 // on deletePin takes a fresh id of its own, so the DELETEs are tested and
-// get the same verdicts whether the run is whole, reversed, or each
-// operation alone (a shard of one). Before, they shared the example id:
+// get the same verdicts whether the run is whole, with its operations and
+// probes reversed, in two shards, or each operation alone (a shard of one). Before, they shared the example id:
 // the first to DELETE it left a 404 for every later one. The refund update
 // under a fee named {fee} is made under that very fee by POST
 // /v1/fees/{id}/refunds.
 func TestDeleteOfUnmadeResourceVerdictsDoNotDependOnOrder(t *testing.T) {
 	ops := planUnmade(t)
-	run := func(subset []openapi.Operation) (map[string]string, []string) {
+	run := func(subset []openapi.Operation, probes ...Probe) (map[string]string, []string) {
 		api := newUnmadeAPI(true)
 		srv := httptest.NewServer(api)
 		defer srv.Close()
+		if len(probes) == 0 {
+			probes = All()
+		}
 		out := map[string]string{}
-		for _, r := range Run(context.Background(), subset, All(), unmadeEnv(srv.URL, ops)) {
+		for _, r := range Run(context.Background(), subset, probes, unmadeEnv(srv.URL, ops)) {
 			out[r.Operation.ID+" "+r.Probe] = string(r.Verdict)
 			if r.Verdict == Error || r.Verdict == Fail {
 				t.Errorf("%s %s: %s (%s)", r.Operation.ID, r.Probe, r.Verdict, r.Reason)
@@ -350,9 +353,25 @@ func TestDeleteOfUnmadeResourceVerdictsDoNotDependOnOrder(t *testing.T) {
 	}
 	reversed := slices.Clone(ops)
 	slices.Reverse(reversed)
-	back, _ := run(reversed)
+	backwards := slices.Clone(All())
+	slices.Reverse(backwards)
+	back, _ := run(reversed, backwards...)
 	if d := cmp.Diff(whole, back); d != "" {
-		t.Errorf("the reversed run disagrees with the whole run (-whole +reversed):\n%s", d)
+		t.Errorf("the run with operations and probes reversed disagrees with the whole run (-whole +reversed):\n%s", d)
+	}
+	shards := map[string]string{}
+	for k := 1; k <= 2; k++ {
+		mine, err := Shard(ops, k, 2, ObserverKey(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := run(mine)
+		for key, v := range got {
+			shards[key] = v
+		}
+	}
+	if d := cmp.Diff(whole, shards); d != "" {
+		t.Errorf("--shard 1/2 and 2/2 merged disagree with the whole run (-whole +shards):\n%s", d)
 	}
 	alone := map[string]string{}
 	for i := range ops {
