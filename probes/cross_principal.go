@@ -73,7 +73,7 @@ func (crossPrincipalProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 	}
 	if !control.is2xx() {
 		if !control.refused() {
-			notProcessed(res, "principal B's control request", control)
+			x.notProcessed(res, "principal B's control request", control)
 			return
 		}
 		skip(res, fmt.Sprintf("principal B cannot perform the request even with a fresh key (status %d), so B receiving nothing proves nothing; name a principal with access (--other-header)", control.Status))

@@ -57,7 +57,7 @@ func (errorReplayProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		return
 	}
 	if control.throttled() || control.Status >= 500 {
-		notProcessed(res, "the control (error request, fresh key)", control)
+		x.notProcessed(res, "the control (error request, fresh key)", control)
 		return
 	}
 	if !control.refused() {
@@ -72,7 +72,7 @@ func (errorReplayProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		return
 	}
 	if first.throttled() {
-		notProcessed(res, "the first error request", first)
+		x.notProcessed(res, "the first error request", first)
 		return
 	}
 	if !first.refused() {

@@ -55,7 +55,7 @@ func (mismatchBodyProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	}
 	if !control.is2xx() {
 		if !control.refused() {
-			notProcessed(res, "the control (different body, fresh key)", control)
+			x.notProcessed(res, "the control (different body, fresh key)", control)
 			return
 		}
 		skip(res, fmt.Sprintf("the different body is not accepted even with a fresh key (status %d), so a rejection would prove nothing", control.Status))

@@ -248,7 +248,7 @@ func otherResource(ctx context.Context, x *Experiment) (*target, string) {
 	if j := slices.IndexFunc(op.Chain, func(l openapi.Link) bool {
 		return l.Param == param && (l.Producer != nil || l.Fresh != nil)
 	}); j >= 0 {
-		v, err := x.parent(ctx, x.Env, op.Chain[j], "a second "+tmpl[i], 0, given)
+		v, err := x.parent(ctx, x.Env, op, op.Chain[j], "a second "+tmpl[i], 0, given)
 		if err != nil {
 			return nil, err.Error()
 		}

@@ -70,7 +70,7 @@ func (naturalDeleteProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		skip(res, fmt.Sprintf("nothing to delete: the first DELETE got %d and there is neither a GET on the same path nor an operation that creates the resource", first.Status))
 		return
 	case !first.is2xx():
-		errorf(res, "%s", notProcessedLine("the first DELETE", "repeating it proves nothing", first))
+		x.refused(res, "the first DELETE", "repeating it proves nothing", first)
 		return
 	}
 	// The state after the first DELETE, read twice with nothing sent in

@@ -45,7 +45,7 @@ func (naturalPutProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		return
 	}
 	if !first.is2xx() {
-		errorf(res, "%s", notProcessedLine("the first PUT", "repeating it proves nothing", first))
+		x.refused(res, "the first PUT", "repeating it proves nothing", first)
 		return
 	}
 	// The state before the second PUT, read twice with nothing sent in

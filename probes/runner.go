@@ -203,6 +203,10 @@ func runOne(ctx context.Context, env *Env, t Target, p Probe) (res Result) {
 	}()
 	if !isStatic(p) { // chain.go: this experiment's own parents
 		note, err := x.chain(ctx)
+		if why, ok := setupSkipped(err); ok { // setup.go: a value nothing makes
+			skip(&res, why)
+			return res
+		}
 		if err != nil {
 			errorf(&res, "%v", err)
 			return res

@@ -69,6 +69,11 @@ func WritePlan(w io.Writer, p Plan) error {
 		for _, l := range op.Chain { // chained path parameters: "createRefund: {id} ← createPayment /id"
 			fmt.Fprintf(w, "%s: %s\n", op.ID, l)
 		}
+		for _, u := range op.Unresolved { // what nothing makes: "deletePin: {id}: nothing in the document creates it; …"
+			if u.Value != "" { // a fresh one's chain line says it
+				fmt.Fprintf(w, "%s: %s\n", op.ID, u)
+			}
+		}
 		if f := op.Key.Format.String(); f != "" {
 			fmt.Fprintf(w, "%s: key %s\n", op.ID, f)
 		}
