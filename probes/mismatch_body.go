@@ -85,8 +85,13 @@ func (mismatchBodyProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	switch {
 	case reuse.throttled():
 		errorf(res, "%s", throttledLine("the reuse", "the key", reuse))
+	case reuse.is2xx() && diffReplies(first, reuse, x.ignoreFields) == "" && tellsApart(first, control, x.ignoreFields): // tells.go
+		fail(res, fmt.Sprintf("the different body was answered with the first request's stored result (status %d), while the control with a fresh key was answered otherwise: the server ignores the body when matching keys", reuse.Status))
+		res.Diffs = append(res.Diffs, "first vs the control with a fresh key (-first +control): what the different body gets when processed\n"+diffReplies(first, control, x.ignoreFields))
 	case reuse.is2xx() && diffReplies(first, reuse, x.ignoreFields) == "":
-		fail(res, fmt.Sprintf("the different body was answered with the first request's stored result (status %d): the server ignores the body when matching keys", reuse.Status))
+		// R′ processed on its own is answered as R is (an empty 204, an
+		// {"ok": true}): replayed or processed, it was accepted.
+		fail(res, fmt.Sprintf("the different body was accepted (status %d) under a key already used; its answer is R's, which R′ also gets with a fresh key, so whether it was replayed or processed again the response cannot tell", reuse.Status))
 	case reuse.is2xx() && resourceID(first) != "" && resourceID(reuse) == resourceID(first) && resourceID(control) != resourceID(first):
 		// The stored result, rendered anew (a request id, a timestamp).
 		fail(res, fmt.Sprintf("the different body was answered about the first request's resource %q (status %d): the server ignores the body when matching keys", resourceID(first), reuse.Status))

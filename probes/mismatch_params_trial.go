@@ -190,6 +190,9 @@ func (t *paramsTrial) treat(ctx context.Context, pa openapi.ParamAlt, v string, 
 	}
 	prof := x.Profile()
 	marker, _ := prof.replayMarker(reuse)
+	if m, _ := prof.replayMarker(t.prev.reply); m != "" {
+		marker = "" // the server marks fresh answers too: the marker tells nothing
+	}
 	firstID := resourceID(first.reply)
 	switch {
 	case reuse.throttled():
