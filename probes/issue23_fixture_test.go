@@ -340,8 +340,8 @@ func planCustomers(t *testing.T) []openapi.Operation {
 }
 
 // customersEnv is a quick run's settings against base.
-func customersEnv(t *testing.T, base string) Env {
-	return Env{
+func customersEnv(t *testing.T, base string) Config {
+	return Config{
 		BaseURL: base, Timeout: 5 * time.Second, Rounds: 2, Concurrency: 4,
 		Header:      http.Header{"Authorization": {"Bearer " + t.Name()}},
 		OtherHeader: http.Header{"Authorization": {"Bearer other-" + t.Name()}},

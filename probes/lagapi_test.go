@@ -246,12 +246,12 @@ func runLag(t *testing.T, base string, op openapi.Operation, probes []Probe, oth
 	return got
 }
 
-// lagEnv is the Env of the lagAPI tests: two principals, small rounds, op
+// lagEnv is the Config of the lagAPI tests: two principals, small rounds, op
 // and others as the planned operations.
-func lagEnv(t *testing.T, base string, op openapi.Operation, others ...openapi.Operation) Env {
-	env := Env{BaseURL: base, Header: http.Header{"Authorization": {"Bearer " + t.Name()}}, Concurrency: 6, Rounds: 2, Timeout: 5 * time.Second}
+func lagEnv(t *testing.T, base string, op openapi.Operation, others ...openapi.Operation) Config {
+	env := Config{BaseURL: base, Header: http.Header{"Authorization": {"Bearer " + t.Name()}}, Concurrency: 6, Rounds: 2, Timeout: 5 * time.Second}
 	env.OtherHeader = http.Header{"Authorization": {"Bearer other-" + t.Name()}}
-	env.targets = DefaultTargets(append([]openapi.Operation{op}, others...))
+	env.Planned = DefaultTargets(append([]openapi.Operation{op}, others...))
 	return env
 }
 

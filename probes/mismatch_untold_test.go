@@ -72,9 +72,9 @@ func TestMismatchTargetIdenticalEmptyAnswersProveNothing(t *testing.T) {
 	hs := httptest.NewServer(srv)
 	defer hs.Close()
 	ops := planSpec(t, emptyDeletesSpec)
-	env := Env{BaseURL: hs.URL, Timeout: 5 * time.Second, Header: http.Header{"Authorization": {"Bearer " + t.Name()}}}
+	env := Config{BaseURL: hs.URL, Timeout: 5 * time.Second, Header: http.Header{"Authorization": {"Bearer " + t.Name()}}}
 	targets := DefaultTargets(ops)
-	env.Planned, env.targets = targets, targets
+	env.Planned = targets
 	var r *Result
 	for _, res := range RunTargets(context.Background(), onlyTarget(targets, "DeleteRestriction"), selectProbes(t, "mismatch-target"), env) {
 		r = &res

@@ -107,7 +107,7 @@ func TestNaturalProbesSendTheRequiredKey(t *testing.T) {
 			t.Fatalf("%s: key %s, want a required key (the premise of the test)", o.ID, o.Key)
 		}
 	}
-	env := Env{BaseURL: hs.URL, Timeout: 5 * time.Second}
+	env := Config{BaseURL: hs.URL, Timeout: 5 * time.Second}
 	targets := DefaultTargets(ops)
 	env.Planned = targets
 	got := map[string]Result{}

@@ -211,7 +211,7 @@ func TestPatchOnPutCreatedResourceNeverUsesTheExampleID(t *testing.T) {
 	api := &putCreatedAPI{customers: map[string]map[string]any{}, keys: map[string]*storedReply{}}
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
-	env := Env{
+	env := Config{
 		BaseURL:     srv.URL,
 		Header:      http.Header{"Authorization": {"Bearer a"}},
 		OtherHeader: http.Header{"Authorization": {"Bearer b"}},
@@ -261,7 +261,7 @@ func TestPutCreatedVerdictsDoNotDependOnOrder(t *testing.T) {
 		api := &putCreatedAPI{customers: map[string]map[string]any{}, keys: map[string]*storedReply{}}
 		srv := httptest.NewServer(api)
 		defer srv.Close()
-		env := Env{BaseURL: srv.URL, Header: http.Header{"Authorization": {"Bearer a"}}, OtherHeader: http.Header{"Authorization": {"Bearer b"}},
+		env := Config{BaseURL: srv.URL, Header: http.Header{"Authorization": {"Bearer a"}}, OtherHeader: http.Header{"Authorization": {"Bearer b"}},
 			Timeout: 5 * time.Second, Rounds: 2, Planned: DefaultTargets(ops)}
 		out := map[string]string{}
 		for _, r := range Run(ctx, subset, All(), env) {
