@@ -549,11 +549,3 @@ func hasCanary(s Snapshot, prefix string) bool {
 func isParam(seg string) bool {
 	return len(seg) > 2 && seg[0] == '{' && seg[len(seg)-1] == '}' && !strings.ContainsAny(seg[1:len(seg)-1], "{}")
 }
-
-// statusOrErr describes a failed setup request.
-func statusOrErr(r *reply, err error) string {
-	if err != nil {
-		return err.Error()
-	}
-	return fmt.Sprintf("status %d", r.Status)
-}

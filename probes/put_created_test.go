@@ -159,14 +159,14 @@ func (s *putCreatedAPI) patch(w http.ResponseWriter, r *http.Request, caller, k,
 	in, valid := customerIn(body)
 	time.Sleep(2 * time.Millisecond) // processing takes a moment: duplicates meet it in flight
 	s.mu.Lock()
-	c, exists := s.customers[k]
+	_, exists := s.customers[k]
 	switch {
 	case !valid:
 		status, out = http.StatusBadRequest, map[string]any{"error": "name is required"}
 	case !exists:
 		status, out = http.StatusNotFound, map[string]any{"error": "no such customer " + id}
 	default:
-		c = map[string]any{"id": id, "name": in}
+		c := map[string]any{"id": id, "name": in}
 		s.customers[k] = c
 		out = c
 	}
