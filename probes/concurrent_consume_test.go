@@ -25,15 +25,7 @@ import (
 // included).
 func plannedOp(t *testing.T, id string) openapi.Operation {
 	t.Helper()
-	doc, err := openapi.LoadData(context.Background(), payments.Spec, "payments.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ops, err := openapi.Plan(context.Background(), doc, openapi.PlanOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, op := range ops {
+	for _, op := range planDoc(t, "payments.yaml", string(payments.Spec)) {
 		if op.ID == id {
 			if op.Skip != "" {
 				t.Fatalf("%s not planned: %s", id, op.Skip)

@@ -171,15 +171,7 @@ func (a *createdAPI) paths() []string {
 // planCreated plans createdSpec.
 func planCreated(t *testing.T) []openapi.Operation {
 	t.Helper()
-	doc, err := openapi.LoadData(context.Background(), []byte(createdSpec), "created.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ops, err := openapi.Plan(context.Background(), doc, openapi.PlanOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ops
+	return planDoc(t, "created.yaml", createdSpec)
 }
 
 // TestCreatedIsWhatTheRunMade (issue 27): each result records what its
