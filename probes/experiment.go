@@ -56,12 +56,6 @@ type Experiment struct {
 	obs observerState
 }
 
-// NewExperiment prepares an experiment for op with the default settings
-// (DefaultTargets).
-func NewExperiment(env *run, op *openapi.Operation) *Experiment {
-	return newExperiment(env, Target{Op: op, Observer: DefaultObserver(op)})
-}
-
 // newExperiment prepares an experiment on t: a fresh canary prefix when the
 // operation has a canary field, and the volatile fields its comparisons
 // leave out.

@@ -43,3 +43,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(v)
 }
+
+// experimentOn prepares an experiment of env on op, settled with the
+// defaults (DefaultTargets).
+func experimentOn(env *run, op *openapi.Operation) *Experiment {
+	return newExperiment(env, Target{Op: op, Observer: DefaultObserver(op)})
+}

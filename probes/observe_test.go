@@ -225,7 +225,7 @@ func TestMeasureAttributesByCanary(t *testing.T) {
 		t.Run("canary "+canary, func(t *testing.T) {
 			_, srv := newCreateServer(t, 0)
 			env := newRun(Config{BaseURL: srv.URL})
-			x := NewExperiment(env, thingOp(canary))
+			x := experimentOn(env, thingOp(canary))
 			delta, observed, err := x.Measure(context.Background(), "first", func() error {
 				if _, err := x.Send(context.Background(), "first", "", nil); err != nil {
 					return err
@@ -274,7 +274,7 @@ func TestResourceObserverLearnsCreated(t *testing.T) {
 	op := thingOp("/description")
 	op.Collection = nil
 	env := newRun(Config{BaseURL: srv.URL})
-	x := NewExperiment(env, op)
+	x := experimentOn(env, op)
 	if _, ok := x.Observer.(*ResourceObserver); !ok {
 		t.Fatalf("default observer = %T, want the resource observer", x.Observer)
 	}

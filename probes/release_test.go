@@ -236,7 +236,7 @@ func TestReleaseWithoutBody(t *testing.T) {
 				w.Write([]byte(r.Method + " " + r.URL.RequestURI())) //nolint:errcheck
 			}))
 			env := newRun(raceEnv(t, srv, rel.mode()))
-			x := NewExperiment(env, &openapi.Operation{})
+			x := experimentOn(env, &openapi.Operation{})
 			reqs := make([]*http.Request, 5)
 			for i := range reqs {
 				reqs[i], _ = http.NewRequest(http.MethodPost, srv.URL+"/things?x=1", http.NoBody)
