@@ -1,6 +1,7 @@
 package probes
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -82,7 +83,7 @@ func TestAccessDoIsTheRunsCall(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	a := newRun(Config{BaseURL: srv.URL, Header: http.Header{"X-Tenant": {"t1"}}, Timeout: 200 * time.Millisecond}).access("idemcheck-c")
-	if a.BaseURL != srv.URL || a.Header.Get("X-Tenant") != "t1" || a.Canary != "idemcheck-c" {
+	if a.BaseURL != srv.URL || a.Header.Get("X-Tenant") != "t1" || a.Canary != "idemcheck-c" || a.Do == nil {
 		t.Fatalf("access = %+v, want the run's base URL and header and the canary", a)
 	}
 	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/list", http.NoBody)
@@ -99,5 +100,23 @@ func TestAccessDoIsTheRunsCall(t *testing.T) {
 	start := time.Now()
 	if _, err := a.Do(slow); err == nil || !strings.Contains(err.Error(), "200ms") || time.Since(start) > 3*time.Second {
 		t.Fatalf("Do of a request slower than the run's timeout = %v after %s, want the timeout's error at once", err, time.Since(start))
+	}
+}
+
+// TestAccessMadeByHand: an Access is plain data, so an observer can be
+// exercised outside a run with a Do of the caller's; one without a Do is
+// an error, never a panic.
+func TestAccessMadeByHand(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, `{"data": [{"id": "a"}, {"id": "b"}]}`)
+	}))
+	t.Cleanup(srv.Close)
+	o := &CollectionObserver{Path: "/things", Pointer: "/data"}
+	snap, err := o.Snapshot(context.Background(), Access{BaseURL: srv.URL, Do: srv.Client().Do})
+	if err != nil || snap.Count != 2 {
+		t.Fatalf("Snapshot through a hand-made Access = %+v, %v; want 2 items", snap, err)
+	}
+	if _, err := o.Snapshot(context.Background(), Access{BaseURL: srv.URL}); err == nil || !strings.Contains(err.Error(), "not made by a run") {
+		t.Fatalf("Snapshot through an Access without Do = %v, want an error saying so", err)
 	}
 }

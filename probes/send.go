@@ -41,15 +41,20 @@ func send(ctx context.Context, env *run, req *http.Request) (*reply, error) {
 	}
 	defer resp.Body.Close()
 	p.Answered(resp.StatusCode)
-	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
+	body, truncated, err := readCapped(resp.Body)
 	if err != nil {
 		return nil, explainSend(ctx, err, &p, env.Timeout)
 	}
-	truncated := len(body) > MaxBody
-	if truncated {
-		body = body[:MaxBody]
-	}
 	return &reply{Status: resp.StatusCode, Header: resp.Header, Body: body, Truncated: truncated}, nil
+}
+
+// readCapped reads a response body, cut at MaxBody (truncated says so).
+func readCapped(r io.Reader) (body []byte, truncated bool, err error) {
+	body, err = io.ReadAll(io.LimitReader(r, MaxBody+1))
+	if len(body) > MaxBody {
+		return body[:MaxBody], true, err
+	}
+	return body, false, err
 }
 
 // explainSend words a failed exchange by what the server did ("the server
