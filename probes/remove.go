@@ -18,7 +18,7 @@ import (
 // no id guessed, so nothing the run did not create is touched. Each goes
 // with the user's headers, the principal's that created it in place of
 // theirs, through the run's client, timeout and --rate; deeper paths first
-// (a refund before its payment), env.Parallel at a time. A cancelled ctx
+// (a refund before its payment), cfg.Parallel at a time. A cancelled ctx
 // (--max-duration, a signal) stops it, and what was not sent says so.
 
 // RemoveResult is what became of one created resource.

@@ -14,7 +14,7 @@ import (
 // (operation, probe), in the order of ops and then of probes, whatever order
 // they finished in. Operations that share a side-effect observer run one
 // after another, so one's requests never show up in another's counts; the
-// groups run env.Parallel at a time. Cancelling ctx stops the run: the
+// groups run cfg.Parallel at a time. Cancelling ctx stops the run: the
 // probes not yet run come back as errors.
 //
 // Run settles every operation with the defaults (DefaultTargets); RunTargets
