@@ -153,9 +153,9 @@ func (c *Check) run(ctx context.Context, plan *Plan, progress func(*openapi.Oper
 	if err := c.Preflight(ctx, plan); err != nil {
 		return nil, report.RedactError(err, c.secrets()) // it may quote an observer's command
 	}
-	env := c.s.env
-	env.Planned = plan.Planned // a shard's probes find the other operations
-	env.Progress = progress
+	conf := c.s.run
+	conf.Planned = plan.Planned // a shard's probes find the other operations
+	conf.Progress = progress
 	spool, err := report.NewSpool("", len(plan.Targets))
 	if err != nil {
 		return nil, err
@@ -164,7 +164,7 @@ func (c *Check) run(ctx context.Context, plan *Plan, progress func(*openapi.Oper
 	start := time.Now()
 	var mu sync.Mutex
 	var created []probes.Created // what --cleanup removes
-	probes.StreamTargets(ctx, plan.Targets, c.s.probes, env, func(i int, results []probes.Result) {
+	probes.StreamTargets(ctx, plan.Targets, c.s.probes, conf, func(i int, results []probes.Result) {
 		mu.Lock()
 		created = append(created, takeCreated(results)...) // cleanup.go: credentials kept here only
 		mu.Unlock()
@@ -178,7 +178,7 @@ func (c *Check) run(ctx context.Context, plan *Plan, progress func(*openapi.Oper
 		Stopped:  stopped,
 		Tool:     c.opts.Tool,
 		Spec:     plan.Doc.Source,
-		BaseURL:  env.BaseURL,
+		BaseURL:  conf.BaseURL,
 		Gate:     c.s.gate,
 		Started:  start.UTC(),
 		Duration: time.Since(start),
@@ -188,7 +188,7 @@ func (c *Check) run(ctx context.Context, plan *Plan, progress func(*openapi.Oper
 		run.Shard = fmt.Sprintf("%d/%d", c.s.shardK, c.s.shardN)
 	}
 	if c.opts.Cleanup {
-		run.Cleanup = cleanup(ctx, env, created)
+		run.Cleanup = cleanup(ctx, conf, created)
 	}
 	spool.Run(run)
 	if c.s.baseline != nil {
@@ -201,10 +201,10 @@ func (c *Check) run(ctx context.Context, plan *Plan, progress func(*openapi.Oper
 // observer the plan uses can take a snapshot, before any probe runs: an
 // unreachable target or a broken observer is one error, not a wall of them.
 func (c *Check) Preflight(ctx context.Context, plan *Plan) error {
-	if err := reachable(ctx, c.s.env, c.opts.Timeout); err != nil {
+	if err := reachable(ctx, c.s.run, c.opts.Timeout); err != nil {
 		return err
 	}
-	return preflightObservers(ctx, c.s.cfg, c.s.env, plan.Targets)
+	return preflightObservers(ctx, c.s.cfg, c.s.run, plan.Targets)
 }
 
 // Probes are the probes the check runs, in catalogue order.
@@ -216,9 +216,9 @@ func (c *Check) Gate() probes.Severity { return c.s.gate }
 // RunOne runs probe p on the plan's i-th operation alone (after Preflight),
 // for a caller that runs each pair on its own, as idemchecktest does.
 func (c *Check) RunOne(ctx context.Context, plan *Plan, i int, p probes.Probe) probes.Result {
-	env := c.s.env
-	env.Planned = plan.Planned
-	return c.redactResult(probes.RunOne(ctx, plan.Targets, i, p, env))
+	conf := c.s.run
+	conf.Planned = plan.Planned
+	return c.redactResult(probes.RunOne(ctx, plan.Targets, i, p, conf))
 }
 
 // reachable makes sure something answers HTTP at base before any probe runs,
@@ -226,8 +226,8 @@ func (c *Check) RunOne(ctx context.Context, plan *Plan, i int, p probes.Probe) p
 // Any HTTP answer will do (a 404, a 500, a redirect); what is said of a
 // failure is what the server did (wire.Explain): one that answered with
 // broken bytes, or too slowly, was reached.
-func reachable(ctx context.Context, env probes.Env, timeout time.Duration) error {
-	base := env.BaseURL
+func reachable(ctx context.Context, conf probes.Config, timeout time.Duration) error {
+	base := conf.BaseURL
 	rctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var p wire.Progress
@@ -238,7 +238,7 @@ func reachable(ctx context.Context, env probes.Env, timeout time.Duration) error
 	client := &http.Client{
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		Transport: &http.Transport{
-			TLSClientConfig:        env.TLS,
+			TLSClientConfig:        conf.TLS,
 			Proxy:                  nil,
 			MaxResponseHeaderBytes: wire.DefaultMaxHeaderBytes, // as the probes read
 		},

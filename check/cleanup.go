@@ -30,8 +30,8 @@ func takeCreated(results []probes.Result) []probes.Created {
 }
 
 // cleanup removes what the run created and says how it went.
-func cleanup(ctx context.Context, env probes.Env, created []probes.Created) *report.Cleanup {
-	outs, sent := probes.Remove(ctx, env, created)
+func cleanup(ctx context.Context, conf probes.Config, created []probes.Created) *report.Cleanup {
+	outs, sent := probes.Remove(ctx, conf, created)
 	c := &report.Cleanup{
 		CanaryPrefix: probes.CanaryTag,
 		Created:      len(created),

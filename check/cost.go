@@ -13,9 +13,9 @@ import (
 // target answers and the read-read control of each configured observer the
 // plan uses (Preflight).
 func (c *Check) Cost(plan *Plan) probes.RunCost {
-	env := c.s.env
-	env.Planned = plan.Planned
-	rc := probes.Estimate(plan.Targets, c.s.probes, env)
+	conf := c.s.run
+	conf.Planned = plan.Planned
+	rc := probes.Estimate(plan.Targets, c.s.probes, conf)
 	pre := 1 + configuredReadings(c.s.cfg, plan.Targets)
 	rc.Setup.Requests += pre
 	rc.Total.Requests += pre

@@ -100,14 +100,15 @@ const DefaultFailOn = "major"
 // DefaultOptions are the documented defaults, which a zero field of
 // Options means (the command line's flags show them); set Spec and BaseURL.
 func DefaultOptions() Options {
+	run := probes.Config{}.WithDefaults() // the run's settings are defaulted there
 	return Options{
 		Profile:     probes.DefaultProfile,
-		Concurrency: probes.DefaultConcurrency,
-		Rounds:      probes.DefaultRounds,
-		Parallel:    probes.DefaultParallel,
-		RaceMode:    string(probes.DefaultRaceMode),
-		RaceBudget:  probes.DefaultRaceBudget().String(),
-		Timeout:     probes.DefaultTimeout,
+		Concurrency: run.Concurrency,
+		Rounds:      run.Rounds,
+		Parallel:    run.Parallel,
+		RaceMode:    string(run.RaceMode),
+		RaceBudget:  run.RaceBudget.String(),
+		Timeout:     run.Timeout,
 		FailOn:      DefaultFailOn,
 	}
 }

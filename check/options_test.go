@@ -16,8 +16,8 @@ func TestNewAcceptsEveryProfile(t *testing.T) {
 		if err != nil {
 			t.Fatalf("--profile %s: %v", name, err)
 		}
-		if !strings.EqualFold(c.s.env.Profile.Name, name) || c.s.env.OtherHeader.Get("Authorization") != "Bearer b" {
-			t.Errorf("--profile %s: env has profile %q, other header %v", name, c.s.env.Profile.Name, c.s.env.OtherHeader)
+		if !strings.EqualFold(c.s.run.Profile.Name, name) || c.s.run.OtherHeader.Get("Authorization") != "Bearer b" {
+			t.Errorf("--profile %s: env has profile %q, other header %v", name, c.s.run.Profile.Name, c.s.run.OtherHeader)
 		}
 	}
 }
@@ -37,9 +37,9 @@ func TestZeroOptionsMeanTheDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(a.opts, b.opts) || a.s.gate != b.s.gate || a.s.env.Concurrency != b.s.env.Concurrency ||
-		a.s.env.Rounds != b.s.env.Rounds || a.s.env.Timeout != b.s.env.Timeout || a.s.env.RaceMode != b.s.env.RaceMode ||
-		a.s.env.RaceBudget != b.s.env.RaceBudget || a.s.profile.Name != b.s.profile.Name || len(a.s.probes) != len(b.s.probes) {
+	if !reflect.DeepEqual(a.opts, b.opts) || a.s.gate != b.s.gate || a.s.run.Concurrency != b.s.run.Concurrency ||
+		a.s.run.Rounds != b.s.run.Rounds || a.s.run.Timeout != b.s.run.Timeout || a.s.run.RaceMode != b.s.run.RaceMode ||
+		a.s.run.RaceBudget != b.s.run.RaceBudget || a.s.profile.Name != b.s.profile.Name || len(a.s.probes) != len(b.s.probes) {
 		t.Errorf("zero options settle differently from the defaults:\n%+v\n%+v", a.opts, b.opts)
 	}
 	if _, err := NewPlanner(Options{Spec: "openapi.yaml"}); err != nil {

@@ -10,7 +10,7 @@ import (
 // --other-header values, the credentials in the configuration, and the
 // values given with --redact.
 func (c *Check) secrets() []string {
-	s := report.HeaderSecrets(c.s.env.Header, c.s.env.OtherHeader)
+	s := report.HeaderSecrets(c.s.run.Header, c.s.run.OtherHeader)
 	s = append(s, c.s.cfg.Secrets()...)
 	return append(s, c.opts.Redact...)
 }

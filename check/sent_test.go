@@ -29,23 +29,7 @@ func TestCheckCountsEveryRequestOverHTTP1(t *testing.T) {
 	defer srv.Close()
 	opts := exampleOptions(v, srv.URL)
 	opts.Probes, opts.Operations, opts.RaceBudget = []string{"replay", "concurrent"}, []string{"createPayment"}, "5"
-	c, err := New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	doc, err := c.Load(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan, err := c.Plan(ctx, doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	run, err := c.Run(ctx, plan)
-	if err != nil {
-		t.Fatal(err)
-	}
+	run := runCheck(t, context.Background(), opts) // budget_test.go
 	defer run.Close()
 	srv.Close()
 	counted := run.SetupRequests

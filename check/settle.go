@@ -115,7 +115,7 @@ func newObserver(ob *config.Observer) probes.Observer {
 // preflightObservers takes one snapshot with every configured observer a
 // planned operation uses, before any probe runs: a pointer to nothing or a
 // failing command is one error naming the observer and its line.
-func preflightObservers(ctx context.Context, cfg *config.Config, env probes.Env, targets []probes.Target) error {
+func preflightObservers(ctx context.Context, cfg *config.Config, conf probes.Config, targets []probes.Target) error {
 	if cfg == nil {
 		return nil
 	}
@@ -127,7 +127,7 @@ func preflightObservers(ctx context.Context, cfg *config.Config, env probes.Env,
 		if !used {
 			continue
 		}
-		if err := probes.CheckObserver(ctx, env, newObserver(ob)); err != nil {
+		if err := probes.CheckObserver(ctx, conf, newObserver(ob)); err != nil {
 			return fmt.Errorf("%s: observer %q: %w", cfg.Where(ob.Line), ob.Name, err)
 		}
 	}

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -20,7 +21,7 @@ type settings struct {
 	shardK   int              // 0 when not sharded
 	shardN   int
 	probes   []probes.Probe
-	env      probes.Env
+	run      probes.Config // the run's settings, validated
 	profile  *probes.Profile
 	cfg      *config.Config // nil when none
 }
@@ -49,22 +50,10 @@ func (o *Options) validate(needTarget bool) (*settings, error) {
 	if s.probes, err = probes.Select(o.Probes); err != nil {
 		return nil, usagef("{Probes}: %v", err)
 	}
-	for _, n := range []struct {
-		field string
-		v     int
-	}{{"Concurrency", o.Concurrency}, {"Rounds", o.Rounds}, {"Parallel", o.Parallel}} {
-		if n.v < 1 || n.v > 1000 {
-			return nil, usagef("{"+n.field+"} must be between 1 and 1000, got %d", n.v)
-		}
+	if s.run, err = o.runConfig(s.profile); err != nil {
+		return nil, err
 	}
-	var raceBudget probes.RaceBudget
-	if o.RaceBudget != "" {
-		if raceBudget, err = probes.ParseRaceBudget(o.RaceBudget); err != nil {
-			return nil, usagef("{RaceBudget}: %v", err)
-		}
-	}
-	if !needTarget { // what a plan's estimate depends on (cost.go)
-		s.env = probes.Env{Concurrency: o.Concurrency, Rounds: o.Rounds, RaceBudget: raceBudget, Parallel: o.Parallel, Profile: s.profile}
+	if !needTarget { // a plan's estimate depends on the run's settings only (cost.go)
 		return s, nil
 	}
 	if o.BaseURL == "" {
@@ -85,23 +74,8 @@ func (o *Options) validate(needTarget bool) (*settings, error) {
 	if err != nil {
 		return nil, usagef("{OtherHeaders}: %v", err)
 	}
-	if o.Timeout <= 0 {
-		return nil, usagef("{Timeout} must be positive, got %s", o.Timeout)
-	}
 	if o.MaxDuration < 0 {
 		return nil, usagef("{MaxDuration} must not be negative, got %s", o.MaxDuration)
-	}
-	if o.Rate < 0 || o.Rate > 1e6 {
-		return nil, usagef("{Rate} must be between 0 (no limit) and 1000000 requests per second, got %g", o.Rate)
-	}
-	for _, p := range o.IgnoreFields {
-		if p != "" && !strings.HasPrefix(p, "/") {
-			return nil, usagef("{IgnoreFields} %q is not a JSON pointer (it must start with /)", p)
-		}
-	}
-	raceMode, err := probes.ParseRaceMode(o.RaceMode)
-	if err != nil {
-		return nil, usagef("{RaceMode}: %v", err)
 	}
 	if o.Shard != "" {
 		if s.shardK, s.shardN, err = probes.ParseShard(o.Shard); err != nil {
@@ -117,22 +91,42 @@ func (o *Options) validate(needTarget bool) (*settings, error) {
 	if err != nil {
 		return nil, usagef("tls: %v", err)
 	}
-	s.env = probes.Env{
-		TLS:          tlsConfig,
-		BaseURL:      base,
-		Header:       header,
+	s.run.TLS, s.run.BaseURL, s.run.Header, s.run.OtherHeader = tlsConfig, base, header, other
+	return s, nil
+}
+
+// runConfig is the run's settings that o gives, validated where probes
+// validates them (probes.Config.Validate); a field out of range is named
+// as o's ({Concurrency}: Options.Concurrency, --concurrency). o has its
+// defaults applied, so a zero left in it was given on purpose (Explicit)
+// and is checked as given.
+func (o *Options) runConfig(profile *probes.Profile) (probes.Config, error) {
+	c := probes.Config{
 		Timeout:      o.Timeout,
 		Concurrency:  o.Concurrency,
 		Rounds:       o.Rounds,
-		RaceMode:     raceMode,
-		RaceBudget:   raceBudget,
 		Parallel:     o.Parallel,
 		IgnoreFields: o.IgnoreFields,
-		OtherHeader:  other,
-		Profile:      s.profile,
 		Rate:         o.Rate,
+		Profile:      profile,
 	}
-	return s, nil
+	var err error
+	if c.RaceMode, err = probes.ParseRaceMode(o.RaceMode); err != nil {
+		return c, usagef("{RaceMode}: %v", err)
+	}
+	if o.RaceBudget != "" { // "" is the zero budget: the default
+		if c.RaceBudget, err = probes.ParseRaceBudget(o.RaceBudget); err != nil {
+			return c, usagef("{RaceBudget}: %v", err)
+		}
+	}
+	if err := c.Validate(); err != nil {
+		var ce *probes.ConfigError
+		if errors.As(err, &ce) { // every field it names is Options' of the same name
+			return c, usagef("{"+ce.Field+"} %s", ce.Problem)
+		}
+		return c, err
+	}
+	return c, nil
 }
 
 // parseBaseURL accepts an absolute http(s) URL without query or fragment.

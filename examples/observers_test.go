@@ -81,7 +81,7 @@ func TestEmailCounterCatchesRepeatedSideEffect(t *testing.T) {
 	} {
 		t.Run(tt.variant, func(t *testing.T) {
 			srv, ops, cfg := planExample(t, tt.variant, "sendEmail")
-			results := probes.RunTargets(context.Background(), configured(cfg, ops), all, probes.Env{BaseURL: srv.URL, Rounds: 2})
+			results := probes.RunTargets(context.Background(), configured(cfg, ops), all, probes.Config{BaseURL: srv.URL, Rounds: 2})
 			for _, r := range results {
 				if r.Verdict != tt.want {
 					t.Errorf("%s: %s (%s), want %s", r.Probe, r.Verdict, r.Reason, tt.want)
@@ -152,7 +152,7 @@ func TestSharedServerNoFalseAlarm(t *testing.T) {
 	for i := range noisy {
 		noisy[i].Observer = &noisyObserver{Observer: noisy[i].Observer, before: other}
 	}
-	env := probes.Env{BaseURL: srv.URL, Rounds: 2}
+	env := probes.Config{BaseURL: srv.URL, Rounds: 2}
 	stop := make(chan struct{})
 	wg, created := traffic(stop)
 	results := probes.RunTargets(context.Background(), noisy, selected, env)
@@ -184,7 +184,7 @@ type noisyObserver struct {
 	before func()
 }
 
-func (n *noisyObserver) Snapshot(ctx context.Context, env *probes.Env) (probes.Snapshot, error) {
+func (n *noisyObserver) Snapshot(ctx context.Context, a probes.Access) (probes.Snapshot, error) {
 	n.before()
-	return n.Observer.Snapshot(ctx, env)
+	return n.Observer.Snapshot(ctx, a)
 }

@@ -68,11 +68,7 @@ components:
 	if declined == nil || declined.Examples["declined"] == nil {
 		t.Errorf("named response example dropped")
 	}
-	var kept []string
-	for _, name := range sortedKeys(doc.T.Components.Schemas) {
-		kept = append(kept, name)
-	}
-	if got, want := kept, []string{"Create", "Item"}; len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
+	if got, want := sortedKeys(doc.T.Components.Schemas), []string{"Create", "Item"}; len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
 		t.Errorf("schemas kept = %v, want %v", got, want)
 	}
 	if doc.T.Components.Parameters["Limit"] != nil {

@@ -1,7 +1,6 @@
 package probes
 
 import (
-	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -75,24 +74,5 @@ func bodyKey(op *openapi.Operation, body *openapi.Body) string {
 	}
 	m, _ := body.Value.(map[string]any)
 	s, _ := m[op.Key.Name].(string)
-	return s
-}
-
-// canaryPrefixKey carries an experiment's canary prefix to its observers'
-// snapshots (a command observer hands it to the command).
-type canaryPrefixKey struct{}
-
-// withCanaryPrefix returns ctx carrying the experiment's canary prefix.
-func withCanaryPrefix(ctx context.Context, prefix string) context.Context {
-	if prefix == "" {
-		return ctx
-	}
-	return context.WithValue(ctx, canaryPrefixKey{}, prefix)
-}
-
-// canaryPrefix is the canary prefix of the experiment a snapshot is taken
-// for, "" when none.
-func canaryPrefix(ctx context.Context) string {
-	s, _ := ctx.Value(canaryPrefixKey{}).(string)
 	return s
 }

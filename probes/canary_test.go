@@ -40,7 +40,7 @@ func TestCanaryFor(t *testing.T) {
 func TestWithCanaryBodyKey(t *testing.T) {
 	op := thingOp("/description")
 	op.Key = openapi.Key{In: openapi.KeyBodyField, Name: "idempotency_key"}
-	x := &Experiment{Env: &Env{}, canary: newCanary()}
+	x := &Experiment{run: newRun(Config{}), canary: newCanary()}
 	get := func(b *openapi.Body) string { return b.Value.(map[string]any)["description"].(string) }
 	viaArg := get(withCanary(x, op, "k1", nil))
 	viaBody := get(withCanary(x, op, "", op.Request.Body.With("idempotency_key", "k1")))

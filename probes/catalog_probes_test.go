@@ -34,12 +34,12 @@ func declining() openapi.Operation {
 
 // runProbe runs one probe on op (with createPayment and createRefund as the
 // other planned operations) against the example API with flaw.
-func runProbe(t *testing.T, flaw payments.Flaw, id string, op openapi.Operation, tweak func(*Env)) Result {
+func runProbe(t *testing.T, flaw payments.Flaw, id string, op openapi.Operation, tweak func(*Config)) Result {
 	t.Helper()
 	srv := startPayments(t, flaw)
-	env := Env{BaseURL: srv.URL, Header: http.Header{"Authorization": {"Bearer a-" + t.Name()}}, Timeout: 5 * time.Second,
+	env := Config{BaseURL: srv.URL, Header: http.Header{"Authorization": {"Bearer a-" + t.Name()}}, Timeout: 5 * time.Second,
 		OtherHeader: http.Header{"Authorization": {"Bearer b-" + t.Name()}}}
-	env.targets = DefaultTargets([]openapi.Operation{createPayment(), createRefund()})
+	env.Planned = DefaultTargets([]openapi.Operation{createPayment(), createRefund()})
 	if tweak != nil {
 		tweak(&env)
 	}
@@ -99,12 +99,12 @@ func TestCatalogProbesSkipWithReason(t *testing.T) {
 	tests := []struct {
 		name, probe string
 		op          openapi.Operation
-		tweak       func(*Env)
+		tweak       func(*Config)
 		reason      string
 	}{
-		{"no second principal", "cross-principal", createPayment(), func(e *Env) { e.OtherHeader = nil }, "--other-header"},
+		{"no second principal", "cross-principal", createPayment(), func(e *Config) { e.OtherHeader = nil }, "--other-header"},
 		{"no error request", "error-replay", createPayment(), nil, openapi.ErrorBodyExtension},
-		{"no other target", "mismatch-target", createPayment(), func(e *Env) { e.targets = DefaultTargets([]openapi.Operation{createPayment()}) }, "no other planned operation"},
+		{"no other target", "mismatch-target", createPayment(), func(e *Config) { e.Planned = DefaultTargets([]openapi.Operation{createPayment()}) }, "no other planned operation"},
 		{"error request succeeds", "error-replay", func() openapi.Operation {
 			op := createPayment()
 			op.ErrorBody = op.Request.Body
@@ -156,7 +156,7 @@ func TestKeyFormatShortensHugeKeysInEvidence(t *testing.T) {
 // TestCrossPrincipalRedactsBothPrincipals: principal B's credentials are
 // redacted like A's.
 func TestCrossPrincipalRedactsBothPrincipals(t *testing.T) {
-	r := runProbe(t, payments.FlawKeysNotScopedToCaller, "cross-principal", createPayment(), func(e *Env) {
+	r := runProbe(t, payments.FlawKeysNotScopedToCaller, "cross-principal", createPayment(), func(e *Config) {
 		e.OtherHeader = http.Header{"Authorization": {"Bearer b-s3cret"}, "X-Tenant": {"tenant-s3cret"}}
 	})
 	for _, ex := range r.Evidence {
@@ -188,7 +188,7 @@ func TestProfilesChangeExpectations(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := runProbe(t, payments.FlawNone, tt.probe, createPayment(), func(e *Env) { e.Profile = prof; e.Rounds = 2 })
+			r := runProbe(t, payments.FlawNone, tt.probe, createPayment(), func(e *Config) { e.Profile = prof; e.Rounds = 2 })
 			if r.Verdict != tt.want {
 				t.Errorf("verdict %s (%s), want %s", r.Verdict, r.Reason, tt.want)
 			}
@@ -201,7 +201,7 @@ func TestProfilesChangeExpectations(t *testing.T) {
 func TestProfileForOverridesOneOperation(t *testing.T) {
 	strict := &Profile{Name: "custom", ReuseStatuses: []int{http.StatusConflict}}
 	srv := startPayments(t, payments.FlawNone)
-	env := Env{BaseURL: srv.URL, Header: http.Header{"Authorization": {"Bearer a-" + t.Name()}}, Timeout: 5 * time.Second}
+	env := Config{BaseURL: srv.URL, Header: http.Header{"Authorization": {"Bearer a-" + t.Name()}}, Timeout: 5 * time.Second}
 	ops := []openapi.Operation{createPayment(), createRefund()}
 	targets := DefaultTargets(ops)
 	targets[0].Profile = strict

@@ -31,13 +31,13 @@ func (x *Experiment) chain(ctx context.Context) (note string, err error) {
 	if len(x.Op.Chain) == 0 {
 		return "", nil
 	}
-	op, err := x.chained(ctx, x.Env, x.Op, 0, nil)
+	op, err := x.chained(ctx, x.run, x.Op, 0, nil)
 	if err != nil {
 		return "", err
 	}
 	x.Op = op
 	x.Observer = chainedObserver(x.Observer, op)
-	if note := vetInferred(ctx, x.Env, x.Observer); note != "" { // observe_control.go: the read-read control
+	if note := vetInferred(ctx, x.run, x.Observer); note != "" { // observe_control.go: the read-read control
 		x.Observer = nil
 		return note, nil
 	}
@@ -52,7 +52,7 @@ func (x *Experiment) chain(ctx context.Context) (note string, err error) {
 // {s} was created under, not a second one, and the {id} of Stripe's POST
 // /v1/application_fees/{id}/refunds, which makes the refund of
 // /v1/application_fees/{fee}/refunds/{id}, is that operation's {fee}.
-func (x *Experiment) chained(ctx context.Context, env *Env, op *openapi.Operation, depth int, given map[string]string) (*openapi.Operation, error) {
+func (x *Experiment) chained(ctx context.Context, env *run, op *openapi.Operation, depth int, given map[string]string) (*openapi.Operation, error) {
 	if len(op.Chain) == 0 && len(given) == 0 {
 		return op, nil
 	}
@@ -81,12 +81,12 @@ func (x *Experiment) chained(ctx context.Context, env *Env, op *openapi.Operatio
 // what names the parent in labels ("a second {id}"); "" says "the parent
 // {id}". An error that says the experiment cannot be set up is a
 // *cannotSetUp (setup.go).
-func (x *Experiment) parent(ctx context.Context, env *Env, op *openapi.Operation, l openapi.Link, what string, depth int, given map[string]string) (string, error) {
+func (x *Experiment) parent(ctx context.Context, env *run, op *openapi.Operation, l openapi.Link, what string, depth int, given map[string]string) (string, error) {
 	if what == "" {
 		what = fmt.Sprintf("the parent {%s}", l.Param)
 	}
 	if l.Fresh != nil {
-		v := l.Fresh.Make(x.Env.NewKey())
+		v := l.Fresh.Make(x.run.NewKey())
 		if l.Fresh.By == "" {
 			if !l.Fresh.Unmade {
 				x.noteFresh(v) // created.go: this PUT creates the resource
@@ -193,7 +193,7 @@ func creator(op *openapi.Operation) string {
 // createParent sends producer's planned request, its own parents created
 // first, with a fresh key, and returns the processed reply; a refusal is an
 // error quoting the server's status and message.
-func (x *Experiment) createParent(ctx context.Context, env *Env, producer *openapi.Operation, label string, depth int, given map[string]string) (*reply, error) {
+func (x *Experiment) createParent(ctx context.Context, env *run, producer *openapi.Operation, label string, depth int, given map[string]string) (*reply, error) {
 	if depth >= maxChainDepth {
 		return nil, fmt.Errorf("%s: parents nested deeper than %d", label, maxChainDepth)
 	}
@@ -226,7 +226,7 @@ func (x *Experiment) createParent(ctx context.Context, env *Env, producer *opena
 // setup sends a request that prepares an experiment (a parent) and records
 // it. Unlike Do, its reply is not shown to the observer: what a setup
 // creates is not the operation's effect.
-func (x *Experiment) setup(ctx context.Context, env *Env, label string, req *http.Request) (*reply, error) {
+func (x *Experiment) setup(ctx context.Context, env *run, label string, req *http.Request) (*reply, error) {
 	payload := requestBody(req)
 	var r *reply
 	var err error

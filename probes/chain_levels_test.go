@@ -70,7 +70,7 @@ func TestChainTwoLevels(t *testing.T) {
 	item := post("createItem", "/customers/{c}/subscriptions/{s}/items", "/customers/x/subscriptions/y/items",
 		inferred("c", cust), inferred("s", sub))
 
-	env := Env{BaseURL: srv.URL, Timeout: 5 * time.Second}
+	env := Config{BaseURL: srv.URL, Timeout: 5 * time.Second}
 	probes, _ := Select([]string{"missing-key"})
 	r := Run(context.Background(), []openapi.Operation{*item}, probes, env)[0]
 	if r.Verdict != Pass {

@@ -30,8 +30,8 @@ import (
 // would crowd out the exchanges that show a defect; setup is their record,
 // for a caller that wants to show one.
 func (x *Experiment) roundParent(ctx context.Context) (op *openapi.Operation, obs Observer, setup []Exchange, err error) {
-	px := newExperiment(x.Env, Target{Op: x.Op})
-	op, err = px.chained(ctx, x.Env, x.Op, 0, grandparents(x.Op))
+	px := newExperiment(x.run, Target{Op: x.Op})
+	op, err = px.chained(ctx, x.run, x.Op, 0, grandparents(x.Op))
 	x.adopt(px) // created.go: the parents are the run's to remove too
 	if err != nil {
 		return nil, nil, px.Evidence(), err
@@ -105,7 +105,7 @@ func (x *Experiment) inheritReads(old, obs Observer) {
 	if old == nil || obs == nil || old.Name() == obs.Name() {
 		return
 	}
-	k := x.Env.reads
+	k := x.run.reads
 	if k.quick(old.Name()) {
 		for range immediateAfter {
 			k.learn(obs.Name(), true)
@@ -140,7 +140,7 @@ func (x *Experiment) roundEffects(ctx context.Context, label string, observers [
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			snaps[i], errs[i] = o.Snapshot(withCanaryPrefix(ctx, x.canary), x.Env)
+			snaps[i], errs[i] = o.Snapshot(ctx, x.run.access(x.canary))
 		}()
 	}
 	wg.Wait()

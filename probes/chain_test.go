@@ -37,7 +37,7 @@ func chainedRefund() openapi.Operation {
 func TestChainedOperationGetsItsOwnParent(t *testing.T) {
 	srv := startPayments(t, payments.FlawNone)
 	op := chainedRefund()
-	env := Env{BaseURL: srv.URL, Header: http.Header{"Authorization": {"Bearer " + t.Name()}}, Timeout: 5 * time.Second}
+	env := Config{BaseURL: srv.URL, Header: http.Header{"Authorization": {"Bearer " + t.Name()}}, Timeout: 5 * time.Second}
 	probes, err := Select([]string{"replay", "concurrent", "missing-key"})
 	if err != nil {
 		t.Fatal(err)
@@ -72,7 +72,7 @@ func TestParentRefusedIsAnErrorQuotingTheServer(t *testing.T) {
 	srv := startPayments(t, payments.FlawNone)
 	op := chainedRefund()
 	op.Chain[0].Producer.Request.Body = &openapi.Body{ContentType: "application/json", Value: map[string]any{"currency": "usd"}}
-	env := Env{BaseURL: srv.URL, Timeout: 5 * time.Second}
+	env := Config{BaseURL: srv.URL, Timeout: 5 * time.Second}
 	probes, _ := Select([]string{"replay"})
 	r := Run(context.Background(), []openapi.Operation{op}, probes, env)[0]
 	if r.Verdict != Error || !strings.Contains(r.Reason, `status 400: "amount must be an integer from 1 to 100000000"`) || !strings.Contains(r.Reason, "createPayment") {
@@ -104,7 +104,7 @@ func TestUUIDKeysAccepted(t *testing.T) {
 	srv := httptestServe(t, payments.Options{UUIDKeys: true})
 	op := createPayment()
 	op.Key.Format = &openapi.KeyFormat{Format: openapi.KeyFormatUUID}
-	env := Env{BaseURL: srv, Header: http.Header{"Authorization": {"Bearer " + t.Name()}}, Timeout: 5 * time.Second}
+	env := Config{BaseURL: srv, Header: http.Header{"Authorization": {"Bearer " + t.Name()}}, Timeout: 5 * time.Second}
 	probes, _ := Select([]string{"replay", "key-format", "missing-key"})
 	for _, r := range Run(context.Background(), []openapi.Operation{op}, probes, env) {
 		if r.Verdict != Pass {
@@ -125,7 +125,7 @@ func httptestServe(t *testing.T, opts payments.Options) string {
 // parent is invisible to B: it used to be skipped with B's 404).
 func TestCrossPrincipalOnChainedOperation(t *testing.T) {
 	srv := startPayments(t, payments.FlawNone)
-	env := Env{BaseURL: srv.URL, Timeout: 5 * time.Second,
+	env := Config{BaseURL: srv.URL, Timeout: 5 * time.Second,
 		Header:      http.Header{"Authorization": {"Bearer a-" + t.Name()}},
 		OtherHeader: http.Header{"Authorization": {"Bearer b-" + t.Name()}}}
 	probes, _ := Select([]string{"cross-principal"})
@@ -144,9 +144,9 @@ func TestCrossPrincipalOnChainedOperation(t *testing.T) {
 // reused on gets parents of its own too, so its control is processed.
 func TestMismatchTargetOnChainedOtherOperation(t *testing.T) {
 	srv := startPayments(t, payments.FlawNone)
-	env := Env{BaseURL: srv.URL, Timeout: 5 * time.Second, Header: http.Header{"Authorization": {"Bearer " + t.Name()}}}
+	env := Config{BaseURL: srv.URL, Timeout: 5 * time.Second, Header: http.Header{"Authorization": {"Bearer " + t.Name()}}}
 	ops := []openapi.Operation{createPayment(), chainedRefund()}
-	env.targets = DefaultTargets(ops)
+	env.Planned = DefaultTargets(ops)
 	probes, _ := Select([]string{"mismatch-target"})
 	r := Run(context.Background(), ops[:1], probes, env)[0]
 	if r.Verdict != Pass || !strings.Contains(r.Reason, "operation createRefund: ") || strings.Contains(r.Reason, "not processed") {

@@ -66,15 +66,15 @@ func (concurrentProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	}
 	latency := x.elapsedOf(controlLabel)
 
-	n := x.Env.Concurrency
+	n := x.run.Concurrency
 	rel, why := releaserFor(ctx, x)
 	t := &concurrentTally{ran: roundsRan{copies: n, mode: rel.mode()}}
 	began := time.Now()
-	for round := 1; round <= x.Env.Rounds && ctx.Err() == nil; round++ {
+	for round := 1; round <= x.run.Rounds && ctx.Err() == nil; round++ {
 		t.measuredRound(ctx, x, res, rel, round, one, observed)
 	}
 	if t.failed == 0 && t.errored == 0 && ctx.Err() == nil { // concurrent_quick.go: more chances, cheaply
-		p := planQuickRounds(x, x.Env.Rounds, began, latency)
+		p := planQuickRounds(x, x.run.Rounds, began, latency)
 		q, err := runQuickRounds(ctx, x, p, one, observed)
 		switch {
 		case err != nil:
@@ -95,7 +95,7 @@ func (concurrentProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 			}
 		}
 	}
-	t.summaries = append(t.summaries, x.Env.RaceBudget.OrDefault().describe(t.ran.total()))
+	t.summaries = append(t.summaries, x.run.RaceBudget.describe(t.ran.total()))
 	if why != "" {
 		t.summaries = append([]string{"release: " + why}, t.summaries...)
 	}
@@ -119,7 +119,7 @@ func (t *concurrentTally) measuredRound(ctx context.Context, x *Experiment, res 
 		x.moveTo(op, obs)
 		parent = op.Request.Path
 	}
-	o, err := runRound(ctx, x, rel, round, x.Env.Concurrency)
+	o, err := runRound(ctx, x, rel, round, x.run.Concurrency)
 	if err != nil {
 		t.errored++
 		t.summaries = append(t.summaries, fmt.Sprintf("round %d (%s): %v", round, rel.mode(), err))
@@ -253,7 +253,7 @@ func runRound(ctx context.Context, x *Experiment, rel releaser, round, n int) (*
 	o := &roundOutcome{mode: rel.mode()}
 	var v *volley
 	effect, _, err := x.Measure(ctx, fmt.Sprintf("round %d: %d concurrent copies (%s)", round, n, rel.mode()), func() error {
-		if err := x.Env.limit.wait(ctx, n); err != nil { // rate.go: the copies leave together
+		if err := x.run.limit.wait(ctx, n); err != nil { // rate.go: the copies leave together
 			return err
 		}
 		v = rel.release(ctx, x, fmt.Sprintf("round %d", round), reqs)

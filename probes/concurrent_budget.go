@@ -52,7 +52,7 @@ type RaceBudget struct {
 	Time time.Duration
 }
 
-// DefaultRaceBudget is the budget when Env.RaceBudget is zero.
+// DefaultRaceBudget is the budget when Config.RaceBudget is zero.
 func DefaultRaceBudget() RaceBudget { return RaceBudget{Rounds: DefaultRaceRounds} }
 
 // ParseRaceBudget reads a --race-budget value: a number of rounds ("60")
@@ -60,19 +60,37 @@ func DefaultRaceBudget() RaceBudget { return RaceBudget{Rounds: DefaultRaceRound
 func ParseRaceBudget(s string) (RaceBudget, error) {
 	s = strings.TrimSpace(s)
 	if n, err := strconv.Atoi(s); err == nil {
-		if n < 1 || n > maxRaceRounds {
-			return RaceBudget{}, fmt.Errorf("%d rounds is not between 1 and %d", n, maxRaceRounds)
+		b := RaceBudget{Rounds: n}
+		if err := b.check(); err != nil {
+			return RaceBudget{}, err
 		}
-		return RaceBudget{Rounds: n}, nil
+		return b, nil
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil {
 		return RaceBudget{}, fmt.Errorf("%q is neither a number of rounds nor a duration (e.g. 60 or 2s)", s)
 	}
-	if d <= 0 || d > time.Hour {
+	b := RaceBudget{Time: d}
+	if err := b.check(); err != nil || d == 0 {
 		return RaceBudget{}, fmt.Errorf("%s is not a duration between 0 and 1h", d)
 	}
-	return RaceBudget{Time: d}, nil
+	return b, nil
+}
+
+// check is the range of a budget, parsed (ParseRaceBudget) or given as a
+// value (Config.Validate).
+func (b RaceBudget) check() error {
+	switch {
+	case b.Rounds != 0 && b.Time != 0:
+		return fmt.Errorf("%d rounds and %s: a budget is one or the other", b.Rounds, b.Time)
+	case b.Time != 0:
+		if b.Time < 0 || b.Time > time.Hour {
+			return fmt.Errorf("%s is not a duration between 0 and 1h", b.Time)
+		}
+	case b.Rounds < 1 || b.Rounds > maxRaceRounds:
+		return fmt.Errorf("%d rounds is not between 1 and %d", b.Rounds, maxRaceRounds)
+	}
+	return nil
 }
 
 // String renders the budget as --race-budget takes it.

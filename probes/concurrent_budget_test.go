@@ -59,7 +59,7 @@ func TestDefaultRaceBudgetBuysItsOdds(t *testing.T) {
 // server runs the 3 measured rounds and 7 quick ones, and says so.
 func TestRaceBudgetInRoundsIsExact(t *testing.T) {
 	srv := httptestServe(t, payments.Options{})
-	r := runOneProbe(t, concurrentProbe{}, srv, createPayment(), Env{RaceBudget: RaceBudget{Rounds: 10}, RaceMode: RaceLastByte})
+	r := runOneProbe(t, concurrentProbe{}, srv, createPayment(), Config{RaceBudget: RaceBudget{Rounds: 10}, RaceMode: RaceLastByte})
 	if want := "3 rounds of 10 (last-byte) and 7 quick rounds of 3 were each processed once"; r.Verdict != Pass || !strings.HasPrefix(r.Reason, want) {
 		t.Errorf("%s: %s; want a pass beginning %q", r.Verdict, r.Reason, want)
 	}
@@ -73,7 +73,7 @@ func TestRaceBudgetInRoundsIsExact(t *testing.T) {
 // spent: some ran, far fewer than a count would bound them to.
 func TestRaceBudgetAsADurationBoundsTheRounds(t *testing.T) {
 	srv := httptestServe(t, payments.Options{Latency: 20 * time.Millisecond})
-	r := runOneProbe(t, concurrentProbe{}, srv, createPayment(), Env{RaceBudget: RaceBudget{Time: 300 * time.Millisecond}, RaceMode: RaceLastByte})
+	r := runOneProbe(t, concurrentProbe{}, srv, createPayment(), Config{RaceBudget: RaceBudget{Time: 300 * time.Millisecond}, RaceMode: RaceLastByte})
 	var quick int
 	if _, after, ok := strings.Cut(r.Reason, " and "); ok {
 		fmt.Sscanf(after, "%d quick", &quick)
@@ -112,7 +112,7 @@ func TestQuickRoundsOverlapWhereLatencyLeavesRoom(t *testing.T) {
 	}{{30 * time.Millisecond, true}, {0, false}} {
 		t.Run(tt.latency.String(), func(t *testing.T) {
 			srv := httptestServe(t, payments.Options{Latency: tt.latency})
-			r := runOneProbe(t, concurrentProbe{}, srv, createPayment(), Env{RaceMode: RaceLastByte})
+			r := runOneProbe(t, concurrentProbe{}, srv, createPayment(), Config{RaceMode: RaceLastByte})
 			if r.Verdict != Pass {
 				t.Fatalf("%s: %s", r.Verdict, r.Reason)
 			}
@@ -157,7 +157,7 @@ func (s *throttleAfter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func TestThrottledQuickRoundStopsThemWithoutAFinding(t *testing.T) {
 	srv := httptest.NewServer(&throttleAfter{h: payments.New(payments.Options{}), n: 1 + 3*11 + 3*3})
 	t.Cleanup(srv.Close)
-	r := runOneProbe(t, concurrentProbe{}, srv.URL, createPayment(), Env{RaceMode: RaceLastByte})
+	r := runOneProbe(t, concurrentProbe{}, srv.URL, createPayment(), Config{RaceMode: RaceLastByte})
 	if r.Verdict != Pass || !strings.HasPrefix(r.Reason, "3 rounds of 10 (last-byte) and 4 quick rounds of 3") || !strings.Contains(r.Reason, `round 7 was throttled (status 429: "slow down")`) {
 		t.Errorf("%s: %s\n%s", r.Verdict, r.Reason, strings.Join(roundSummaries(r), "\n"))
 	}

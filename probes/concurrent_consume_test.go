@@ -25,15 +25,7 @@ import (
 // included).
 func plannedOp(t *testing.T, id string) openapi.Operation {
 	t.Helper()
-	doc, err := openapi.LoadData(context.Background(), payments.Spec, "payments.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ops, err := openapi.Plan(context.Background(), doc, openapi.PlanOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, op := range ops {
+	for _, op := range planDoc(t, "payments.yaml", string(payments.Spec)) {
 		if op.ID == id {
 			if op.Skip != "" {
 				t.Fatalf("%s not planned: %s", id, op.Skip)
@@ -67,7 +59,7 @@ func TestConcurrentRoundsOnNestedRefundsDoNotRunOut(t *testing.T) {
 	if len(op.Chain) == 0 {
 		t.Fatalf("createRefund is not chained to the payment it refunds: %+v", op)
 	}
-	env := Env{BaseURL: srv, Header: http.Header{"Authorization": {"Bearer " + t.Name()}}, Rounds: 20, Timeout: 5 * time.Second}
+	env := Config{BaseURL: srv, Header: http.Header{"Authorization": {"Bearer " + t.Name()}}, Rounds: 20, Timeout: 5 * time.Second}
 	r := Run(context.Background(), []openapi.Operation{op}, []Probe{concurrentProbe{}}, env)[0]
 	if r.Verdict != Pass || strings.Contains(r.Reason, "inconclusive") {
 		t.Fatalf("%s: %s\n%s", r.Verdict, r.Reason, strings.Join(roundSummaries(r), "\n"))
@@ -118,7 +110,7 @@ func TestRefusedRoundIsInconclusiveNotCritical(t *testing.T) {
 			srv := httptestServe(t, payments.Options{RefundsWithinAmount: true, InFlight: tt.inFlight})
 			op := createRefund()
 			op.Request.Body = &openapi.Body{ContentType: "application/json", Value: map[string]any{"amount": tt.amount}}
-			env := Env{BaseURL: srv, Rounds: 20, Timeout: 5 * time.Second}
+			env := Config{BaseURL: srv, Rounds: 20, Timeout: 5 * time.Second}
 			r := Run(context.Background(), []openapi.Operation{op}, []Probe{concurrentProbe{}}, env)[0]
 			if r.Verdict != tt.want || !strings.Contains(r.Reason, tt.reason) {
 				t.Fatalf("%s: %s\nwant %s with %q\n%s", r.Verdict, r.Reason, tt.want, tt.reason, strings.Join(roundSummaries(r), "\n"))
@@ -148,7 +140,7 @@ func TestReadBackCountBelowProcessedIsNotADuplicate(t *testing.T) {
 	if _, ok := DefaultObserver(&op).(*ResourceObserver); !ok {
 		t.Fatalf("the operation's observer is %T, want a read-back", DefaultObserver(&op))
 	}
-	r := runOneProbe(t, concurrentProbe{}, srv, op, Env{})
+	r := runOneProbe(t, concurrentProbe{}, srv, op, Config{})
 	if r.Verdict != Pass {
 		t.Fatalf("%s: %s\n%s", r.Verdict, r.Reason, strings.Join(roundSummaries(r), "\n"))
 	}
@@ -236,7 +228,7 @@ func TestQuickRoundsOnOwnParentsCountTheirOwnLists(t *testing.T) {
 		t.Run(fmt.Sprint(tt.want), func(t *testing.T) {
 			srv := httptest.NewServer(&nestedDoubleServer{nth: tt.nth, keys: map[string]map[string]any{}, items: map[string][]map[string]any{}})
 			t.Cleanup(srv.Close)
-			r := runOneProbe(t, concurrentProbe{}, srv.URL, op, Env{Concurrency: 4, RaceMode: RaceNaive})
+			r := runOneProbe(t, concurrentProbe{}, srv.URL, op, Config{Concurrency: 4, RaceMode: RaceNaive})
 			all := strings.Join(r.Diffs, "\n")
 			if r.Verdict != tt.want || !strings.Contains(all, "each on a parent of its own") {
 				t.Fatalf("%s: %s; want %s\n%s", r.Verdict, r.Reason, tt.want, all)

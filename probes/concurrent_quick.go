@@ -67,13 +67,13 @@ type quickPlan struct {
 // planQuickRounds plans the quick rounds after measured rounds that
 // started at start, for an operation whose control took latency.
 func planQuickRounds(x *Experiment, measured int, start time.Time, latency time.Duration) quickPlan {
-	b := x.Env.RaceBudget.OrDefault()
-	p := quickPlan{first: measured + 1, rounds: b.quickRoundsFor(measured), copies: quickCopies(x.Env), inFlight: 1, parents: len(x.Op.Chain) > 0}
+	b := x.run.RaceBudget
+	p := quickPlan{first: measured + 1, rounds: b.quickRoundsFor(measured), copies: quickCopies(x.run), inFlight: 1, parents: len(x.Op.Chain) > 0}
 	if b.Time > 0 {
 		p.deadline = start.Add(b.Time)
 	}
 	if latency >= overlapAbove {
-		p.inFlight = max(1, x.Env.Concurrency/p.copies)
+		p.inFlight = max(1, x.run.Concurrency/p.copies)
 	}
 	if p.inFlight > 1 {
 		p.stagger = quickStagger
@@ -81,15 +81,10 @@ func planQuickRounds(x *Experiment, measured int, start time.Time, latency time.
 	return p
 }
 
-// quickCopies is the copies of a quick round: Env.QuickCopies, else
-// DefaultQuickCopies, no more than --concurrency but at least the two a
-// race needs.
-func quickCopies(env *Env) int {
-	n := env.QuickCopies
-	if n <= 0 {
-		n = DefaultQuickCopies
-	}
-	return max(2, min(n, env.Concurrency))
+// quickCopies is the copies of a quick round: Config.QuickCopies, no more
+// than --concurrency but at least the two a race needs.
+func quickCopies(env *run) int {
+	return max(2, min(env.QuickCopies, env.Concurrency))
 }
 
 // quickRounds is what the quick rounds found.
@@ -271,7 +266,7 @@ func quickRound(ctx context.Context, x *Experiment, p quickPlan, round int) (*qu
 	if err != nil {
 		return nil, err
 	}
-	if err := x.Env.limit.wait(ctx, len(reqs)); err != nil {
+	if err := x.run.limit.wait(ctx, len(reqs)); err != nil {
 		return nil, err
 	}
 	// Through net/http over kept-alive connections, unsynchronized: the
@@ -292,7 +287,7 @@ func quickRound(ctx context.Context, x *Experiment, p quickPlan, round int) (*qu
 		o.statuses = append(o.statuses, r.Status)
 		if o.observer != nil {
 			if w, ok := o.observer.(responseWatcher); ok && r.is2xx() {
-				w.saw(x.Env, r) // the round's own resource observer learns its resource
+				w.saw(x.run.BaseURL, r) // the round's own resource observer learns its resource
 			}
 			continue
 		}

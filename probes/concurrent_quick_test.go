@@ -54,7 +54,7 @@ func (s *rareRaceServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func TestQuickRoundsCatchARareRace(t *testing.T) {
 	srv := httptest.NewServer(&rareRaceServer{nth: 6, keys: map[string][]map[string]any{}})
 	t.Cleanup(srv.Close)
-	r := runOneProbe(t, concurrentProbe{}, srv.URL, keyedCreate("createPayment", "/v1/payments"), Env{Concurrency: 4, RaceMode: RaceNaive})
+	r := runOneProbe(t, concurrentProbe{}, srv.URL, keyedCreate("createPayment", "/v1/payments"), Config{Concurrency: 4, RaceMode: RaceNaive})
 	if r.Verdict != Fail || !strings.Contains(r.Reason, "showed in 1 of") {
 		t.Fatalf("%s (%s); want a failure in one round", r.Verdict, r.Reason)
 	}
@@ -72,7 +72,7 @@ func TestQuickRoundsCatchARareRace(t *testing.T) {
 func TestQuickRoundsPassACorrectServer(t *testing.T) {
 	srv := httptest.NewServer(&rareRaceServer{nth: -1, keys: map[string][]map[string]any{}})
 	t.Cleanup(srv.Close)
-	r := runOneProbe(t, concurrentProbe{}, srv.URL, keyedCreate("createPayment", "/v1/payments"), Env{Concurrency: 4, RaceMode: RaceNaive})
+	r := runOneProbe(t, concurrentProbe{}, srv.URL, keyedCreate("createPayment", "/v1/payments"), Config{Concurrency: 4, RaceMode: RaceNaive})
 	if r.Verdict != Pass {
 		t.Fatalf("%s (%s); want a pass", r.Verdict, r.Reason)
 	}

@@ -74,8 +74,8 @@ type coster interface {
 // correct API: per operation and probe, and in total. It sends nothing.
 // The operations are played in the order a run with one worker takes them
 // (groupByObserver), which is the order the run learns about observers in.
-func Estimate(targets []Target, probes []Probe, env Env) RunCost {
-	e := env.withDefaults()
+func Estimate(targets []Target, probes []Probe, cfg Config) RunCost {
+	e := newRun(cfg)
 	e.plan(targets)
 	m := newModel(e)
 	rc := RunCost{Setup: m.preflight(targets)} // observe_preflight.go
@@ -103,7 +103,7 @@ func Estimate(targets []Target, probes []Probe, env Env) RunCost {
 }
 
 // runs reports whether the runner runs p on op at all (runOne).
-func runs(env *Env, op *openapi.Operation, p Probe) bool {
+func runs(env *run, op *openapi.Operation, p Probe) bool {
 	if op.Skip != "" || isStatic(p) || p.Applies(op) != "" {
 		return false
 	}
@@ -115,5 +115,5 @@ func runs(env *Env, op *openapi.Operation, p Probe) bool {
 // second principal); the runner skips it before its chain creates parents
 // for nothing.
 type envApplier interface {
-	appliesWith(env *Env) string
+	appliesWith(env *run) string
 }

@@ -79,7 +79,7 @@ func (o obsModel) learn(n int) {
 
 // model is what a run learns across experiments.
 type model struct {
-	env *Env
+	env *run
 	// By observer name, as readKnowledge: a control showed its effect at
 	// once (quick), or only later or as a number (late); a snapshot showed
 	// an experiment's canary.
@@ -91,7 +91,7 @@ type model struct {
 	seq       int
 }
 
-func newModel(env *Env) *model {
+func newModel(env *run) *model {
 	return &model{env: env, quick: map[string]bool{}, late: map[string]bool{}, canary: map[string]bool{}, vetted: map[string]bool{}, resources: map[string]*int{}}
 }
 
@@ -152,7 +152,7 @@ func (m *model) moved(o obsModel) obsModel {
 // and what its observer state would be.
 type estimate struct {
 	m   *model
-	env *Env
+	env *run
 	op  *openapi.Operation
 	obs obsModel
 

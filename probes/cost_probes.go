@@ -34,7 +34,7 @@ func (concurrentProbe) cost(e *estimate) {
 		}
 		e.measure(false, func() { e.send(e.env.Concurrency+1, 1) })
 	}
-	rounds := e.env.RaceBudget.OrDefault().quickRoundsFor(e.env.Rounds)
+	rounds := e.env.RaceBudget.quickRoundsFor(e.env.Rounds)
 	copies := quickCopies(e.env)
 	e.conditionally(func() {
 		if !nested {
@@ -106,7 +106,7 @@ func (mismatchParamsProbe) cost(e *estimate) {
 }
 
 // variedParams are the parameters mismatch-params varies (paramsToVary).
-func variedParams(env *Env, op *openapi.Operation) []openapi.ParamAlt {
+func variedParams(env *run, op *openapi.Operation) []openapi.ParamAlt {
 	var out []openapi.ParamAlt
 	for _, a := range op.AltParams {
 		if a.Skip != "" || a.In == "header" && (env.OtherHeader.Get(a.Name) != "" || env.Header.Get(a.Name) != "") {

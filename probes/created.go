@@ -98,7 +98,7 @@ func (x *Experiment) noteFresh(id string) {
 // noteSent records what req, answered r, created or deleted. op is the
 // planned operation req was built from; nil finds it among the run's
 // operations by method and path.
-func (x *Experiment) noteSent(env *Env, op *openapi.Operation, req *http.Request, r *reply) {
+func (x *Experiment) noteSent(env *run, op *openapi.Operation, req *http.Request, r *reply) {
 	if req == nil || r == nil {
 		return
 	}
@@ -213,7 +213,7 @@ func (x *Experiment) opOf(method, path string) *openapi.Operation {
 	if x.Op.Method == method && matchesTemplate(x.Op.Path, path) {
 		return x.Op
 	}
-	for _, t := range x.Env.targets {
+	for _, t := range x.run.targets {
 		if t.Op.Method == method && matchesTemplate(t.Op.Path, path) {
 			return t.Op
 		}
@@ -223,7 +223,7 @@ func (x *Experiment) opOf(method, path string) *openapi.Operation {
 
 // relativePath is req's escaped path without the base URL's own path
 // ("/api" of http://host/api), as planned requests name paths.
-func (x *Experiment) relativePath(env *Env, req *http.Request) string {
+func (x *Experiment) relativePath(env *run, req *http.Request) string {
 	p := req.URL.EscapedPath()
 	if u, err := url.Parse(env.BaseURL); err == nil {
 		p = strings.TrimPrefix(p, strings.TrimRight(u.EscapedPath(), "/"))
@@ -293,7 +293,7 @@ func requestCanary(op *openapi.Operation, req *http.Request) string {
 
 // userHeaders are the values req carries of the headers the user set (-H,
 // --other-header): the principal that made the request.
-func userHeaders(env *Env, req *http.Request) http.Header {
+func userHeaders(env *run, req *http.Request) http.Header {
 	h := http.Header{}
 	for _, set := range []http.Header{env.Header, env.OtherHeader} {
 		for name := range set {

@@ -171,15 +171,7 @@ func (a *createdAPI) paths() []string {
 // planCreated plans createdSpec.
 func planCreated(t *testing.T) []openapi.Operation {
 	t.Helper()
-	doc, err := openapi.LoadData(context.Background(), []byte(createdSpec), "created.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ops, err := openapi.Plan(context.Background(), doc, openapi.PlanOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ops
+	return planDoc(t, "created.yaml", createdSpec)
 }
 
 // TestCreatedIsWhatTheRunMade (issue 27): each result records what its
@@ -196,7 +188,7 @@ func TestCreatedIsWhatTheRunMade(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	results := Run(context.Background(), planCreated(t), ps, Env{BaseURL: srv.URL, Header: http.Header{"Authorization": {"Bearer a"}}})
+	results := Run(context.Background(), planCreated(t), ps, Config{BaseURL: srv.URL, Header: http.Header{"Authorization": {"Bearer a"}}})
 	got := map[string][]string{}
 	for _, r := range results {
 		for _, c := range r.Created {
@@ -263,7 +255,7 @@ func TestRemoveOnlyWhatWasCreated(t *testing.T) {
 		{Operation: "sendEmail", Why: "the document has no DELETE /emails/{id}", Seq: 6},
 		{Operation: "putBox", Path: "/boxes/b_1", Removed: "DELETE /boxes/b_1 during the run (answered 204)", Seq: 7},
 	}
-	outs, sent := Remove(context.Background(), Env{BaseURL: srv.URL, Header: http.Header{"Authorization": {"Bearer a"}, "X-Tenant": {"t1"}}}, created)
+	outs, sent := Remove(context.Background(), Config{BaseURL: srv.URL, Header: http.Header{"Authorization": {"Bearer a"}, "X-Tenant": {"t1"}}}, created)
 	got := map[string]string{}
 	for _, o := range outs {
 		got[o.Created.Operation+" "+o.Created.Path] = fmt.Sprintf("removed=%v status=%d %s", o.Removed, o.Status, o.Reason)
@@ -312,7 +304,7 @@ func TestRemoveBounded(t *testing.T) {
 		created = append(created, Created{Operation: "createThing", Path: fmt.Sprintf("/things/t_%d", i), Delete: del, Seq: int64(i)})
 	}
 	start := time.Now()
-	outs, sent := Remove(context.Background(), Env{BaseURL: srv.URL, Rate: 20, Parallel: 4}, created)
+	outs, sent := Remove(context.Background(), Config{BaseURL: srv.URL, Rate: 20, Parallel: 4}, created)
 	if el := time.Since(start); sent != 6 || el < 200*time.Millisecond {
 		t.Errorf("6 DELETEs at --rate 20 took %v (want at least 250ms less one interval), sent %d", el, sent)
 	}
@@ -325,7 +317,7 @@ func TestRemoveBounded(t *testing.T) {
 	n.Store(0)
 	ctx, cancel := context.WithCancelCause(context.Background())
 	cancel(fmt.Errorf("time budget (--max-duration 1s) spent"))
-	outs, sent = Remove(ctx, Env{BaseURL: srv.URL}, created)
+	outs, sent = Remove(ctx, Config{BaseURL: srv.URL}, created)
 	if sent != 0 || n.Load() != 0 {
 		t.Errorf("sent %d (server %d) after the budget was spent", sent, n.Load())
 	}

@@ -12,7 +12,7 @@ import (
 
 // crossPrincipalProbe checks that keys are scoped to the client: principal B
 // sending R with the key principal A used must never receive A's stored
-// response. B is named by --other-header (Env.OtherHeader). Control: B sends
+// response. B is named by --other-header (Config.OtherHeader). Control: B sends
 // R with a fresh key and is processed, so B is a principal that can perform
 // R at all. Treatment: A sends R with K; B sends R with K. B's response must
 // not be A's: not identical, and not about the same resource.
@@ -37,7 +37,7 @@ func (crossPrincipalProbe) Applies(op *openapi.Operation) string { return needsK
 
 // appliesWith implements envApplier: without a second principal there is
 // nothing to test, and no parent to create for it.
-func (crossPrincipalProbe) appliesWith(env *Env) string {
+func (crossPrincipalProbe) appliesWith(env *run) string {
 	if len(env.OtherHeader) == 0 {
 		return "no second principal: name one with --other-header 'Authorization: Bearer …' (repeatable)"
 	}
@@ -45,7 +45,7 @@ func (crossPrincipalProbe) appliesWith(env *Env) string {
 }
 
 func (crossPrincipalProbe) Run(ctx context.Context, x *Experiment, res *Result) {
-	if why := (crossPrincipalProbe{}).appliesWith(x.Env); why != "" {
+	if why := (crossPrincipalProbe{}).appliesWith(x.run); why != "" {
 		skip(res, why)
 		return
 	}
@@ -54,8 +54,8 @@ func (crossPrincipalProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 	// own (chain.go), so B's control is not refused for want of access.
 	opB, treatB := x.Op, x.Op
 	if len(x.Op.Chain) > 0 {
-		envB := *x.Env
-		envB.Header = principalB(x.Env)
+		envB := *x.run
+		envB.Header = principalB(x.run)
 		var err error
 		if opB, err = x.chained(ctx, &envB, x.Op, 0, nil); err == nil {
 			treatB, err = x.chained(ctx, &envB, x.Op, 0, nil)
@@ -123,9 +123,9 @@ func (crossPrincipalProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 	}
 }
 
-// principalB is Env.Header with the headers of Env.OtherHeader replacing
+// principalB is Config.Header with the headers of Config.OtherHeader replacing
 // the same-named ones.
-func principalB(env *Env) http.Header {
+func principalB(env *run) http.Header {
 	merged := env.Header.Clone()
 	if merged == nil {
 		merged = http.Header{}
@@ -136,24 +136,24 @@ func principalB(env *Env) http.Header {
 	return merged
 }
 
-// sendAs sends op's request with key as principal B: Env.Header with the
-// headers of Env.OtherHeader replacing the same-named ones. Both principals'
+// sendAs sends op's request with key as principal B: Config.Header with the
+// headers of Config.OtherHeader replacing the same-named ones. Both principals'
 // headers are redacted in the evidence.
 func sendAs(ctx context.Context, x *Experiment, op *openapi.Operation, label, key string) (*reply, error) {
-	merged := principalB(x.Env)
-	req, err := op.Request.Build(x.Env.BaseURL, op.Key, key, withCanary(x, op, key, nil), merged)
+	merged := principalB(x.run)
+	req, err := op.Request.Build(x.run.BaseURL, op.Key, key, withCanary(x, op, key, nil), merged)
 	if err != nil {
 		return nil, err
 	}
 	redact := merged.Clone()
-	for name, vs := range x.Env.Header {
+	for name, vs := range x.run.Header {
 		redact[name] = vs
 	}
 	payload := requestBody(req)
 	r, ex, err := x.exchange(ctx, label, req)
 	ex.Request = recordRequest(req, payload, redact)
 	ex.Response = recordResponse(r, redact)
-	ex.Label += " (as " + principalNames(x.Env.OtherHeader) + ")"
+	ex.Label += " (as " + principalNames(x.run.OtherHeader) + ")"
 	x.record(ex)
 	return r, err
 }

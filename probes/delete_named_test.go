@@ -25,7 +25,7 @@ func TestDeleteNamingWhatItRemovedKeepsReadsQuick(t *testing.T) {
 		Chain:    []openapi.Link{{Param: "id", From: "createThing", Pointer: "/id", Producer: &create}}}
 	targets := DefaultTargets([]openapi.Operation{create, del})
 	ps := []Probe{replayProbe{}, naturalDeleteProbe{}} // replay teaches the run that the list reads at once
-	env := Env{BaseURL: srv.URL, Parallel: 1}
+	env := Config{BaseURL: srv.URL, Parallel: 1}
 
 	want := Estimate(targets, ps, env).Operations[1].Probes[0]
 	got := RunTargets(context.Background(), targets, ps, env)[3]

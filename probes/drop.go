@@ -19,7 +19,7 @@ const errDropped = "connection closed by idemcheck before reading the response (
 
 // dropRequest writes req over a connection of its own and hangs up after
 // (0: at once) without reading the response (wire.Drop).
-func dropRequest(ctx context.Context, env *Env, req *http.Request, after time.Duration) error {
+func dropRequest(ctx context.Context, env *run, req *http.Request, after time.Duration) error {
 	return wire.Drop(ctx, wireConfig(env), req, after)
 }
 
@@ -32,12 +32,12 @@ func (x *Experiment) SendDropped(ctx context.Context, label, key string, after t
 		return err
 	}
 	payload := requestBody(req)
-	if err := x.Env.limit.wait(ctx, 1); err != nil {
+	if err := x.run.limit.wait(ctx, 1); err != nil {
 		return err
 	}
 	countSent(ctx) // sent.go
-	elapsed := timed(func() { err = dropRequest(ctx, x.Env, req, after) })
-	ex := Exchange{Label: label, Request: recordRequest(req, payload, x.Env.Header), Elapsed: elapsed, Err: errDropped}
+	elapsed := timed(func() { err = dropRequest(ctx, x.run, req, after) })
+	ex := Exchange{Label: label, Request: recordRequest(req, payload, x.run.Header), Elapsed: elapsed, Err: errDropped}
 	if err != nil {
 		ex.Err = "drop failed: " + err.Error()
 	}

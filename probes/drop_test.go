@@ -57,7 +57,7 @@ func TestDropRequestHangsUpWithoutReading(t *testing.T) {
 				got <- seen{req: req, body: string(body), closed: time.Now(), err: err}
 			}()
 
-			env := Env{BaseURL: "http://" + ln.Addr().String()}.withDefaults()
+			env := newRun(Config{BaseURL: "http://" + ln.Addr().String()})
 			req, err := http.NewRequest("POST", env.BaseURL+"/v1/payments", strings.NewReader(`{"amount":1}`))
 			if err != nil {
 				t.Fatal(err)
@@ -95,7 +95,7 @@ func TestDropRequestOverTLS(t *testing.T) {
 		hits.Add(1)
 	}))
 	t.Cleanup(srv.Close)
-	env := Env{BaseURL: srv.URL, Client: srv.Client()}.withDefaults()
+	env := newRun(Config{BaseURL: srv.URL, Client: srv.Client()})
 	req, err := http.NewRequest("POST", srv.URL+"/x", strings.NewReader("{}"))
 	if err != nil {
 		t.Fatal(err)
@@ -112,7 +112,7 @@ func TestDropRequestOverTLS(t *testing.T) {
 }
 
 func TestDropRequestErrors(t *testing.T) {
-	env := Env{Timeout: time.Second}.withDefaults()
+	env := newRun(Config{Timeout: time.Second})
 	for _, u := range []string{"ftp://127.0.0.1/x", "http://127.0.0.1:1/x"} {
 		req, err := http.NewRequest("POST", u, http.NoBody)
 		if err != nil {

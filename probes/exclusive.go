@@ -37,7 +37,7 @@ type exclusiveProbe interface {
 type scopedProbe interface {
 	// touches returns the observers (by name) whose counts the probe's
 	// requests on op may change besides op's own.
-	touches(env *Env, op *openapi.Operation) []string
+	touches(env *run, op *openapi.Operation) []string
 }
 
 // runLocks are one run's locks: the run lock, which a probe that must run
@@ -69,7 +69,7 @@ func (l *runLocks) observer(name string) *sync.RWMutex {
 // exclusively for a probe that must run alone; the run shared and op's
 // observer with those the probe touches exclusively for a scoped probe;
 // the run and op's observer shared for every other probe.
-func hold(env *Env, op *openapi.Operation, p Probe) (release func()) {
+func hold(env *run, op *openapi.Operation, p Probe) (release func()) {
 	l := env.exclusive
 	if l == nil {
 		return func() {}

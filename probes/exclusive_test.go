@@ -12,17 +12,17 @@ import (
 // while it did. It now holds off only the operations whose observers its
 // requests change.
 
-// lockEnv is a run Env over three keyed creates with their lists.
-func lockEnv() (*Env, []openapi.Operation) {
+// lockEnv is a run Config over three keyed creates with their lists.
+func lockEnv() (*run, []openapi.Operation) {
 	ops := []openapi.Operation{lagOp("createA", "a", 1, true), lagOp("createB", "b", 1, true), lagOp("createC", "c", 1, true)}
-	env := Env{BaseURL: "http://127.0.0.1:1"}.withDefaults()
-	env.targets = DefaultTargets(ops)
+	env := newRun(Config{BaseURL: "http://127.0.0.1:1"})
+	env.setTargets(DefaultTargets(ops))
 	return env, ops
 }
 
 // acquired runs hold in a goroutine and returns a channel closed once it
 // holds the locks, and the release (to call after that).
-func acquired(env *Env, op *openapi.Operation, p Probe) (<-chan struct{}, *func()) {
+func acquired(env *run, op *openapi.Operation, p Probe) (<-chan struct{}, *func()) {
 	done := make(chan struct{})
 	var release func()
 	go func() {
@@ -46,7 +46,7 @@ func waitHeld(t *testing.T, done <-chan struct{}, what string) {
 func TestMismatchTargetHoldsOffOnlyTheOperationsItTouches(t *testing.T) {
 	env, ops := lockEnv()
 	mt, replay := selectProbes(t, "mismatch-target")[0], selectProbes(t, "replay")[0]
-	env.targets = DefaultTargets(ops[:2]) // createA reuses its key on createB
+	env.setTargets(DefaultTargets(ops[:2])) // createA reuses its key on createB
 	if got := (mismatchTargetProbe{}).touches(env, &ops[0]); len(got) != 1 || got[0] != "collection GET /b" {
 		t.Fatalf("mismatch-target on createA touches %q, want the other operation's list [collection GET /b]", got)
 	}
@@ -94,13 +94,13 @@ func TestOtherOperationIsHalfway(t *testing.T) {
 	env, ops := lockEnv()
 	more := []openapi.Operation{lagOp("createD", "d", 1, true), lagOp("createE", "e", 1, true)}
 	all := append(ops, more...)
-	env.targets = DefaultTargets(all)
+	env.setTargets(DefaultTargets(all))
 	for i, want := range []string{"createC", "createD", "createE", "createA", "createB"} {
 		if got := otherOperationOf(env, &all[i]); got == nil || got.ID != want {
 			t.Errorf("other operation of %s: %v, want %s", all[i].ID, got, want)
 		}
 	}
-	env.targets = env.targets[:2]
+	env.setTargets(env.targets[:2])
 	if got := otherOperationOf(env, &all[1]); got == nil || got.ID != "createA" {
 		t.Errorf("other operation of createB among two: %v, want createA", got)
 	}
@@ -119,7 +119,7 @@ func TestMismatchTargetHoldsOffOperationsThatCreateItsListsItems(t *testing.T) {
 		Key:     openapi.Key{In: openapi.KeyHeader, Name: "Idempotency-Key", Required: true},
 		Request: &openapi.Request{Method: "DELETE", Path: "/b/idemcheck"},
 		Chain:   []openapi.Link{{Param: "id", From: "createB", Producer: &ops[1]}}}
-	env.targets = DefaultTargets([]openapi.Operation{ops[0], ops[1], del}) // createA reuses its key on createB
+	env.setTargets(DefaultTargets([]openapi.Operation{ops[0], ops[1], del})) // createA reuses its key on createB
 	releaseMT := hold(env, &ops[0], mt)
 	done, release := acquired(env, &del, replay)
 	time.Sleep(50 * time.Millisecond) // give it the chance to take the lock wrongly

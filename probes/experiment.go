@@ -16,8 +16,8 @@ const maxEvidence = 12
 // Experiment is one probe's run on one operation: it sends requests, takes
 // snapshots and records everything it did as evidence. Safe for concurrent use.
 type Experiment struct {
-	// Env is the run's: settings shared by every experiment.
-	Env *Env
+	// run is the run's settings and shared state (run.go).
+	run *run
 	Op  *openapi.Operation
 	// Observer counts the operation's side effects; nil when none is known.
 	Observer Observer
@@ -56,17 +56,11 @@ type Experiment struct {
 	obs observerState
 }
 
-// NewExperiment prepares an experiment for op with the default settings
-// (DefaultTargets).
-func NewExperiment(env *Env, op *openapi.Operation) *Experiment {
-	return newExperiment(env, Target{Op: op, Observer: DefaultObserver(op)})
-}
-
 // newExperiment prepares an experiment on t: a fresh canary prefix when the
 // operation has a canary field, and the volatile fields its comparisons
 // leave out.
-func newExperiment(env *Env, t Target) *Experiment {
-	x := &Experiment{Env: env, Op: t.Op, Observer: t.Observer, profile: t.Profile, ignoreFields: env.IgnoreFields}
+func newExperiment(env *run, t Target) *Experiment {
+	x := &Experiment{run: env, Op: t.Op, Observer: t.Observer, profile: t.Profile, ignoreFields: env.IgnoreFields}
 	if t.Op.Canary != "" {
 		x.canary = newCanary()
 	}
@@ -100,13 +94,13 @@ func (x *Experiment) exchange(ctx context.Context, label string, req *http.Reque
 	payload := requestBody(req)
 	var r *reply
 	var err error
-	elapsed := timed(func() { r, err = send(ctx, x.Env, req) })
+	elapsed := timed(func() { r, err = send(ctx, x.run, req) })
 	x.saw(req, r)                  // observe.go: the resource observer learns what was created
-	x.noteSent(x.Env, nil, req, r) // created.go: what the run leaves on the server
+	x.noteSent(x.run, nil, req, r) // created.go: what the run leaves on the server
 	ex := Exchange{
 		Label:    label,
-		Request:  recordRequest(req, payload, x.Env.Header),
-		Response: recordResponse(r, x.Env.Header),
+		Request:  recordRequest(req, payload, x.run.Header),
+		Response: recordResponse(r, x.run.Header),
 		Elapsed:  elapsed,
 	}
 	if err != nil {

@@ -21,6 +21,6 @@ func TestH2ContinuationFloodIsNamedAtOnce(t *testing.T) {
 		}
 	}}
 	base := wiretest.SplitH2(t, payments.New(payments.Options{}), h2.Serve)
-	r := boundedRun(t, concurrentProbe{}, base, Env{RaceMode: RaceH2})
+	r := boundedRun(t, concurrentProbe{}, base, Config{RaceMode: RaceH2})
 	wantVerdict(t, r, Error, "before the server answered the PING: a response header block of more than 512 frames")
 }

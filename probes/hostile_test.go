@@ -41,7 +41,7 @@ var timeoutWords = []string{"no response within", "deadline exceeded", "Client.T
 // boundedRun runs probe p once on createPayment against base and fails
 // the test if a request timed out, it took longer than hostileLimit or the
 // heap peaked above hostileHeap meanwhile.
-func boundedRun(t *testing.T, p Probe, base string, env Env, settle ...func(*Target)) Result {
+func boundedRun(t *testing.T, p Probe, base string, env Config, settle ...func(*Target)) Result {
 	t.Helper()
 	env.BaseURL, env.Timeout = base, hostileTimeout
 	targets := DefaultTargets([]openapi.Operation{createPayment()})
@@ -86,10 +86,10 @@ func wantVerdict(t *testing.T, r Result, v Verdict, want string) {
 func TestH2MaxFrameSizeZeroIsAnError(t *testing.T) {
 	h2 := wiretest.H2Server{Settings: []http2.Setting{{ID: http2.SettingMaxFrameSize, Val: 0}}}
 	base := wiretest.SplitH2(t, payments.New(payments.Options{}), h2.Serve)
-	r := boundedRun(t, concurrentProbe{}, base, Env{RaceMode: RaceH2})
+	r := boundedRun(t, concurrentProbe{}, base, Config{RaceMode: RaceH2})
 	wantVerdict(t, r, Error, "invalid HTTP/2 setting MAX_FRAME_SIZE = 0")
 	// auto refuses such a target's HTTP/2 and releases with last-byte.
-	r = boundedRun(t, concurrentProbe{}, base, Env{RaceMode: RaceAuto})
+	r = boundedRun(t, concurrentProbe{}, base, Config{RaceMode: RaceAuto})
 	wantVerdict(t, r, Pass, "rounds of 10 (last-byte)")
 	if !strings.Contains(roundLines(r), "invalid HTTP/2 setting MAX_FRAME_SIZE = 0") {
 		t.Errorf("auto does not say why it left h2:\n%s", roundLines(r))
@@ -132,7 +132,7 @@ func TestEndlessResponseHeaderIsAnError(t *testing.T) {
 		t.Run(tt.probe.Meta(nil).ID, func(t *testing.T) {
 			srv := httptest.NewServer(endlessHeaderAfterFirst(payments.New(payments.Options{})))
 			defer srv.Close()
-			r := boundedRun(t, tt.probe, srv.URL, Env{RaceMode: tt.mode})
+			r := boundedRun(t, tt.probe, srv.URL, Config{RaceMode: tt.mode})
 			wantVerdict(t, r, Error, "")
 			errs := []string{r.Reason}
 			for _, ex := range r.Evidence {
@@ -162,7 +162,7 @@ func TestHugeBodyIsCutAndSaidSo(t *testing.T) {
 	}{{replayProbe{}, ""}, {concurrentProbe{}, RaceLastByte}, {concurrentProbe{}, RaceH2}} {
 		t.Run(tt.probe.Meta(nil).ID+"/"+string(tt.mode), func(t *testing.T) {
 			srv := serveH2C(t, h)
-			r := boundedRun(t, tt.probe, srv.URL, Env{RaceMode: tt.mode}, unobserved)
+			r := boundedRun(t, tt.probe, srv.URL, Config{RaceMode: tt.mode}, unobserved)
 			if r.Verdict == Fail {
 				t.Errorf("a false alarm: %s", r.Reason)
 			}
@@ -222,13 +222,13 @@ func TestCompressingServerIsNoFalseAlarm(t *testing.T) {
 	} {
 		t.Run(tt.probe.Meta(nil).ID+"/"+string(tt.mode), func(t *testing.T) {
 			srv := serveH2C(t, gzipAlways(payments.New(payments.Options{})))
-			r := boundedRun(t, tt.probe, srv.URL, Env{RaceMode: tt.mode})
+			r := boundedRun(t, tt.probe, srv.URL, Config{RaceMode: tt.mode})
 			wantVerdict(t, r, Pass, "")
 		})
 	}
 }
 
-// TestTLSFromEnvOnEveryPath: Env.TLS (a private CA and a client
+// TestTLSFromEnvOnEveryPath: Config.TLS (a private CA and a client
 // certificate, as --cacert, --client-cert and --client-key give it) serves
 // net/http and every raw path; without it every probe errs, none passes
 // or fails.
@@ -255,8 +255,8 @@ func TestTLSFromEnvOnEveryPath(t *testing.T) {
 		{retryAfterDropProbe{}, "", ""},
 	} {
 		t.Run(tt.probe.Meta(nil).ID+"/"+string(tt.mode), func(t *testing.T) {
-			wantVerdict(t, boundedRun(t, tt.probe, srv.URL, Env{RaceMode: tt.mode, TLS: tlsCfg}), Pass, tt.want)
-			wantVerdict(t, boundedRun(t, tt.probe, srv.URL, Env{RaceMode: tt.mode}), Error, "")
+			wantVerdict(t, boundedRun(t, tt.probe, srv.URL, Config{RaceMode: tt.mode, TLS: tlsCfg}), Pass, tt.want)
+			wantVerdict(t, boundedRun(t, tt.probe, srv.URL, Config{RaceMode: tt.mode}), Error, "")
 		})
 	}
 }

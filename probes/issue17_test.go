@@ -91,7 +91,7 @@ func TestIssue17InFlightStatusIsConformance(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.inFlight), func(t *testing.T) {
 			srv := startOrders(t, &orderServer{inFlight: tt.inFlight, work: 50 * time.Millisecond})
-			r := runOneProbe(t, concurrentProbe{}, srv.URL, keyedCreate("createOrder", "/orders"), Env{Concurrency: 5, Rounds: 2})
+			r := runOneProbe(t, concurrentProbe{}, srv.URL, keyedCreate("createOrder", "/orders"), Config{Concurrency: 5, Rounds: 2})
 			if r.Verdict != Fail || r.Class != tt.want || r.Severity != tt.severity || !strings.Contains(r.Reason, tt.reason) {
 				t.Fatalf("%s %s %s (%s), want a %s %s failure with %q\n%s", r.Verdict, r.Severity, r.Class, r.Reason, tt.severity, tt.want, tt.reason, strings.Join(r.Diffs, "\n"))
 			}
@@ -132,7 +132,7 @@ func TestIssue17SecondPutRefusedIsConformance(t *testing.T) {
 			op := openapi.Operation{ID: "putCustomer", Method: "PUT", Path: "/customers/{id}",
 				Request:  &openapi.Request{Method: "PUT", Path: "/customers/cus_1", Body: &openapi.Body{ContentType: "application/json", Value: map[string]any{"name": "Ada"}}},
 				Resource: &openapi.Resource{Get: "/customers/cus_1"}}
-			r := runOneProbe(t, naturalPutProbe{}, srv.URL, op, Env{})
+			r := runOneProbe(t, naturalPutProbe{}, srv.URL, op, Config{})
 			if r.Verdict != Fail || r.Class != tt.want || r.Severity != tt.severity {
 				t.Fatalf("%s %s %s (%s), want a %s %s failure", r.Verdict, r.Severity, r.Class, r.Reason, tt.severity, tt.want)
 			}
@@ -169,7 +169,7 @@ func withRequestIDs(h http.Handler) http.Handler {
 func TestIssue17ReRenderedStoredResultForAnotherBody(t *testing.T) {
 	srv := httptest.NewServer(withRequestIDs(payments.New(payments.Options{Flaw: payments.FlawKeyOnlyFingerprint})))
 	t.Cleanup(srv.Close)
-	r := runOneProbe(t, mismatchBodyProbe{}, srv.URL, createPayment(), Env{})
+	r := runOneProbe(t, mismatchBodyProbe{}, srv.URL, createPayment(), Config{})
 	if r.Verdict != Fail || r.Class != Safety || !strings.Contains(r.Reason, "answered about the first request's resource") {
 		t.Fatalf("%s %s (%s), want a safety failure naming the first request's resource; diffs: %v", r.Verdict, r.Class, r.Reason, r.Diffs)
 	}

@@ -308,12 +308,6 @@ func (s *customerServer) deleteThing(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
-}
-
 func randomHex() string {
 	var b [8]byte
 	rand.Read(b[:])
@@ -323,25 +317,12 @@ func randomHex() string {
 // planCustomers plans the fixture's document as check does.
 func planCustomers(t *testing.T) []openapi.Operation {
 	t.Helper()
-	doc, err := openapi.LoadData(context.Background(), []byte(customersSpec), "customers.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ops, err := openapi.Plan(context.Background(), doc, openapi.PlanOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, o := range ops {
-		if o.Skip != "" {
-			t.Fatalf("%s not planned: %s", o.Name(), o.Skip)
-		}
-	}
-	return ops
+	return planSpec(t, "customers.yaml", customersSpec)
 }
 
 // customersEnv is a quick run's settings against base.
-func customersEnv(t *testing.T, base string) Env {
-	return Env{
+func customersEnv(t *testing.T, base string) Config {
+	return Config{
 		BaseURL: base, Timeout: 5 * time.Second, Rounds: 2, Concurrency: 4,
 		Header:      http.Header{"Authorization": {"Bearer " + t.Name()}},
 		OtherHeader: http.Header{"Authorization": {"Bearer other-" + t.Name()}},

@@ -160,14 +160,14 @@ func TestReadsCarryTheirParameters(t *testing.T) {
 	defer srv.Close()
 	read := &openapi.Request{Method: "GET", Path: "/collaborations", Query: map[string][]string{"status": {"pending"}},
 		Header: http.Header{"X-Api-Version": {"2025-01-01"}, "X-Tenant": {"planned"}}}
-	env := Env{BaseURL: srv.URL, Header: http.Header{"X-Tenant": {"from -H"}}}.withDefaults()
-	if _, err := (&CollectionObserver{Path: "/collaborations", Pointer: "/entries", Read: read}).Snapshot(context.Background(), env); err != nil {
+	env := newRun(Config{BaseURL: srv.URL, Header: http.Header{"X-Tenant": {"from -H"}}})
+	if _, err := (&CollectionObserver{Path: "/collaborations", Pointer: "/entries", Read: read}).Snapshot(context.Background(), env.access("")); err != nil {
 		t.Fatal(err)
 	}
 	ro := NewResourceObserver("/links/{id}")
 	ro.Read = &openapi.Request{Method: "GET", Path: "/links/{id}", Header: http.Header{"X-Api-Version": {"2025-01-01"}}}
 	ro.paths = []string{"/links/l_1"}
-	if _, err := ro.Snapshot(context.Background(), env); err != nil {
+	if _, err := ro.Snapshot(context.Background(), env.access("")); err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 2 {
@@ -205,8 +205,8 @@ func TestChainedObserverControlIsPerExperiment(t *testing.T) {
 		Collection: &openapi.Collection{Path: "/v1/payments/pay_x/refunds", Pointer: "/data"},
 		Chain:      []openapi.Link{{Param: "id", From: "createPayment", Pointer: "/id", Source: "inferred from the path", Producer: parent}},
 	}
-	env := Env{BaseURL: srv.URL, Timeout: 5 * time.Second}
-	x := newExperiment(env.withDefaults(), Target{Op: &op, Observer: DefaultObserver(&op)})
+	env := Config{BaseURL: srv.URL, Timeout: 5 * time.Second}
+	x := newExperiment(newRun(env), Target{Op: &op, Observer: DefaultObserver(&op)})
 	note, err := x.chain(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -219,7 +219,7 @@ func TestChainedObserverControlIsPerExperiment(t *testing.T) {
 	}
 	// The next experiment's list, under its own parent, is the same
 	// endpoint: the run knows it reads differently, and reads it no more.
-	y := newExperiment(x.Env, Target{Op: &op, Observer: DefaultObserver(&op)})
+	y := newExperiment(x.run, Target{Op: &op, Observer: DefaultObserver(&op)})
 	if note, err := y.chain(context.Background()); err != nil || y.Observer != nil || !strings.Contains(note, "reads differently by itself") || reads.Load() != 2 {
 		t.Errorf("second experiment: observer %v, note %q, err %v, %d list reads; want it dropped without reading", y.Observer, note, err, reads.Load())
 	}
@@ -236,7 +236,7 @@ func TestDeclaredObserverThatChangesIsAnError(t *testing.T) {
 		writeJSON(w, http.StatusOK, map[string]any{"count": n.Add(1)})
 	}))
 	defer srv.Close()
-	err := CheckObserver(context.Background(), Env{BaseURL: srv.URL}, &HTTPObserver{Label: "emails", Path: "/v1/emails/sent", Pointer: "/count"})
+	err := CheckObserver(context.Background(), Config{BaseURL: srv.URL}, &HTTPObserver{Label: "emails", Path: "/v1/emails/sent", Pointer: "/count"})
 	if err == nil || !strings.Contains(err.Error(), "reads differently by itself") || !strings.Contains(err.Error(), "count 1 → 2") {
 		t.Errorf("CheckObserver = %v, want an error saying the count changed by itself", err)
 	}
@@ -247,7 +247,7 @@ func TestDeclaredObserverThatChangesIsAnError(t *testing.T) {
 		writeJSON(w, http.StatusOK, map[string]any{"count": 7})
 	}))
 	defer srv2.Close()
-	if err := CheckObserver(context.Background(), Env{BaseURL: srv2.URL}, &HTTPObserver{Label: "emails", Path: "/v1/emails/sent", Pointer: "/count"}); err != nil || still.Load() != 2 {
+	if err := CheckObserver(context.Background(), Config{BaseURL: srv2.URL}, &HTTPObserver{Label: "emails", Path: "/v1/emails/sent", Pointer: "/count"}); err != nil || still.Load() != 2 {
 		t.Errorf("CheckObserver = %v after %d reads, want no error after two", err, still.Load())
 	}
 }

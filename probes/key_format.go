@@ -118,7 +118,7 @@ func (keyFormatProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 				outcomes = append(outcomes, f.label+": refused (connection closed)")
 				notes = append(notes, fmt.Sprintf("the %s was refused by closing the connection without an answer, which is how many servers refuse a header or body beyond their limit", f.label))
 			case err != nil && isTimeout(err):
-				problems = append(problems, fmt.Sprintf("%s: no answer within %s (a hang)", f.label, x.Env.Timeout))
+				problems = append(problems, fmt.Sprintf("%s: no answer within %s (a hang)", f.label, x.run.Timeout))
 				outcomes = append(outcomes, f.label+": timeout")
 			case err != nil:
 				problems = append(problems, fmt.Sprintf("%s: the connection failed without an answer (%v); a malformed key deserves a 4xx", f.label, err))
@@ -233,7 +233,7 @@ func sendKey(ctx context.Context, x *Experiment, op *openapi.Operation, label, k
 	if err != nil && isInvalidHeader(err) {
 		return nil, Exchange{}, false, nil
 	}
-	ex.Request = recordRequest(req, shorten(payload), x.Env.Header)
+	ex.Request = recordRequest(req, shorten(payload), x.run.Header)
 	for name, vs := range ex.Request.Header {
 		for i, v := range vs {
 			vs[i] = string(shorten([]byte(v)))

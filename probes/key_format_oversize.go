@@ -58,14 +58,14 @@ func (x *Experiment) exchangeOversize(ctx context.Context, label string, req *ht
 	payload := requestBody(req)
 	var r *reply
 	var err error
-	elapsed := timed(func() { r, err = roundTripRaw(ctx, x.Env, req) })
+	elapsed := timed(func() { r, err = roundTripRaw(ctx, x.run, req) })
 	var closed *closedError
 	if errors.As(err, &closed) {
 		closed.size, closed.where = size, where
 	}
 	x.saw(req, r)
-	x.noteSent(x.Env, nil, req, r) // created.go
-	ex := Exchange{Label: label, Request: recordRequest(req, payload, x.Env.Header), Response: recordResponse(r, x.Env.Header), Elapsed: elapsed}
+	x.noteSent(x.run, nil, req, r) // created.go
+	ex := Exchange{Label: label, Request: recordRequest(req, payload, x.run.Header), Response: recordResponse(r, x.run.Header), Elapsed: elapsed}
 	if err != nil {
 		ex.Err = err.Error()
 	}
@@ -75,7 +75,7 @@ func (x *Experiment) exchangeOversize(ctx context.Context, label string, req *ht
 // roundTripRaw writes req over a raw HTTP/1.1 connection while a reader
 // waits for the answer; see exchangeOversize. Every step is bounded by
 // env.Timeout and ctx.
-func roundTripRaw(ctx context.Context, env *Env, req *http.Request) (*reply, error) {
+func roundTripRaw(ctx context.Context, env *run, req *http.Request) (*reply, error) {
 	ctx, cancel := context.WithTimeout(ctx, env.Timeout)
 	defer cancel()
 	conn, err := wire.Dial(ctx, wireConfig(env), req.URL, []string{"http/1.1"})

@@ -117,7 +117,7 @@ func TestIssue17OversizeKeyRefusedByClosing(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := Env{Timeout: 2 * time.Second} // the hang costs this once
+			env := Config{Timeout: 2 * time.Second} // the hang costs this once
 			r := runOneProbe(t, keyFormatProbe{}, tt.base(t), createPayment(), env)
 			if r.Verdict != tt.want || !strings.Contains(r.Reason, tt.reason) {
 				t.Fatalf("verdict %s (%s), want %s with %q; diffs: %v", r.Verdict, r.Reason, tt.want, tt.reason, r.Diffs)
@@ -144,7 +144,7 @@ func TestIssue17OversizeKeyRefusedByClosing(t *testing.T) {
 func TestOversizeKeyOverTLS(t *testing.T) {
 	srv := httptest.NewTLSServer(payments.New(payments.Options{HeaderLimit: payments.DefaultHeaderLimit}))
 	t.Cleanup(srv.Close)
-	r := runOneProbe(t, keyFormatProbe{}, srv.URL, createPayment(), Env{Client: srv.Client()})
+	r := runOneProbe(t, keyFormatProbe{}, srv.URL, createPayment(), Config{Client: srv.Client()})
 	answers := strings.Join(r.Diffs, "\n")
 	if r.Verdict != Pass || !(strings.Contains(answers, "64 KiB key: 431") || strings.Contains(answers, "64 KiB key: refused (connection closed)")) {
 		t.Fatalf("verdict %s (%s), want a pass with the 64 KiB key refused; diffs: %v", r.Verdict, r.Reason, r.Diffs)

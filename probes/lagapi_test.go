@@ -86,15 +86,15 @@ func (a *lagAPI) serve(w http.ResponseWriter, r *http.Request) {
 		defer a.mu.Unlock()
 		for _, it := range a.items[parts[0]] {
 			if it.v["id"] == parts[1] {
-				lagJSON(w, http.StatusOK, it.v)
+				writeJSON(w, http.StatusOK, it.v)
 				return
 			}
 		}
-		lagJSON(w, http.StatusNotFound, map[string]any{"error": "not found"})
+		writeJSON(w, http.StatusNotFound, map[string]any{"error": "not found"})
 	case r.Method == http.MethodPost && len(parts) == 1:
 		a.create(w, r, parts[0])
 	default:
-		lagJSON(w, http.StatusMethodNotAllowed, map[string]any{"error": "method"})
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]any{"error": "method"})
 	}
 }
 
@@ -122,14 +122,14 @@ func (a *lagAPI) list(w http.ResponseWriter, r *http.Request, coll string) {
 			out, more = out[:a.pageSize], true
 		}
 	}
-	lagJSON(w, http.StatusOK, map[string]any{"data": out, "has_more": more})
+	writeJSON(w, http.StatusOK, map[string]any{"data": out, "has_more": more})
 }
 
 func (a *lagAPI) create(w http.ResponseWriter, r *http.Request, coll string) {
 	body, _ := io.ReadAll(r.Body)
 	key := r.Header.Get("Idempotency-Key")
 	if key == "" {
-		lagJSON(w, http.StatusBadRequest, map[string]any{"error": "missing key"})
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "missing key"})
 		return
 	}
 	scope := r.Header.Get("Authorization") + "|" + r.URL.Path + "|" + key
@@ -139,9 +139,9 @@ func (a *lagAPI) create(w http.ResponseWriter, r *http.Request, coll string) {
 		a.mu.Unlock()
 		switch {
 		case s.fp != string(body):
-			lagJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": "key reused with another body"})
+			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": "key reused with another body"})
 		case !s.done:
-			lagJSON(w, http.StatusConflict, map[string]any{"error": "in flight"})
+			writeJSON(w, http.StatusConflict, map[string]any{"error": "in flight"})
 		default:
 			w.Header().Set("Content-Type", "application/json")
 			w.Header().Set("Idempotent-Replayed", "true")
@@ -158,14 +158,14 @@ func (a *lagAPI) create(w http.ResponseWriter, r *http.Request, coll string) {
 		a.seq++
 		in["id"] = fmt.Sprintf("%s_%06d", coll[:1], a.seq)
 		a.mu.Unlock()
-		lagJSON(w, http.StatusCreated, in)
+		writeJSON(w, http.StatusCreated, in)
 		return
 	}
 	if a.unique {
 		for _, it := range a.items[coll] {
 			if d, ok := in["description"].(string); ok && it.v["description"] == d {
 				a.mu.Unlock()
-				lagJSON(w, http.StatusConflict, map[string]any{"error": "an item with this description exists"})
+				writeJSON(w, http.StatusConflict, map[string]any{"error": "an item with this description exists"})
 				return
 			}
 		}
@@ -210,12 +210,6 @@ func (a *lagAPI) usedElsewhere(who, key string) bool {
 	return false
 }
 
-func lagJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
-}
-
 // lagOp is a planned keyed create on /{coll} with a description canary;
 // collection says whether its list is known (else only the resource).
 func lagOp(id, coll string, amount int, collection bool) openapi.Operation {
@@ -246,12 +240,12 @@ func runLag(t *testing.T, base string, op openapi.Operation, probes []Probe, oth
 	return got
 }
 
-// lagEnv is the Env of the lagAPI tests: two principals, small rounds, op
+// lagEnv is the Config of the lagAPI tests: two principals, small rounds, op
 // and others as the planned operations.
-func lagEnv(t *testing.T, base string, op openapi.Operation, others ...openapi.Operation) Env {
-	env := Env{BaseURL: base, Header: http.Header{"Authorization": {"Bearer " + t.Name()}}, Concurrency: 6, Rounds: 2, Timeout: 5 * time.Second}
+func lagEnv(t *testing.T, base string, op openapi.Operation, others ...openapi.Operation) Config {
+	env := Config{BaseURL: base, Header: http.Header{"Authorization": {"Bearer " + t.Name()}}, Concurrency: 6, Rounds: 2, Timeout: 5 * time.Second}
 	env.OtherHeader = http.Header{"Authorization": {"Bearer other-" + t.Name()}}
-	env.targets = DefaultTargets(append([]openapi.Operation{op}, others...))
+	env.Planned = DefaultTargets(append([]openapi.Operation{op}, others...))
 	return env
 }
 

@@ -91,7 +91,7 @@ func TestLargeNumericIDsDoNotCollapse(t *testing.T) {
 	t.Run("concurrent on a racy server", func(t *testing.T) {
 		for run := 1; run <= 5; run++ {
 			srv := startSnowflake(t, true, false)
-			env := Env{Concurrency: 5, Rounds: 2}
+			env := Config{Concurrency: 5, Rounds: 2}
 			r := runOneProbe(t, concurrentProbe{}, srv.URL, keyedCreate("createThing", "/things"), env)
 			srv.Close()
 			if r.Verdict != Fail {
@@ -106,7 +106,7 @@ func TestLargeNumericIDsDoNotCollapse(t *testing.T) {
 		t.Run("replay on a server ignoring the key/"+profile, func(t *testing.T) {
 			srv := startSnowflake(t, false, true)
 			p, _ := LookupProfile(profile)
-			r := runOneProbe(t, replayProbe{}, srv.URL, keyedCreate("createThing", "/things"), Env{Profile: p})
+			r := runOneProbe(t, replayProbe{}, srv.URL, keyedCreate("createThing", "/things"), Config{Profile: p})
 			if r.Verdict != Fail || !strings.Contains(r.Reason, "retry 1 differs from the first response") {
 				t.Fatalf("verdict %s (%s), want fail with a differing retry", r.Verdict, r.Reason)
 			}
@@ -127,7 +127,7 @@ func TestLargeNumericIDsDoNotCollapse(t *testing.T) {
 		mux.HandleFunc("GET /frac", func(w http.ResponseWriter, _ *http.Request) { writeBody(w, 200, []byte(`{"n":2.5}`)) })
 		srv := httptest.NewServer(mux)
 		t.Cleanup(srv.Close)
-		env := Env{BaseURL: srv.URL}.withDefaults()
+		env := newRun(Config{BaseURL: srv.URL})
 		tests := []struct {
 			path, pointer string
 			want          int
@@ -138,7 +138,7 @@ func TestLargeNumericIDsDoNotCollapse(t *testing.T) {
 			{"/frac", "/n", 0, "GET /frac: pointer /n: 2.5 is not a whole number"},
 		}
 		for _, tt := range tests {
-			snap, err := (&HTTPObserver{Path: tt.path, Pointer: tt.pointer}).Snapshot(context.Background(), env)
+			snap, err := (&HTTPObserver{Path: tt.path, Pointer: tt.pointer}).Snapshot(context.Background(), env.access(""))
 			got := ""
 			if err != nil {
 				got = err.Error()

@@ -60,7 +60,7 @@ func TestResultsCarryMeta(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		env := Env{BaseURL: srv.URL, Header: http.Header{"Authorization": {"Bearer " + t.Name()}}, Timeout: 5 * time.Second, Profile: prof}
+		env := Config{BaseURL: srv.URL, Header: http.Header{"Authorization": {"Bearer " + t.Name()}}, Timeout: 5 * time.Second, Profile: prof}
 		for i, r := range Run(context.Background(), []openapi.Operation{declining()}, ps, env) {
 			m := ps[i].Meta(prof)
 			if r.Verdict == Skip || r.Rule != m.Rule || r.Fix != m.Fix {
@@ -69,7 +69,7 @@ func TestResultsCarryMeta(t *testing.T) {
 		}
 	}
 
-	env := Env{BaseURL: srv.URL, Timeout: 5 * time.Second}
+	env := Config{BaseURL: srv.URL, Timeout: 5 * time.Second}
 	keyless := createPayment()
 	keyless.Key = openapi.Key{}
 	keyless.Docs = &openapi.Docs{}

@@ -68,7 +68,7 @@ func TestMismatchBodyStripeWebhookForm(t *testing.T) {
 	}
 	srv := httptest.NewServer(fingerprintingServer())
 	t.Cleanup(srv.Close)
-	env := Env{BaseURL: srv.URL, Timeout: 5 * time.Second}
+	env := Config{BaseURL: srv.URL, Timeout: 5 * time.Second}
 	res := Run(ctx, ops, []Probe{mismatchBodyProbe{}}, env)
 	if len(res) != 1 || res[0].Verdict != Pass {
 		t.Fatalf("results = %+v, want one pass", res)

@@ -114,9 +114,9 @@ func paramsToVary(x *Experiment) (vary []openapi.ParamAlt, left []string) {
 		switch {
 		case a.Skip != "":
 			left = append(left, fmt.Sprintf("%s %s: %s", a.In, a.Name, a.Skip))
-		case a.In == "header" && x.Env.OtherHeader.Get(a.Name) != "":
+		case a.In == "header" && x.run.OtherHeader.Get(a.Name) != "":
 			left = append(left, fmt.Sprintf("header %s: names the second principal (--other-header): cross-principal's", a.Name))
-		case a.In == "header" && x.Env.Header.Get(a.Name) != "":
+		case a.In == "header" && x.run.Header.Get(a.Name) != "":
 			left = append(left, fmt.Sprintf("header %s: set with -H, whose value is always sent", a.Name))
 		default:
 			vary = append(vary, a)

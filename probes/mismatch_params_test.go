@@ -86,7 +86,7 @@ func TestMismatchParams(t *testing.T) {
 		op      func() openapi.Operation
 		flaw    payments.Flaw
 		wrap    func(http.Handler) http.Handler
-		tweak   func(*Env)
+		tweak   func(*Config)
 		want    Verdict
 		class   Class
 		reason  string // a substring of the reason
@@ -101,15 +101,15 @@ func TestMismatchParams(t *testing.T) {
 		{name: "key-only fingerprint still covers the query", op: capturePayment, flaw: payments.FlawKeyOnlyFingerprint, want: Pass, reason: "rejected (422)", treated: true},
 		{name: "5xx on reuse", op: capturePayment, wrap: failsOnReuse, want: Fail, class: Safety, reason: "server error (500)", treated: true},
 		{name: "refused with 417: minor conformance", op: capturePayment, flaw: payments.FlawReuse417, want: Fail, class: Conformance, minor: true, reason: "refused safely with 417", treated: true},
-		{name: "stripe profile expects 400", op: capturePayment, tweak: func(e *Env) { e.Profile = mustProfile(t, "stripe") }, want: Fail, class: Conformance, minor: true, reason: "profile stripe expects 400", treated: true},
+		{name: "stripe profile expects 400", op: capturePayment, tweak: func(e *Config) { e.Profile = mustProfile(t, "stripe") }, want: Fail, class: Conformance, minor: true, reason: "profile stripe expects 400", treated: true},
 		{name: "a parameter that makes no difference", op: withAlt(openapi.ParamAlt{In: "query", Name: "notify", To: []string{"true", "false"}, Kind: "boolean"}), flaw: payments.FlawBodyOnlyFingerprint, want: Skip,
 			reason: "query notify=true made no difference to the response or the side effect (volatile fields left out); query notify=false made no difference"},
 		{name: "a value refused with a fresh key", op: withAlt(openapi.ParamAlt{In: "query", Name: "capture", To: []string{"later"}, Kind: "enum"}), want: Skip,
 			reason: `query capture=later is refused even with a fresh key (status 400: "capture must be true or false")`},
 		{name: "a header the user sets with -H", op: withAlt(openapi.ParamAlt{In: "header", Name: "X-Mode", To: []string{"test"}, Kind: "enum"}),
-			tweak: func(e *Env) { e.Header.Set("X-Mode", "live") }, want: Skip, reason: "header X-Mode: set with -H"},
+			tweak: func(e *Config) { e.Header.Set("X-Mode", "live") }, want: Skip, reason: "header X-Mode: set with -H"},
 		{name: "a header naming the second principal", op: withAlt(openapi.ParamAlt{In: "header", Name: "Stripe-Account", To: []string{"acct_2"}, Kind: "enum"}),
-			tweak: func(e *Env) { e.OtherHeader.Set("Stripe-Account", "acct_2") }, want: Skip, reason: "names the second principal (--other-header): cross-principal's"},
+			tweak: func(e *Config) { e.OtherHeader.Set("Stripe-Account", "acct_2") }, want: Skip, reason: "names the second principal (--other-header): cross-principal's"},
 		{name: "nothing to vary", op: withAlt(openapi.ParamAlt{In: "header", Name: "X-Request-Id", Skip: "a tracing or metadata value: a retry may carry a new one"}), want: Skip,
 			reason: "no parameter to vary: header X-Request-Id: a tracing or metadata value"},
 	}
@@ -153,9 +153,9 @@ func TestMismatchParams(t *testing.T) {
 }
 
 // runParams runs mismatch-params on op against base.
-func runParams(t *testing.T, base string, op openapi.Operation, tweak func(*Env)) Result {
+func runParams(t *testing.T, base string, op openapi.Operation, tweak func(*Config)) Result {
 	t.Helper()
-	env := Env{BaseURL: base, Header: http.Header{"Authorization": {"Bearer a-" + t.Name()}}, Timeout: 5 * time.Second,
+	env := Config{BaseURL: base, Header: http.Header{"Authorization": {"Bearer a-" + t.Name()}}, Timeout: 5 * time.Second,
 		OtherHeader: http.Header{"Authorization": {"Bearer b-" + t.Name()}}}
 	if tweak != nil {
 		tweak(&env)

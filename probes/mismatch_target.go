@@ -45,7 +45,7 @@ func (mismatchTargetProbe) Applies(op *openapi.Operation) string {
 // touches implements scopedProbe: the probe creates a parent resource and
 // sends another operation's request, which must not land in the counts of a
 // probe running on those operations at the same time (exclusive.go).
-func (mismatchTargetProbe) touches(env *Env, op *openapi.Operation) []string {
+func (mismatchTargetProbe) touches(env *run, op *openapi.Operation) []string {
 	var names []string
 	for _, o := range []*openapi.Operation{parentPost(env, op), otherOperationOf(env, op)} {
 		if o == nil {
@@ -76,7 +76,7 @@ func (mismatchTargetProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 	}
 	if t, why := otherOperation(x); t != nil {
 		if len(t.op.Chain) > 0 { // its own parents, like any experiment's (chain.go)
-			op, err := x.chained(ctx, x.Env, t.op, 0, nil)
+			op, err := x.chained(ctx, x.run, t.op, 0, nil)
 			if err != nil {
 				skipped = append(skipped, t.what+": "+err.Error())
 				t = nil
@@ -98,10 +98,10 @@ func (mismatchTargetProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 	var unobserved []string
 	for i := range targets {
 		t := &targets[i]
-		if t.observer == nil || t.observer == x.Env.observerOf(t.op) {
+		if t.observer == nil || t.observer == x.run.observerOf(t.op) {
 			continue
 		}
-		if note := vetInferred(ctx, x.Env, t.observer); note != "" {
+		if note := vetInferred(ctx, x.run, t.observer); note != "" {
 			unobserved = append(unobserved, fmt.Sprintf("%s: %s", t.what, strings.TrimPrefix(note, "side effects not observed: ")))
 			t.observer = nil
 		}
@@ -288,17 +288,17 @@ func otherResource(ctx context.Context, x *Experiment) (*target, string) {
 	if j := slices.IndexFunc(op.Chain, func(l openapi.Link) bool {
 		return l.Param == param && (l.Producer != nil || l.Fresh != nil)
 	}); j >= 0 {
-		v, err := x.parent(ctx, x.Env, op, op.Chain[j], "a second "+tmpl[i], 0, given)
+		v, err := x.parent(ctx, x.run, op, op.Chain[j], "a second "+tmpl[i], 0, given)
 		if err != nil {
 			return nil, err.Error()
 		}
 		id = v
 	} else {
-		parent := parentPost(x.Env, op)
+		parent := parentPost(x.run, op)
 		if parent == nil {
 			return nil, fmt.Sprintf("no planned POST %s creates a second %s", parentTmpl, tmpl[i])
 		}
-		created, err := x.createParent(ctx, x.Env, parent, fmt.Sprintf("setup: create a second %s with %s (%s)", tmpl[i], parent.ID, parent.Name()), 0, given)
+		created, err := x.createParent(ctx, x.run, parent, fmt.Sprintf("setup: create a second %s with %s (%s)", tmpl[i], parent.ID, parent.Name()), 0, given)
 		if err != nil {
 			return nil, err.Error()
 		}
@@ -332,7 +332,7 @@ func lastParam(tmpl []string) int {
 // parentPost is the planned POST of the parent collection of op's last path
 // parameter ("POST /v1/payments" for "POST /v1/payments/{id}/refunds"),
 // which can create a second resource for op; nil when there is none.
-func parentPost(env *Env, op *openapi.Operation) *openapi.Operation {
+func parentPost(env *run, op *openapi.Operation) *openapi.Operation {
 	if op.Request == nil {
 		return nil
 	}
@@ -355,8 +355,8 @@ func parentPost(env *Env, op *openapi.Operation) *openapi.Operation {
 // otherOperation picks another planned operation that takes its key in the
 // same place, so K means the same thing there (otherOperationOf).
 func otherOperation(x *Experiment) (*target, string) {
-	if o := otherOperationOf(x.Env, x.Op); o != nil {
-		return &target{what: "operation " + o.ID, op: o, req: o.Request, observer: x.Env.observerOf(o)}, ""
+	if o := otherOperationOf(x.run, x.Op); o != nil {
+		return &target{what: "operation " + o.ID, op: o, req: o.Request, observer: x.run.observerOf(o)}, ""
 	}
 	return nil, "no other planned operation takes the key " + x.Op.Key.String()
 }
@@ -367,7 +367,7 @@ func otherOperation(x *Experiment) (*target, string) {
 // order, a few at a time, so the one halfway is one not started yet or long
 // done: mismatch-target holds it off (exclusive.go) without making a
 // running operation wait, and no operation is every probe's target.
-func otherOperationOf(env *Env, op *openapi.Operation) *openapi.Operation {
+func otherOperationOf(env *run, op *openapi.Operation) *openapi.Operation {
 	n := len(env.targets)
 	self := slices.IndexFunc(env.targets, func(t Target) bool { return t.Op.ID == op.ID })
 	var candidates []*openapi.Operation
@@ -392,13 +392,13 @@ func otherOperationOf(env *Env, op *openapi.Operation) *openapi.Operation {
 func sendTarget(ctx context.Context, x *Experiment, t target, label, key string) (*reply, error) {
 	// The key's canary goes in as in R (send.go): on the same operation
 	// with K the body must be R's exactly, canary included.
-	req, err := t.req.Build(x.Env.BaseURL, t.op.Key, key, x.bodyFor(t.op, key), x.Env.Header)
+	req, err := t.req.Build(x.run.BaseURL, t.op.Key, key, x.bodyFor(t.op, key), x.run.Header)
 	if err != nil {
 		return nil, err
 	}
 	r, err := x.Do(ctx, label, req)
 	if w, ok := t.observer.(responseWatcher); ok && r.is2xx() {
-		w.saw(x.Env, r)
+		w.saw(x.run.BaseURL, r)
 	}
 	return r, err
 }
@@ -428,7 +428,7 @@ func measureOn(ctx context.Context, x *Experiment, obs Observer, label string, k
 		_, err := step()
 		return 0, false, Snapshot{}, "", err
 	}
-	if _, why := x.Env.reads.vetState(vetKey(obs)); why != "" { // observe_control.go: found reading differently
+	if _, why := x.run.reads.vetState(vetKey(obs)); why != "" { // observe_control.go: found reading differently
 		_, err := step()
 		return 0, false, Snapshot{}, strings.TrimPrefix(why, "side effects not observed: "), err
 	}
@@ -449,7 +449,7 @@ func measureOn(ctx context.Context, x *Experiment, obs Observer, label string, k
 		return 0, false, Snapshot{}, why, stepErr
 	}
 	take := func(ctx context.Context) (Snapshot, error) {
-		s, err := obs.Snapshot(withCanaryPrefix(ctx, x.canary), x.Env)
+		s, err := obs.Snapshot(ctx, x.run.access(x.canary))
 		if err != nil {
 			return Snapshot{}, fmt.Errorf("observe %s: %w", obs.Name(), err)
 		}
@@ -463,7 +463,7 @@ func measureOn(ctx context.Context, x *Experiment, obs Observer, label string, k
 		}
 		return a.Count == b.Count && a.Truncated == b.Truncated
 	}
-	late := x.Env.reads.late(obs.Name())
+	late := x.run.reads.late(obs.Name())
 	var before Snapshot
 	switch {
 	case known != nil && !late:
@@ -488,7 +488,7 @@ func measureOn(ctx context.Context, x *Experiment, obs Observer, label string, k
 		after, err = take(ctx)
 		if err == nil && (id == "" || after.Items == nil || !showsIDs(after, []string{id})) {
 			if id != "" && after.Items != nil {
-				x.Env.reads.learn(obs.Name(), false) // it updates late: settle from now on
+				x.run.reads.learn(obs.Name(), false) // it updates late: settle from now on
 			}
 			after, _, _, err = settle(ctx, settleInterval, take, agree)
 		}
@@ -532,7 +532,7 @@ var derived = &Snapshot{}
 // experiment sent anything there, and t's observer was seen to show
 // canaries, so counts there are attributed.
 func fromAfterOn(x *Experiment, t target) bool {
-	return t.observer != nil && x.canary != "" && t.op.Canary != "" && x.Env.reads.knownToShowCanary(t.observer.Name())
+	return t.observer != nil && x.canary != "" && t.op.Canary != "" && x.run.reads.knownToShowCanary(t.observer.Name())
 }
 
 // hasCanary reports whether a snapshot shows an item carrying prefix.
@@ -548,12 +548,4 @@ func hasCanary(s Snapshot, prefix string) bool {
 // isParam reports whether a path template segment is exactly one parameter.
 func isParam(seg string) bool {
 	return len(seg) > 2 && seg[0] == '{' && seg[len(seg)-1] == '}' && !strings.ContainsAny(seg[1:len(seg)-1], "{}")
-}
-
-// statusOrErr describes a failed setup request.
-func statusOrErr(r *reply, err error) string {
-	if err != nil {
-		return err.Error()
-	}
-	return fmt.Sprintf("status %d", r.Status)
 }

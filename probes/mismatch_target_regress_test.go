@@ -67,7 +67,7 @@ func TestMismatchTargetNoEffectJudgedOnlyAfterControlEffect(t *testing.T) {
 	srv := api.start(t)
 	thing, order := lagOp("createThing", "things", 100, true), lagOp("createOrder", "orders", 7, true)
 	env := lagEnv(t, srv.URL, thing, order)
-	env.targets[1].Observer = &CollectionObserver{Label: "widgets", Path: "/widgets"} // createOrder's: unrelated, never changes
+	env.Planned[1].Observer = &CollectionObserver{Label: "widgets", Path: "/widgets"} // createOrder's: unrelated, never changes
 	r := Run(t.Context(), []openapi.Operation{thing}, selectProbes(t, "mismatch-target"), env)[0]
 	if r.Verdict != Pass || !strings.Contains(r.Reason, "processed on its own") {
 		t.Errorf("%s; want a pass: processed on its own", describe(r))

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/idemcheck/idemcheck/examples/generic"
-	"github.com/idemcheck/idemcheck/openapi"
 )
 
 // emptyDeletesSpec has two keyed DELETEs that both answer 204 with no
@@ -71,10 +70,10 @@ func TestMismatchTargetIdenticalEmptyAnswersProveNothing(t *testing.T) {
 	}
 	hs := httptest.NewServer(srv)
 	defer hs.Close()
-	ops := planSpec(t, emptyDeletesSpec)
-	env := Env{BaseURL: hs.URL, Timeout: 5 * time.Second, Header: http.Header{"Authorization": {"Bearer " + t.Name()}}}
+	ops := planSpec(t, "spec.yaml", emptyDeletesSpec)
+	env := Config{BaseURL: hs.URL, Timeout: 5 * time.Second, Header: http.Header{"Authorization": {"Bearer " + t.Name()}}}
 	targets := DefaultTargets(ops)
-	env.Planned, env.targets = targets, targets
+	env.Planned = targets
 	var r *Result
 	for _, res := range RunTargets(context.Background(), onlyTarget(targets, "DeleteRestriction"), selectProbes(t, "mismatch-target"), env) {
 		r = &res
@@ -143,25 +142,6 @@ func TestTellsApart(t *testing.T) {
 			}
 		})
 	}
-}
-
-// planSpec plans a document as check does; every operation must plan.
-func planSpec(t *testing.T, spec string) []openapi.Operation {
-	t.Helper()
-	doc, err := openapi.LoadData(context.Background(), []byte(spec), "spec.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ops, err := openapi.Plan(context.Background(), doc, openapi.PlanOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, o := range ops {
-		if o.Skip != "" {
-			t.Fatalf("%s not planned: %s", o.Name(), o.Skip)
-		}
-	}
-	return ops
 }
 
 // onlyTarget is the target of the operation id.

@@ -29,7 +29,7 @@ func useListObserver(ctx context.Context, x *Experiment) string {
 		return ""
 	}
 	o := &CollectionObserver{Path: r.List, Pointer: r.ListPointer, Read: r.ListRead}
-	if note := vetInferred(ctx, x.Env, o); note != "" {
+	if note := vetInferred(ctx, x.run, o); note != "" {
 		return " (" + note + ")"
 	}
 	x.Observer = o

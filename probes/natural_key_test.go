@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/idemcheck/idemcheck/examples/generic"
-	"github.com/idemcheck/idemcheck/openapi"
 )
 
 // requiredKeySpec is Square's shape: every write takes idempotency_key in
@@ -94,20 +93,13 @@ func TestNaturalProbesSendTheRequiredKey(t *testing.T) {
 	hs := httptest.NewServer(srv)
 	defer hs.Close()
 
-	doc, err := openapi.LoadData(context.Background(), []byte(requiredKeySpec), "required-key.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ops, err := openapi.Plan(context.Background(), doc, openapi.PlanOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ops := planDoc(t, "required-key.yaml", requiredKeySpec)
 	for _, o := range ops {
 		if (o.ID == "UpdatePayment" || o.ID == "DeletePayment") && !o.Key.Required {
 			t.Fatalf("%s: key %s, want a required key (the premise of the test)", o.ID, o.Key)
 		}
 	}
-	env := Env{BaseURL: hs.URL, Timeout: 5 * time.Second}
+	env := Config{BaseURL: hs.URL, Timeout: 5 * time.Second}
 	targets := DefaultTargets(ops)
 	env.Planned = targets
 	got := map[string]Result{}

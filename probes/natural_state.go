@@ -209,7 +209,7 @@ func escapeToken(s string) string {
 // planned read's query parameters and headers (nil: a bare GET; the user's
 // headers win) and records the exchange under label.
 func (x *Experiment) getResource(ctx context.Context, label, path string, read *openapi.Request) (*reply, error) {
-	req, err := http.NewRequest(http.MethodGet, readURL(x.Env.BaseURL, path, read), http.NoBody)
+	req, err := http.NewRequest(http.MethodGet, readURL(x.run.BaseURL, path, read), http.NoBody)
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +217,7 @@ func (x *Experiment) getResource(ctx context.Context, label, path string, read *
 		req.Header[http.CanonicalHeaderKey(name)] = vs
 	}
 	req.Header.Set("Accept", "application/json")
-	for name, vs := range x.Env.Header {
+	for name, vs := range x.run.Header {
 		req.Header[name] = vs
 	}
 	return x.Do(ctx, label, req)

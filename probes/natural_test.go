@@ -48,11 +48,11 @@ func TestNaturalProbesOnExampleAPIs(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(string(tt.flaw)+"/", func(t *testing.T) {
 			srv := startPayments(t, tt.flaw)
-			put := runOneProbe(t, naturalPutProbe{}, srv.URL, customerPut(), Env{})
+			put := runOneProbe(t, naturalPutProbe{}, srv.URL, customerPut(), Config{})
 			if put.Verdict != tt.wantPut || !strings.Contains(put.Reason, tt.putReason) {
 				t.Errorf("natural-put: %s (%s), want %s with %q; diffs %v", put.Verdict, put.Reason, tt.wantPut, tt.putReason, put.Diffs)
 			}
-			del := runOneProbe(t, naturalDeleteProbe{}, srv.URL, customerDelete(), Env{})
+			del := runOneProbe(t, naturalDeleteProbe{}, srv.URL, customerDelete(), Config{})
 			if del.Verdict != tt.wantDel || !strings.Contains(del.Reason, tt.delText) {
 				t.Errorf("natural-delete: %s (%s), want %s with %q", del.Verdict, del.Reason, tt.wantDel, tt.delText)
 			}
@@ -156,11 +156,11 @@ func TestNaturalPutTimestamp(t *testing.T) {
 	srv := httptest.NewServer(&things{items: map[string]map[string]any{}})
 	t.Cleanup(srv.Close)
 	put, _ := thingOps()
-	r := runOneProbe(t, naturalPutProbe{}, srv.URL, put, Env{})
+	r := runOneProbe(t, naturalPutProbe{}, srv.URL, put, Config{})
 	if r.Verdict != Fail || !strings.Contains(r.Reason, "--ignore-field /updated_at") {
 		t.Errorf("without ignores: %s (%s), want a fail that suggests --ignore-field /updated_at", r.Verdict, r.Reason)
 	}
-	r = runOneProbe(t, naturalPutProbe{}, srv.URL, put, Env{IgnoreFields: []string{"/updated_at"}})
+	r = runOneProbe(t, naturalPutProbe{}, srv.URL, put, Config{IgnoreFields: []string{"/updated_at"}})
 	if r.Verdict != Pass || !strings.Contains(r.Reason, "did not change the count of collection GET /things") {
 		t.Errorf("with /updated_at ignored: %s (%s), want a pass that counted the list", r.Verdict, r.Reason)
 	}
@@ -173,7 +173,7 @@ func TestNaturalDeleteTouchesOtherState(t *testing.T) {
 			srv := httptest.NewServer(s)
 			t.Cleanup(srv.Close)
 			_, del := thingOps()
-			r := runOneProbe(t, naturalDeleteProbe{}, srv.URL, del, Env{})
+			r := runOneProbe(t, naturalDeleteProbe{}, srv.URL, del, Config{})
 			want := Pass
 			if bad {
 				want = Fail
@@ -204,7 +204,7 @@ func TestNaturalDeleteLeavesTheExampleAlone(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	_, del := thingOps()
-	if r := runOneProbe(t, naturalDeleteProbe{}, srv.URL, del, Env{}); r.Verdict != Pass {
+	if r := runOneProbe(t, naturalDeleteProbe{}, srv.URL, del, Config{}); r.Verdict != Pass {
 		t.Fatalf("verdict %s (%s), want pass", r.Verdict, r.Reason)
 	}
 	mu.Lock()
@@ -244,7 +244,7 @@ func TestNaturalApplicability(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := runOneProbe(t, tt.p, srv.URL, tt.op, Env{})
+			r := runOneProbe(t, tt.p, srv.URL, tt.op, Config{})
 			if r.Verdict != tt.want || !strings.Contains(r.Reason, tt.reason) {
 				t.Errorf("%s (%s), want %s with %q", r.Verdict, r.Reason, tt.want, tt.reason)
 			}
@@ -288,7 +288,7 @@ func TestNaturalDeleteNotFoundBodiesMayDiffer(t *testing.T) {
 	srv := httptest.NewServer(&things{items: map[string]map[string]any{}, noisy: true})
 	t.Cleanup(srv.Close)
 	_, del := thingOps()
-	if r := runOneProbe(t, naturalDeleteProbe{}, srv.URL, del, Env{}); r.Verdict != Pass {
+	if r := runOneProbe(t, naturalDeleteProbe{}, srv.URL, del, Config{}); r.Verdict != Pass {
 		t.Errorf("verdict %s (%s), want pass; diffs %v", r.Verdict, r.Reason, r.Diffs)
 	}
 }

@@ -23,9 +23,9 @@ func TestEveryProbeOnANestedRefundThatUsesUpItsPayment(t *testing.T) {
 			srv := httptestServe(t, payments.Options{RefundsWithinAmount: true, InFlight: inFlight})
 			op := plannedOp(t, "createRefund")
 			op.Request.Body = &openapi.Body{ContentType: "application/json", Value: map[string]any{"amount": 2000}}
-			env := Env{BaseURL: srv, Header: http.Header{"Authorization": {"Bearer a-" + t.Name()}}, Timeout: 5 * time.Second,
+			env := Config{BaseURL: srv, Header: http.Header{"Authorization": {"Bearer a-" + t.Name()}}, Timeout: 5 * time.Second,
 				OtherHeader: http.Header{"Authorization": {"Bearer b-" + t.Name()}}}
-			env.targets = DefaultTargets([]openapi.Operation{plannedOp(t, "createPayment"), op})
+			env.Planned = DefaultTargets([]openapi.Operation{plannedOp(t, "createPayment"), op})
 			for _, r := range Run(context.Background(), []openapi.Operation{op}, All(), env) {
 				if r.Verdict == Fail || r.Verdict == Error {
 					t.Errorf("%s: %s: %s\n%s", r.Probe, r.Verdict, r.Reason, strings.Join(r.Diffs, "\n"))

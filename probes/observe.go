@@ -57,19 +57,21 @@ type Item struct {
 }
 
 // Observer takes snapshots of a server's state so an experiment can measure
-// its side effects instead of assuming them. env is the experiment's own
-// Env: requests go to env.BaseURL with env.Header. An error makes the
-// verdict an error, never a guess.
+// its side effects instead of assuming them. An error makes the verdict an
+// error, never a guess.
 type Observer interface {
 	// Name says what is observed, e.g. "collection GET /v1/payments".
 	Name() string
-	Snapshot(ctx context.Context, env *Env) (Snapshot, error)
+	// Snapshot reads the state through a: requests go to a.BaseURL with
+	// a.Header, sent with a.Do.
+	Snapshot(ctx context.Context, a Access) (Snapshot, error)
 }
 
 // responseWatcher is an observer that learns from the experiment's
-// successful responses (the resource observer learns what was created).
+// successful responses (the resource observer learns what was created);
+// base is the run's base URL.
 type responseWatcher interface {
-	saw(env *Env, r *reply)
+	saw(base string, r *reply)
 }
 
 // DefaultObserver is the observer of op when the user declared none: the
@@ -103,13 +105,13 @@ func (x *Experiment) saw(req *http.Request, r *reply) {
 	x.mu.Unlock()
 	x.noteReturned(req, r)
 	if w, ok := x.Observer.(responseWatcher); ok && r.is2xx() {
-		w.saw(x.Env, r)
+		w.saw(x.run.BaseURL, r)
 	}
 }
 
 // observe takes one snapshot, wrapping a failure with the observer's name.
 func (x *Experiment) observe(ctx context.Context) (Snapshot, error) {
-	snap, err := x.Observer.Snapshot(withCanaryPrefix(ctx, x.canary), x.Env)
+	snap, err := x.Observer.Snapshot(ctx, x.run.access(x.canary))
 	if err != nil {
 		return Snapshot{}, fmt.Errorf("observe %s: %w", x.Observer.Name(), err)
 	}
@@ -130,7 +132,7 @@ func (x *Experiment) noteCanary(s Snapshot) {
 			x.canarySeen = true
 			x.mu.Unlock()
 			if !seen && x.Observer != nil {
-				x.Env.reads.showsCanary(x.Observer.Name()) // observe_quick.go
+				x.run.reads.showsCanary(x.Observer.Name()) // observe_quick.go
 			}
 			return
 		}
@@ -308,8 +310,8 @@ func (x *Experiment) Effects() []Effect {
 // probe runs, rather than an error in every verdict or its churn counted
 // as side effects. It is how a declared observer is checked: the user
 // asked for it, so it is theirs to fix, never silently dropped.
-func CheckObserver(ctx context.Context, env Env, o Observer) error {
-	c, err := readTwice(ctx, env.withDefaults(), o)
+func CheckObserver(ctx context.Context, cfg Config, o Observer) error {
+	c, err := readTwice(ctx, newRun(cfg), o)
 	if err != nil {
 		return err
 	}

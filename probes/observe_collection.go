@@ -44,7 +44,7 @@ func (c *CollectionObserver) Name() string {
 
 // Snapshot implements Observer: it GETs the list, page after page, and
 // returns its items.
-func (c *CollectionObserver) Snapshot(ctx context.Context, env *Env) (Snapshot, error) {
+func (c *CollectionObserver) Snapshot(ctx context.Context, a Access) (Snapshot, error) {
 	maxPages := c.MaxPages
 	if maxPages <= 0 {
 		maxPages = DefaultMaxPages
@@ -52,7 +52,7 @@ func (c *CollectionObserver) Snapshot(ctx context.Context, env *Env) (Snapshot, 
 	snap := Snapshot{Items: []Item{}}
 	seenItem := map[string]bool{}
 	seenURL := map[string]bool{}
-	next := readURL(env.BaseURL, c.Path, c.Read)
+	next := readURL(a.BaseURL, c.Path, c.Read)
 	own := readHeader(c.Read)
 	for page := 1; next != ""; page++ {
 		if page > maxPages {
@@ -60,7 +60,7 @@ func (c *CollectionObserver) Snapshot(ctx context.Context, env *Env) (Snapshot, 
 			break
 		}
 		seenURL[next] = true
-		r, v, err := getJSON(ctx, env, next, own)
+		r, v, err := getJSON(ctx, a, next, own)
 		if err != nil {
 			return Snapshot{}, fmt.Errorf("GET %s (page %d): %w", c.Path, page, err)
 		}
@@ -75,9 +75,9 @@ func (c *CollectionObserver) Snapshot(ctx context.Context, env *Env) (Snapshot, 
 				snap.Items = append(snap.Items, it)
 			}
 		}
-		next = nextPage(env.BaseURL, next, r, v, items)
+		next = nextPage(a.BaseURL, next, r, v, items)
 		if next != "" {
-			if u, err := url.Parse(next); err != nil || !sameOrigin(env.BaseURL, u) {
+			if u, err := url.Parse(next); err != nil || !sameOrigin(a.BaseURL, u) {
 				snap.Truncated = true // idemcheck talks to the base URL only
 				snap.OffOrigin = linkOrigin(u)
 				break

@@ -37,7 +37,7 @@ func (c *CommandObserver) Name() string {
 }
 
 // Snapshot implements Observer: it runs the command and reads its output.
-func (c *CommandObserver) Snapshot(ctx context.Context, env *Env) (Snapshot, error) {
+func (c *CommandObserver) Snapshot(ctx context.Context, a Access) (Snapshot, error) {
 	timeout := c.Timeout
 	if timeout <= 0 {
 		timeout = DefaultCommandTimeout
@@ -45,10 +45,9 @@ func (c *CommandObserver) Snapshot(ctx context.Context, env *Env) (Snapshot, err
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "sh", "-c", c.Command)
-	cmd.Env = append(os.Environ(), "IDEMCHECK_BASE_URL="+env.BaseURL)
-	canary := canaryPrefix(ctx)
-	if canary != "" {
-		cmd.Env = append(cmd.Env, "IDEMCHECK_CANARY="+canary)
+	cmd.Env = append(os.Environ(), "IDEMCHECK_BASE_URL="+a.BaseURL)
+	if a.Canary != "" {
+		cmd.Env = append(cmd.Env, "IDEMCHECK_CANARY="+a.Canary)
 	}
 	var stdout, stderr capped
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -70,7 +69,7 @@ func (c *CommandObserver) Snapshot(ctx context.Context, env *Env) (Snapshot, err
 	if err != nil {
 		return Snapshot{}, fmt.Errorf("command %q: %w", c.Command, err)
 	}
-	snap.Attributed = canary != "" && strings.Contains(c.Command, "IDEMCHECK_CANARY")
+	snap.Attributed = a.Canary != "" && strings.Contains(c.Command, "IDEMCHECK_CANARY")
 	return snap, nil
 }
 

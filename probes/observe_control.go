@@ -59,16 +59,16 @@ type control struct {
 
 // readTwice reads o twice, controlPause apart, with nothing sent in
 // between; err is a failed reading.
-func readTwice(ctx context.Context, env *Env, o Observer) (control, error) {
-	ctx = withCanaryPrefix(ctx, newCanary()) // a command that filters by the canary counts nothing, stably
-	a, err := o.Snapshot(ctx, env)
+func readTwice(ctx context.Context, env *run, o Observer) (control, error) {
+	acc := env.access(newCanary()) // a command that filters by the canary counts nothing, stably
+	a, err := o.Snapshot(ctx, acc)
 	if err != nil {
 		return control{}, err
 	}
 	if err := sleep(ctx, controlPause); err != nil {
 		return control{}, err
 	}
-	b, err := o.Snapshot(ctx, env)
+	b, err := o.Snapshot(ctx, acc)
 	if err != nil {
 		return control{}, err
 	}
@@ -167,7 +167,7 @@ func listed(ids []string) string {
 // run's knowledge of the observer (vetOnce); an observer of a family the
 // run already vetted (the same list under another parent) is not read.
 // A declared observer is vetted at preflight only (CheckObserver).
-func vetInferred(ctx context.Context, env *Env, o Observer) string {
+func vetInferred(ctx context.Context, env *run, o Observer) string {
 	if o == nil || !inferred(o) {
 		return ""
 	}
@@ -217,7 +217,7 @@ func (x *Experiment) vetOnce(ctx context.Context) string {
 	if o == nil || !inferred(o) {
 		return ""
 	}
-	return vetInferred(ctx, x.Env, o)
+	return vetInferred(ctx, x.run, o)
 }
 
 // vetWithItems runs the control when a step's reading after shows items

@@ -32,8 +32,8 @@ func (h *HTTPObserver) Name() string {
 }
 
 // Snapshot implements Observer.
-func (h *HTTPObserver) Snapshot(ctx context.Context, env *Env) (Snapshot, error) {
-	_, v, err := getJSON(ctx, env, joinURL(env.BaseURL, h.Path), nil)
+func (h *HTTPObserver) Snapshot(ctx context.Context, a Access) (Snapshot, error) {
+	_, v, err := getJSON(ctx, a, joinURL(a.BaseURL, h.Path), nil)
 	if err != nil {
 		return Snapshot{}, fmt.Errorf("GET %s: %w", h.Path, err)
 	}
@@ -66,7 +66,7 @@ func observerName(label, what string) string {
 // getJSON GETs u with the read's own headers (the GET's required ones,
 // openapi.Request.Header; nil for none), then the user's, which win, and
 // decodes a 2xx JSON body.
-func getJSON(ctx context.Context, env *Env, u string, own http.Header) (*reply, any, error) {
+func getJSON(ctx context.Context, a Access, u string, own http.Header) (*reply, any, error) {
 	req, err := http.NewRequest(http.MethodGet, u, http.NoBody)
 	if err != nil {
 		return nil, nil, err
@@ -75,10 +75,10 @@ func getJSON(ctx context.Context, env *Env, u string, own http.Header) (*reply, 
 		req.Header[http.CanonicalHeaderKey(name)] = vs
 	}
 	req.Header.Set("Accept", "application/json")
-	for name, vs := range env.Header {
+	for name, vs := range a.Header {
 		req.Header[name] = vs
 	}
-	r, err := send(ctx, env, req)
+	r, err := a.send(ctx, req)
 	if err != nil {
 		return nil, nil, err
 	}

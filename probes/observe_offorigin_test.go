@@ -46,7 +46,7 @@ func TestPaginationOffOriginIsSaidSo(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	snap, err := (&CollectionObserver{Path: "/v1/things"}).Snapshot(context.Background(), Env{BaseURL: srv.URL}.withDefaults())
+	snap, err := (&CollectionObserver{Path: "/v1/things"}).Snapshot(context.Background(), newRun(Config{BaseURL: srv.URL}).access(""))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func TestPaginationOffOriginIsSaidSo(t *testing.T) {
 	}
 
 	op := keyedCreate("createThing", "/v1/things")
-	env := Env{BaseURL: srv.URL, Timeout: 5 * time.Second}
+	env := Config{BaseURL: srv.URL, Timeout: 5 * time.Second}
 	r := Run(context.Background(), []openapi.Operation{op}, selectProbes(t, "replay"), env)[0]
 	want := "the list's next page is on another origin (" + other.URL + ")"
 	said := strings.Join(r.Diffs, "\n")

@@ -37,7 +37,7 @@ func inferred(o Observer) bool {
 // those that failed or read differently off their targets. It returns the
 // note each result of a target that lost its observer carries, by
 // operation.
-func dropUnusableObservers(ctx context.Context, e *Env, targets []Target) map[*openapi.Operation]string {
+func dropUnusableObservers(ctx context.Context, e *run, targets []Target) map[*openapi.Operation]string {
 	var vet []Observer
 	tried := map[string]bool{}
 	for _, t := range targets {

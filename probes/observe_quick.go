@@ -141,7 +141,7 @@ func (k *readKnowledge) learn(name string, immediate bool) {
 // quickReads reports whether the experiment's snapshots may be single
 // readings (see above).
 func (x *Experiment) quickReads() bool {
-	return x.Env.reads.quick(x.Observer.Name())
+	return x.run.reads.quick(x.Observer.Name())
 }
 
 // noteReturned remembers the resource a processed response to a request on
@@ -162,7 +162,7 @@ func (x *Experiment) noteReturned(req *http.Request, r *reply) {
 
 // ownPath is the escaped path of the operation's planned request.
 func (x *Experiment) ownPath() string {
-	u, err := url.Parse(joinURL(x.Env.BaseURL, x.Op.Request.Path))
+	u, err := url.Parse(joinURL(x.run.BaseURL, x.Op.Request.Path))
 	if err != nil {
 		return ""
 	}
@@ -203,7 +203,7 @@ func (x *Experiment) beforeFromAfter() bool {
 	x.mu.Lock()
 	fresh := x.canary != "" && !x.obs.sent && len(x.evidence) == 0 && x.dropped == 0
 	x.mu.Unlock()
-	return fresh && x.Env.reads.knownToShowCanary(x.Observer.Name())
+	return fresh && x.run.reads.knownToShowCanary(x.Observer.Name())
 }
 
 // withoutCanary is s without the items that carry prefix.
@@ -243,7 +243,7 @@ func (x *Experiment) quickAfter(ctx context.Context, since time.Time) (Snapshot,
 		return Snapshot{}, err
 	}
 	if !x.showsReturned(snap) {
-		x.Env.reads.learn(x.Observer.Name(), false)
+		x.run.reads.learn(x.Observer.Name(), false)
 		return x.settled(ctx, since)
 	}
 	x.mu.Lock()

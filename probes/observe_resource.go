@@ -46,8 +46,8 @@ func NewResourceObserver(template string) *ResourceObserver {
 func (o *ResourceObserver) Name() string { return "resource GET " + o.Template }
 
 // saw implements responseWatcher: it learns the resource a response names.
-func (o *ResourceObserver) saw(env *Env, r *reply) {
-	p := o.resourcePath(env, r)
+func (o *ResourceObserver) saw(base string, r *reply) {
+	p := o.resourcePath(base, r)
 	if p == "" {
 		return
 	}
@@ -66,14 +66,14 @@ func (o *ResourceObserver) saw(env *Env, r *reply) {
 // resourcePath finds the created resource's path in a response: Location
 // first (when it is on the base URL and matches the template), then the
 // body's id.
-func (o *ResourceObserver) resourcePath(env *Env, r *reply) string {
+func (o *ResourceObserver) resourcePath(baseURL string, r *reply) string {
 	prefix := o.Template[:strings.LastIndexByte(o.Template, '/')+1]
 	if loc := r.Header.Get("Location"); loc != "" {
 		if u, err := url.Parse(loc); err == nil {
 			p := u.Path
 			if u.IsAbs() {
-				base, _ := url.Parse(env.BaseURL)
-				if !sameOrigin(env.BaseURL, u) || base == nil {
+				base, _ := url.Parse(baseURL)
+				if !sameOrigin(baseURL, u) || base == nil {
 					p = ""
 				} else {
 					p = strings.TrimPrefix(p, strings.TrimRight(base.Path, "/"))
@@ -103,13 +103,13 @@ func (o *ResourceObserver) resourcePath(env *Env, r *reply) string {
 
 // Snapshot implements Observer: it GETs every resource learnt so far and
 // counts those that exist (404 and 410 mean gone).
-func (o *ResourceObserver) Snapshot(ctx context.Context, env *Env) (Snapshot, error) {
+func (o *ResourceObserver) Snapshot(ctx context.Context, a Access) (Snapshot, error) {
 	o.mu.Lock()
 	paths := append([]string(nil), o.paths...)
 	o.mu.Unlock()
 	snap := Snapshot{Items: []Item{}}
 	for _, p := range paths {
-		r, v, err := getJSON(ctx, env, readURL(env.BaseURL, p, o.Read), readHeader(o.Read))
+		r, v, err := getJSON(ctx, a, readURL(a.BaseURL, p, o.Read), readHeader(o.Read))
 		if r != nil && (r.Status == http.StatusNotFound || r.Status == http.StatusGone) {
 			continue
 		}

@@ -101,7 +101,7 @@ func (x *Experiment) judgeControl(step string, status, effect int) bool {
 		why = fmt.Sprintf("%s changed by %+d with no item carrying this experiment's canary, although its items show the field %s (the change is other clients' or earlier experiments')", x.Observer.Name(), effect, x.Op.Canary)
 	default:
 		x.obs.spacing = min(max(settleInterval, 2*x.obs.lastChange), settleBound/4)
-		x.Env.reads.learn(x.Observer.Name(), x.obs.immediate && x.obs.shown) // observe_quick.go
+		x.run.reads.learn(x.Observer.Name(), x.obs.immediate && x.obs.shown) // observe_quick.go
 		return true
 	}
 	x.obs.blind = fmt.Sprintf("not observed: %q was processed (status %d) but %s: the observer does not show this operation's effects, or only later (eventually consistent), so the later steps are judged on their responses only", step, status, why)

@@ -80,8 +80,8 @@ func TestCollectionPagination(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s max %d", tt.style, tt.maxPages), func(t *testing.T) {
 			srv := pagedServer(t, tt.style)
-			env := Env{BaseURL: srv.URL}.withDefaults()
-			snap, err := (&CollectionObserver{Path: "/things", MaxPages: tt.maxPages}).Snapshot(context.Background(), env)
+			env := newRun(Config{BaseURL: srv.URL})
+			snap, err := (&CollectionObserver{Path: "/things", MaxPages: tt.maxPages}).Snapshot(context.Background(), env.access(""))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -94,7 +94,7 @@ func TestCollectionPagination(t *testing.T) {
 
 func TestHTTPObserver(t *testing.T) {
 	srv := pagedServer(t, "stripe")
-	env := Env{BaseURL: srv.URL}.withDefaults()
+	env := newRun(Config{BaseURL: srv.URL})
 	tests := []struct {
 		name, path, pointer string
 		want                int
@@ -107,7 +107,7 @@ func TestHTTPObserver(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			snap, err := (&HTTPObserver{Label: "x", Path: tt.path, Pointer: tt.pointer}).Snapshot(context.Background(), env)
+			snap, err := (&HTTPObserver{Label: "x", Path: tt.path, Pointer: tt.pointer}).Snapshot(context.Background(), env.access(""))
 			if tt.err != "" {
 				if err == nil || err.Error() != tt.err {
 					t.Fatalf("err = %v, want %q", err, tt.err)
@@ -122,8 +122,7 @@ func TestHTTPObserver(t *testing.T) {
 }
 
 func TestCommandObserver(t *testing.T) {
-	env := Env{BaseURL: "http://127.0.0.1:1"}.withDefaults()
-	ctx := withCanaryPrefix(context.Background(), "idemcheck-0123456789")
+	acc := newRun(Config{BaseURL: "http://127.0.0.1:1"}).access("idemcheck-0123456789")
 	tests := []struct {
 		name, command, pointer string
 		timeout                time.Duration
@@ -142,7 +141,7 @@ func TestCommandObserver(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			snap, err := (&CommandObserver{Command: tt.command, Pointer: tt.pointer, Timeout: tt.timeout}).Snapshot(ctx, env)
+			snap, err := (&CommandObserver{Command: tt.command, Pointer: tt.pointer, Timeout: tt.timeout}).Snapshot(context.Background(), acc)
 			if tt.err != "" {
 				if err == nil || err.Error() != tt.err {
 					t.Fatalf("err = %v, want %q", err, tt.err)
@@ -225,8 +224,8 @@ func TestMeasureAttributesByCanary(t *testing.T) {
 	for _, canary := range []string{"/description", ""} {
 		t.Run("canary "+canary, func(t *testing.T) {
 			_, srv := newCreateServer(t, 0)
-			env := Env{BaseURL: srv.URL}.withDefaults()
-			x := NewExperiment(env, thingOp(canary))
+			env := newRun(Config{BaseURL: srv.URL})
+			x := experimentOn(env, thingOp(canary))
 			delta, observed, err := x.Measure(context.Background(), "first", func() error {
 				if _, err := x.Send(context.Background(), "first", "", nil); err != nil {
 					return err
@@ -260,7 +259,7 @@ func TestObserverFailureIsAnError(t *testing.T) {
 	op.Key = openapi.Key{In: openapi.KeyHeader, Name: "Idempotency-Key"}
 	broken := []Target{{Op: op, Observer: &HTTPObserver{Label: "b", Path: "/things", Pointer: "/nope"}}}
 	for _, p := range []Probe{replayProbe{}, concurrentProbe{}} {
-		res := RunTargets(context.Background(), broken, []Probe{p}, Env{BaseURL: srv.URL, Rounds: 1, Concurrency: 2})
+		res := RunTargets(context.Background(), broken, []Probe{p}, Config{BaseURL: srv.URL, Rounds: 1, Concurrency: 2})
 		if res[0].Verdict != Error || !strings.Contains(res[0].Reason, "pointer /nope resolves to nothing") {
 			t.Errorf("%s: %s %q, want an error naming the pointer", p.Meta(nil).ID, res[0].Verdict, res[0].Reason)
 		}
@@ -274,8 +273,8 @@ func TestResourceObserverLearnsCreated(t *testing.T) {
 	_, srv := newCreateServer(t, 0)
 	op := thingOp("/description")
 	op.Collection = nil
-	env := Env{BaseURL: srv.URL}.withDefaults()
-	x := NewExperiment(env, op)
+	env := newRun(Config{BaseURL: srv.URL})
+	x := experimentOn(env, op)
 	if _, ok := x.Observer.(*ResourceObserver); !ok {
 		t.Fatalf("default observer = %T, want the resource observer", x.Observer)
 	}

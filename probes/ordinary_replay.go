@@ -77,7 +77,7 @@ func (o *ordinaryReplay) rendersDifferently(ctx context.Context) string {
 	if err != nil || !isReplayOf(first, retry) {
 		return ""
 	}
-	if d := o.x.Profile().replayDiff(first, retry, o.x.Env.IgnoreFields); d == "" {
+	if d := o.x.Profile().replayDiff(first, retry, o.x.run.IgnoreFields); d == "" {
 		return ""
 	}
 	return "an ordinary replay differs from its first response as well (same status and resource, another body): replays are not rendered identically, see replay"

@@ -1,6 +1,11 @@
 // Package probes runs idempotency experiments against a live API. Each probe
 // is one experiment with a control and a treatment, in a file of its own;
 // the runner schedules them and returns one Result per (operation, probe).
+//
+// Run (RunTargets, StreamTargets) takes a Config, the run's settings, in
+// which a zero field means its default; Config.Validate names a field out
+// of range. Side effects are counted by an Observer, which reads the
+// server through the Access it is given.
 package probes
 
 import (

@@ -54,9 +54,9 @@ func startPayments(t *testing.T, flaw payments.Flaw) *httptest.Server {
 // verdicts runs every probe on op against base and returns probe id → result.
 func verdicts(t *testing.T, base string, op openapi.Operation) map[string]Result {
 	t.Helper()
-	env := Env{BaseURL: base, Header: http.Header{"Authorization": {"Bearer " + t.Name()}}, Concurrency: 8, Rounds: 3, Timeout: 5 * time.Second}
+	env := Config{BaseURL: base, Header: http.Header{"Authorization": {"Bearer " + t.Name()}}, Concurrency: 8, Rounds: 3, Timeout: 5 * time.Second}
 	env.OtherHeader = http.Header{"Authorization": {"Bearer other-" + t.Name()}} // cross-principal's principal B
-	env.targets = DefaultTargets([]openapi.Operation{op, createRefund()})        // mismatch-target's other operation
+	env.Planned = DefaultTargets([]openapi.Operation{op, createRefund()})        // mismatch-target's other operation
 	got := map[string]Result{}
 	for _, r := range Run(context.Background(), []openapi.Operation{op}, All(), env) {
 		got[r.Probe] = r
@@ -196,7 +196,7 @@ func TestUnreachableTargetIsAnError(t *testing.T) {
 
 func TestEvidenceRedactsCredentials(t *testing.T) {
 	srv := startPayments(t, payments.FlawNoIdempotency)
-	env := Env{BaseURL: srv.URL, Header: http.Header{"Authorization": {"Bearer s3cret"}, "X-Tenant": {"t-secret"}}}
+	env := Config{BaseURL: srv.URL, Header: http.Header{"Authorization": {"Bearer s3cret"}, "X-Tenant": {"t-secret"}}}
 	for _, r := range Run(context.Background(), []openapi.Operation{createPayment()}, All(), env) {
 		for _, ex := range r.Evidence {
 			for name, vs := range ex.Request.Header {
@@ -217,7 +217,7 @@ func TestRunKeepsOrderAndHonoursCancellation(t *testing.T) {
 	ops[1].Collection = &openapi.Collection{Path: "/v1/payments"}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	results := Run(ctx, ops, All(), Env{BaseURL: srv.URL})
+	results := Run(ctx, ops, All(), Config{BaseURL: srv.URL})
 	if len(results) != len(ops)*len(All()) {
 		t.Fatalf("%d results, want %d", len(results), len(ops)*len(All()))
 	}
@@ -271,7 +271,7 @@ func TestDeclaredObserverFailureIsAnError(t *testing.T) {
 	srv := startPayments(t, payments.FlawNone)
 	op := createPayment()
 	declared := []Target{{Op: &op, Observer: &CollectionObserver{Label: "declared", Path: "/v1/nothing-here"}}}
-	for _, r := range RunTargets(context.Background(), declared, []Probe{replayProbe{}}, Env{BaseURL: srv.URL}) {
+	for _, r := range RunTargets(context.Background(), declared, []Probe{replayProbe{}}, Config{BaseURL: srv.URL}) {
 		if r.Verdict != Error {
 			t.Errorf("%s: verdict %s, want error: %s", r.Probe, r.Verdict, r.Reason)
 		}

@@ -194,14 +194,14 @@ func LookupProfile(name string) (*Profile, error) {
 }
 
 // Profile returns the expectations for the experiment's operation: its
-// target's (the configuration's per-operation ones), else Env.Profile, else
+// target's (the configuration's per-operation ones), else Config.Profile, else
 // DefaultProfile.
 func (x *Experiment) Profile() *Profile {
 	if x.profile != nil {
 		return x.profile
 	}
-	if x.Env.Profile != nil {
-		return x.Env.Profile
+	if x.run.Profile != nil {
+		return x.run.Profile
 	}
 	p, _ := LookupProfile(DefaultProfile)
 	return p

@@ -141,7 +141,7 @@ func TestPayPalProfileAppliesToEveryStoredResultComparison(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.probe.Meta(nil).ID+"/"+tt.profile, func(t *testing.T) {
 			srv := startOrders(t, &orderServer{inFlight: http.StatusConflict, work: 20 * time.Millisecond, latest: true})
-			env := Env{Profile: mustProfile(t, tt.profile), Concurrency: 5, Rounds: 2}
+			env := Config{Profile: mustProfile(t, tt.profile), Concurrency: 5, Rounds: 2}
 			r := runOneProbe(t, tt.probe, srv.URL, keyedCreate("createOrder", "/orders"), env)
 			if r.Verdict != tt.want || !strings.Contains(r.Reason, tt.reason) {
 				t.Fatalf("verdict %s (%s), want %s with %q\n%s", r.Verdict, r.Reason, tt.want, tt.reason, strings.Join(r.Diffs, "\n"))
@@ -169,7 +169,7 @@ func TestRetryAfterDropHonoursProfileInFlightStatuses(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s/%d", tt.profile, tt.inFlight), func(t *testing.T) {
 			srv := startOrders(t, &orderServer{inFlight: tt.inFlight, untilMet: true})
-			env := Env{Profile: mustProfile(t, tt.profile)}
+			env := Config{Profile: mustProfile(t, tt.profile)}
 			r := runOneProbe(t, retryAfterDropProbe{}, srv.URL, keyedCreate("createOrder", "/orders"), env)
 			if r.Verdict != tt.want || !strings.Contains(r.Reason, tt.reason) {
 				t.Fatalf("verdict %s (%s), want %s with %q\n%s", r.Verdict, r.Reason, tt.want, tt.reason, strings.Join(r.Diffs, "\n"))

@@ -159,14 +159,14 @@ func (s *putCreatedAPI) patch(w http.ResponseWriter, r *http.Request, caller, k,
 	in, valid := customerIn(body)
 	time.Sleep(2 * time.Millisecond) // processing takes a moment: duplicates meet it in flight
 	s.mu.Lock()
-	c, exists := s.customers[k]
+	_, exists := s.customers[k]
 	switch {
 	case !valid:
 		status, out = http.StatusBadRequest, map[string]any{"error": "name is required"}
 	case !exists:
 		status, out = http.StatusNotFound, map[string]any{"error": "no such customer " + id}
 	default:
-		c = map[string]any{"id": id, "name": in}
+		c := map[string]any{"id": id, "name": in}
 		s.customers[k] = c
 		out = c
 	}
@@ -199,26 +199,18 @@ func mustJSON(v any) []byte {
 // correct API; whether it did depended on whether natural-put had created
 // the example first.
 func TestPatchOnPutCreatedResourceNeverUsesTheExampleID(t *testing.T) {
-	ctx := context.Background()
-	doc, err := openapi.LoadData(ctx, []byte(putCreatedSpec), "customers.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ops, err := openapi.Plan(ctx, doc, openapi.PlanOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ops := planDoc(t, "customers.yaml", putCreatedSpec)
 	api := &putCreatedAPI{customers: map[string]map[string]any{}, keys: map[string]*storedReply{}}
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
-	env := Env{
+	env := Config{
 		BaseURL:     srv.URL,
 		Header:      http.Header{"Authorization": {"Bearer a"}},
 		OtherHeader: http.Header{"Authorization": {"Bearer b"}},
 		Timeout:     5 * time.Second,
 		Rounds:      3,
 	}
-	results := Run(ctx, ops, All(), env)
+	results := Run(context.Background(), ops, All(), env)
 	ran := map[string]bool{}
 	for _, r := range results {
 		if r.Verdict != Pass && r.Verdict != Skip || r.Reason == "" {
@@ -248,23 +240,15 @@ func TestPatchOnPutCreatedResourceNeverUsesTheExampleID(t *testing.T) {
 // verdicts. Before, the PATCH alone went to the example id, which only a
 // natural-put run before it had created.
 func TestPutCreatedVerdictsDoNotDependOnOrder(t *testing.T) {
-	ctx := context.Background()
-	doc, err := openapi.LoadData(ctx, []byte(putCreatedSpec), "customers.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ops, err := openapi.Plan(ctx, doc, openapi.PlanOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ops := planDoc(t, "customers.yaml", putCreatedSpec)
 	run := func(subset []openapi.Operation) map[string]string {
 		api := &putCreatedAPI{customers: map[string]map[string]any{}, keys: map[string]*storedReply{}}
 		srv := httptest.NewServer(api)
 		defer srv.Close()
-		env := Env{BaseURL: srv.URL, Header: http.Header{"Authorization": {"Bearer a"}}, OtherHeader: http.Header{"Authorization": {"Bearer b"}},
+		env := Config{BaseURL: srv.URL, Header: http.Header{"Authorization": {"Bearer a"}}, OtherHeader: http.Header{"Authorization": {"Bearer b"}},
 			Timeout: 5 * time.Second, Rounds: 2, Planned: DefaultTargets(ops)}
 		out := map[string]string{}
-		for _, r := range Run(ctx, subset, All(), env) {
+		for _, r := range Run(context.Background(), subset, All(), env) {
 			out[r.Operation.ID+" "+r.Probe] = string(r.Verdict)
 		}
 		return out

@@ -130,6 +130,6 @@ func runOnPayment(t *testing.T, base, id string) Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := Env{BaseURL: base, Timeout: 5 * time.Second}
+	env := Config{BaseURL: base, Timeout: 5 * time.Second}
 	return RunTargets(t.Context(), DefaultTargets([]openapi.Operation{createPayment()}), p, env)[0]
 }

@@ -31,7 +31,7 @@ const (
 	RaceNaive RaceMode = "naive"
 )
 
-// DefaultRaceMode is the release the concurrent probe uses when Env.RaceMode is empty.
+// DefaultRaceMode is the release the concurrent probe uses when Config.RaceMode is empty.
 const DefaultRaceMode = RaceAuto
 
 // raceModes are the race modes, the default first: the table that
@@ -72,14 +72,21 @@ func RaceModeHelp() string {
 
 // ParseRaceMode reads a --race-mode value; the error lists the valid ones.
 func ParseRaceMode(s string) (RaceMode, error) {
-	names := make([]string, len(raceModes))
-	for i, m := range raceModes {
+	for _, m := range raceModes {
 		if string(m.mode) == s {
 			return m.mode, nil
 		}
+	}
+	return "", fmt.Errorf("unknown race mode %q (want one of %s)", s, raceModeNames())
+}
+
+// raceModeNames lists the modes: "auto, last-byte, h2, naive".
+func raceModeNames() string {
+	names := make([]string, len(raceModes))
+	for i, m := range raceModes {
 		names[i] = string(m.mode)
 	}
-	return "", fmt.Errorf("unknown race mode %q (want one of %s)", s, strings.Join(names, ", "))
+	return strings.Join(names, ", ")
 }
 
 // volley is what one release of N copies produced: per copy the reply, the
@@ -129,8 +136,8 @@ func (v *volley) finish(x *Experiment, i int, label string, req *http.Request, p
 	v.replies[i], v.errs[i] = r, err
 	ex := Exchange{
 		Label:    fmt.Sprintf("%s copy %d", label, i+1),
-		Request:  recordRequest(req, payload, x.Env.Header),
-		Response: recordResponse(r, x.Env.Header),
+		Request:  recordRequest(req, payload, x.run.Header),
+		Response: recordResponse(r, x.run.Header),
 		Elapsed:  elapsed,
 	}
 	if err != nil {
@@ -161,9 +168,9 @@ type releaser interface {
 // chose and why, and is empty for an explicit mode. A mode raceModes does
 // not name gets unknownMode, never a fallback.
 func releaserFor(ctx context.Context, x *Experiment) (r releaser, why string) {
-	mode := x.Env.RaceMode
+	mode := x.run.RaceMode
 	if mode == "" || mode == RaceAuto {
-		d := resolveAuto(ctx, x.Env)
+		d := resolveAuto(ctx, x.run)
 		mode, why = d.mode, d.why
 	}
 	for _, m := range raceModes {
@@ -177,7 +184,7 @@ func releaserFor(ctx context.Context, x *Experiment) (r releaser, why string) {
 // unknownMode releases nothing: every copy fails with ParseRaceMode's
 // error, so each round is an error and the probe never passes on a mode
 // it does not know (check rejects one before anything is sent; a program
-// that builds Env itself may not).
+// that builds a Config itself and does not Validate it may not).
 type unknownMode struct{ m RaceMode }
 
 func (u unknownMode) mode() RaceMode { return u.m }

@@ -14,8 +14,8 @@ import (
 // maxAutoDetect bounds how long auto waits for an HTTP/2 answer.
 const maxAutoDetect = 5 * time.Second
 
-// autoModes remembers RaceAuto's decision per base URL for one run (Env
-// gets a fresh one in withDefaults), so the target is asked once, not once
+// autoModes remembers RaceAuto's decision per base URL for one run (each
+// run gets a fresh one in newRun), so the target is asked once, not once
 // per round, and every operation of a run is released the same way.
 type autoModes struct {
 	mu    sync.Mutex
@@ -31,7 +31,7 @@ type autoDecision struct {
 // resolveAuto returns the strongest release env's target supports: h2 when
 // it completes an HTTP/2 handshake (TLS with ALPN h2, or h2c with prior
 // knowledge: the preface answered with SETTINGS), else last-byte.
-func resolveAuto(ctx context.Context, env *Env) autoDecision {
+func resolveAuto(ctx context.Context, env *run) autoDecision {
 	if env.autoModes == nil {
 		return detectH2(ctx, env)
 	}
@@ -53,7 +53,7 @@ func resolveAuto(ctx context.Context, env *Env) autoDecision {
 }
 
 // detectH2 tries an HTTP/2 handshake with the target.
-func detectH2(ctx context.Context, env *Env) autoDecision {
+func detectH2(ctx context.Context, env *run) autoDecision {
 	u, err := url.Parse(env.BaseURL)
 	if err != nil {
 		return autoDecision{RaceLastByte, fmt.Sprintf("auto chose last-byte: bad base URL: %v", err)}

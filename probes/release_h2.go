@@ -20,7 +20,7 @@ func (h2Releaser) mode() RaceMode { return RaceH2 }
 func (h2Releaser) release(ctx context.Context, x *Experiment, label string, reqs []*http.Request) *volley {
 	v := newVolley(RaceH2, len(reqs))
 	payloads := requestBodies(reqs)
-	rel := wire.ReleaseH2(ctx, wireConfig(x.Env), reqs)
+	rel := wire.ReleaseH2(ctx, wireConfig(x.run), reqs)
 	v.recordOutcomes(x, label, reqs, payloads, rel.Outcomes)
 	if len(rel.Batches) > 1 {
 		sizes := make([]string, len(rel.Batches))

@@ -18,7 +18,7 @@ func (lastByteReleaser) mode() RaceMode { return RaceLastByte }
 func (lastByteReleaser) release(ctx context.Context, x *Experiment, label string, reqs []*http.Request) *volley {
 	v := newVolley(RaceLastByte, len(reqs))
 	payloads := requestBodies(reqs)
-	v.recordOutcomes(x, label, reqs, payloads, wire.ReleaseLastByte(ctx, wireConfig(x.Env), reqs))
+	v.recordOutcomes(x, label, reqs, payloads, wire.ReleaseLastByte(ctx, wireConfig(x.run), reqs))
 	return v
 }
 

@@ -49,8 +49,8 @@ func serveHTTP1(t *testing.T, h http.Handler) *httptest.Server {
 }
 
 // raceEnv is the environment of a concurrent probe run on srv in mode.
-func raceEnv(t *testing.T, srv *httptest.Server, mode RaceMode) Env {
-	env := Env{BaseURL: srv.URL, Header: http.Header{"Authorization": {"Bearer s3cret-" + t.Name()}}, RaceMode: mode, Timeout: 10 * time.Second}
+func raceEnv(t *testing.T, srv *httptest.Server, mode RaceMode) Config {
+	env := Config{BaseURL: srv.URL, Header: http.Header{"Authorization": {"Bearer s3cret-" + t.Name()}}, RaceMode: mode, Timeout: 10 * time.Second}
 	if srv.TLS != nil {
 		env.Client = srv.Client() // trusts the test certificate
 	}
@@ -235,8 +235,8 @@ func TestReleaseWithoutBody(t *testing.T) {
 				w.Header().Set("X-Proto", r.Proto)
 				w.Write([]byte(r.Method + " " + r.URL.RequestURI())) //nolint:errcheck
 			}))
-			env := raceEnv(t, srv, rel.mode()).withDefaults()
-			x := NewExperiment(env, &openapi.Operation{})
+			env := newRun(raceEnv(t, srv, rel.mode()))
+			x := experimentOn(env, &openapi.Operation{})
 			reqs := make([]*http.Request, 5)
 			for i := range reqs {
 				reqs[i], _ = http.NewRequest(http.MethodPost, srv.URL+"/things?x=1", http.NoBody)
@@ -279,7 +279,7 @@ func TestAutoDecidesOncePerRun(t *testing.T) {
 	}
 	srv.Start() // HTTP/1.1 only: auto falls back to last-byte
 	defer srv.Close()
-	env := Env{BaseURL: srv.URL}.withDefaults()
+	env := newRun(Config{BaseURL: srv.URL})
 	for range 3 {
 		if d := resolveAuto(context.Background(), env); d.mode != RaceLastByte {
 			t.Fatalf("auto chose %s (%s), want last-byte", d.mode, d.why)

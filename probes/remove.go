@@ -18,7 +18,7 @@ import (
 // no id guessed, so nothing the run did not create is touched. Each goes
 // with the user's headers, the principal's that created it in place of
 // theirs, through the run's client, timeout and --rate; deeper paths first
-// (a refund before its payment), env.Parallel at a time. A cancelled ctx
+// (a refund before its payment), cfg.Parallel at a time. A cancelled ctx
 // (--max-duration, a signal) stops it, and what was not sent says so.
 
 // RemoveResult is what became of one created resource.
@@ -38,8 +38,8 @@ type RemoveResult struct {
 
 // Remove removes every created resource it can and returns what became of
 // each, in the order given, and how many requests it sent.
-func Remove(ctx context.Context, env Env, created []Created) ([]RemoveResult, int) {
-	e := env.withDefaults()
+func Remove(ctx context.Context, cfg Config, created []Created) ([]RemoveResult, int) {
+	e := newRun(cfg)
 	var sent atomic.Int64
 	ctx = withSentCounter(ctx, &sent)
 	out := make([]RemoveResult, len(created))
@@ -81,7 +81,7 @@ func Remove(ctx context.Context, env Env, created []Created) ([]RemoveResult, in
 
 // removeLevel removes the resources at indexes (one path depth) of out,
 // e.Parallel at a time.
-func removeLevel(ctx context.Context, e *Env, indexes []int, out []RemoveResult) {
+func removeLevel(ctx context.Context, e *run, indexes []int, out []RemoveResult) {
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	for w := 0; w < min(e.Parallel, len(indexes)); w++ {
@@ -101,7 +101,7 @@ func removeLevel(ctx context.Context, e *Env, indexes []int, out []RemoveResult)
 }
 
 // removeOne sends one resource's DELETE and records what became of it.
-func removeOne(ctx context.Context, e *Env, o *RemoveResult) {
+func removeOne(ctx context.Context, e *run, o *RemoveResult) {
 	c := o.Created
 	if ctx.Err() != nil {
 		o.Reason = fmt.Sprintf("not sent: %v", context.Cause(ctx))
@@ -128,7 +128,7 @@ func removeOne(ctx context.Context, e *Env, o *RemoveResult) {
 // deleteRequest builds c's DELETE: the planned DELETE's query, headers and
 // body (a fresh key when it takes one) on c's path, with the user's headers
 // and the creating principal's in place of theirs.
-func deleteRequest(e *Env, c Created) (*http.Request, error) {
+func deleteRequest(e *run, c Created) (*http.Request, error) {
 	op := c.Delete
 	if op == nil || op.Request == nil {
 		return nil, fmt.Errorf("no planned DELETE for %s", c.Path)

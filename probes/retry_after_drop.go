@@ -77,7 +77,7 @@ func (retryAfterDropProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 		return
 	}
 
-	delay := min(dropDelay, x.Env.Timeout/2)
+	delay := min(dropDelay, x.run.Timeout/2)
 	modes := []dropMode{
 		{"drop at once", "dropped: connection closed right after the request was written", 0},
 		{fmt.Sprintf("drop after %v", delay), fmt.Sprintf("dropped: connection closed %v after the request was written", delay), delay},
@@ -153,7 +153,7 @@ func dropOnce(ctx context.Context, x *Experiment, m dropMode, one int, observed 
 			}
 		}
 		start := time.Now()
-		first, err = retryUntilSettled(ctx, x, key, x.Env.Timeout)
+		first, err = retryUntilSettled(ctx, x, key, x.run.Timeout)
 		waited = time.Since(start)
 		if err != nil {
 			return err

@@ -14,7 +14,7 @@ import (
 )
 
 // runOneProbe runs p alone on op against base.
-func runOneProbe(t *testing.T, p Probe, base string, op openapi.Operation, env Env) Result {
+func runOneProbe(t *testing.T, p Probe, base string, op openapi.Operation, env Config) Result {
 	t.Helper()
 	env.BaseURL = base
 	if env.Timeout == 0 {
@@ -47,7 +47,7 @@ func TestRetryAfterDropOnExampleAPIs(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := httptest.NewServer(payments.New(tt.opts))
 			t.Cleanup(srv.Close)
-			r := runOneProbe(t, retryAfterDropProbe{}, srv.URL, createPayment(), Env{})
+			r := runOneProbe(t, retryAfterDropProbe{}, srv.URL, createPayment(), Config{})
 			if r.Verdict != tt.want || !strings.Contains(r.Reason, tt.reason) {
 				t.Fatalf("verdict %s (%s), want %s with %q; diffs: %v", r.Verdict, r.Reason, tt.want, tt.reason, r.Diffs)
 			}
@@ -106,7 +106,7 @@ func TestRetryAfterDropStuckOrFailedKey(t *testing.T) {
 			op := createPayment()
 			op.Collection = nil
 			start := time.Now()
-			r := runOneProbe(t, retryAfterDropProbe{}, srv.URL, op, Env{Timeout: 300 * time.Millisecond})
+			r := runOneProbe(t, retryAfterDropProbe{}, srv.URL, op, Config{Timeout: 300 * time.Millisecond})
 			if r.Verdict != Fail || !strings.Contains(r.Reason, tt.reason) {
 				t.Fatalf("verdict %s (%s), want fail with %q", r.Verdict, r.Reason, tt.reason)
 			}
@@ -121,7 +121,7 @@ func TestRetryAfterDropWithoutObserverSaysSo(t *testing.T) {
 	srv := startPayments(t, payments.FlawNone)
 	op := createPayment()
 	op.Collection = nil
-	r := runOneProbe(t, retryAfterDropProbe{}, srv.URL, op, Env{})
+	r := runOneProbe(t, retryAfterDropProbe{}, srv.URL, op, Config{})
 	if r.Verdict != Pass || !strings.Contains(r.Reason, "judged on responses only") {
 		t.Errorf("verdict %s (%s), want a pass that says it saw no side effects", r.Verdict, r.Reason)
 	}
@@ -136,7 +136,7 @@ func TestRetryAfterDropControlRejected(t *testing.T) {
 	t.Cleanup(srv.Close)
 	op := createPayment()
 	op.Collection = nil
-	if r := runOneProbe(t, retryAfterDropProbe{}, srv.URL, op, Env{}); r.Verdict != Error {
+	if r := runOneProbe(t, retryAfterDropProbe{}, srv.URL, op, Config{}); r.Verdict != Error {
 		t.Errorf("verdict %s (%s), want error", r.Verdict, r.Reason)
 	}
 }

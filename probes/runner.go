@@ -14,21 +14,21 @@ import (
 // (operation, probe), in the order of ops and then of probes, whatever order
 // they finished in. Operations that share a side-effect observer run one
 // after another, so one's requests never show up in another's counts; the
-// groups run env.Parallel at a time. Cancelling ctx stops the run: the
+// groups run cfg.Parallel at a time. Cancelling ctx stops the run: the
 // probes not yet run come back as errors.
 //
 // Run settles every operation with the defaults (DefaultTargets); RunTargets
 // takes targets settled otherwise (the configuration's observers and
 // expectations).
-func Run(ctx context.Context, ops []openapi.Operation, probes []Probe, env Env) []Result {
-	return RunTargets(ctx, DefaultTargets(ops), probes, env)
+func Run(ctx context.Context, ops []openapi.Operation, probes []Probe, cfg Config) []Result {
+	return RunTargets(ctx, DefaultTargets(ops), probes, cfg)
 }
 
 // RunTargets is Run on targets whose settings the caller settled, one
 // Result per (target, probe) in the order of targets and then of probes.
-func RunTargets(ctx context.Context, targets []Target, probes []Probe, env Env) []Result {
+func RunTargets(ctx context.Context, targets []Target, probes []Probe, cfg Config) []Result {
 	results := make([]Result, len(targets)*len(probes))
-	StreamTargets(ctx, targets, probes, env, func(i int, rs []Result) {
+	StreamTargets(ctx, targets, probes, cfg, func(i int, rs []Result) {
 		copy(results[i*len(probes):], rs)
 	})
 	return results
@@ -39,8 +39,8 @@ func RunTargets(ctx context.Context, targets []Target, probes []Probe, env Env) 
 // once per target, with the results of targets[i] in the order of probes,
 // as soon as its probes all ran (from the workers, concurrently), and for
 // the targets cancellation left unrun at the end. It keeps no result.
-func StreamTargets(ctx context.Context, targets []Target, probes []Probe, env Env, emit func(i int, results []Result)) {
-	e := env.withDefaults()
+func StreamTargets(ctx context.Context, targets []Target, probes []Probe, cfg Config, emit func(i int, results []Result)) {
+	e := newRun(cfg)
 	targets = slices.Clone(targets)    // dropping an observer must not change the caller's
 	done := make([]bool, len(targets)) // each index written by the one worker that ran it; read after Wait
 
@@ -101,8 +101,8 @@ produce:
 // RunOne runs probe p on targets[i] alone and returns its result; the other
 // targets stay known to the probes that need another one (mismatch-target).
 // It is how a test runs one (operation, probe) pair as a subtest.
-func RunOne(ctx context.Context, targets []Target, i int, p Probe, env Env) Result {
-	e := env.withDefaults()
+func RunOne(ctx context.Context, targets []Target, i int, p Probe, cfg Config) Result {
+	e := newRun(cfg)
 	targets = slices.Clone(targets)
 	note := dropUnusableObservers(ctx, e, targets[i:i+1])[targets[i].Op]
 	e.plan(targets)
@@ -161,7 +161,7 @@ func newResult(op *openapi.Operation, p Probe) Result {
 
 // runOne runs one probe on one operation. A probe that panics yields an
 // error result rather than taking the whole run down.
-func runOne(ctx context.Context, env *Env, t Target, p Probe) (res Result) {
+func runOne(ctx context.Context, env *run, t Target, p Probe) (res Result) {
 	op := t.Op
 	res = newResult(op, p)
 	if op.Skip != "" && !isStatic(p) { // spec.go: static probes read only the document

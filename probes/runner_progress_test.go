@@ -9,7 +9,7 @@ import (
 	"github.com/idemcheck/idemcheck/openapi"
 )
 
-// TestRunReportsEachOperationOnce: Env.Progress hears of every operation
+// TestRunReportsEachOperationOnce: Config.Progress hears of every operation
 // once, after all its probes ran, with the results Run returns for it.
 func TestRunReportsEachOperationOnce(t *testing.T) {
 	api := &lagAPI{}

@@ -28,7 +28,7 @@ func (r *reply) is2xx() bool { return r != nil && r.Status >= 200 && r.Status < 
 func (r *reply) is4xx() bool { return r != nil && r.Status >= 400 && r.Status < 500 }
 
 // send performs req with the per-request timeout and reads the body.
-func send(ctx context.Context, env *Env, req *http.Request) (*reply, error) {
+func send(ctx context.Context, env *run, req *http.Request) (*reply, error) {
 	if err := env.limit.wait(ctx, 1); err != nil {
 		return nil, err
 	}
@@ -41,15 +41,20 @@ func send(ctx context.Context, env *Env, req *http.Request) (*reply, error) {
 	}
 	defer resp.Body.Close()
 	p.Answered(resp.StatusCode)
-	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
+	body, truncated, err := readCapped(resp.Body)
 	if err != nil {
 		return nil, explainSend(ctx, err, &p, env.Timeout)
 	}
-	truncated := len(body) > MaxBody
-	if truncated {
-		body = body[:MaxBody]
-	}
 	return &reply{Status: resp.StatusCode, Header: resp.Header, Body: body, Truncated: truncated}, nil
+}
+
+// readCapped reads a response body, cut at MaxBody (truncated says so).
+func readCapped(r io.Reader) (body []byte, truncated bool, err error) {
+	body, err = io.ReadAll(io.LimitReader(r, MaxBody+1))
+	if len(body) > MaxBody {
+		return body[:MaxBody], true, err
+	}
+	return body, false, err
 }
 
 // explainSend words a failed exchange by what the server did ("the server
@@ -132,12 +137,12 @@ func timed(f func()) time.Duration {
 // buildFor builds op's request with key (none when empty) and body (op's
 // own when nil).
 func buildFor(x *Experiment, op *openapi.Operation, key string, body *openapi.Body) (*http.Request, error) {
-	return buildWith(x, x.Env, op, key, body)
+	return buildWith(x, x.run, op, key, body)
 }
 
 // buildWith is buildFor with env's base URL and headers (another
 // principal's, for cross-principal's parents).
-func buildWith(x *Experiment, env *Env, op *openapi.Operation, key string, body *openapi.Body) (*http.Request, error) {
+func buildWith(x *Experiment, env *run, op *openapi.Operation, key string, body *openapi.Body) (*http.Request, error) {
 	body = withCanary(x, op, key, body) // canary.go: each key its own canary
 	return op.Request.Build(env.BaseURL, op.Key, key, body, env.Header)
 }

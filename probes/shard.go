@@ -31,7 +31,7 @@ func ParseShard(s string) (k, n int, err error) {
 
 // ObserverKey is the group key that keeps operations sharing a side-effect
 // observer in one shard, as Run keeps them in one sequence: the observer's
-// name, "" for none. observer is Env.Observer (nil means DefaultObserver).
+// name, "" for none. observer is Target.Observer (nil means DefaultObserver).
 func ObserverKey(observer func(*openapi.Operation) Observer) func(*openapi.Operation) string {
 	if observer == nil {
 		observer = DefaultObserver
@@ -53,7 +53,7 @@ func ObserverKey(observer func(*openapi.Operation) Observer) func(*openapi.Opera
 // exactly one shard, and shards differ in size by at most the largest
 // group. groupKey nil puts every operation in a group of its own.
 //
-// Run the shard with Env.Planned set to the targets of all of ops, so
+// Run the shard with Config.Planned set to the targets of all of ops, so
 // probes that need another operation (mismatch-target) find it in
 // whichever shard it is.
 func Shard(ops []openapi.Operation, k, n int, groupKey func(*openapi.Operation) string) ([]openapi.Operation, error) {
@@ -74,7 +74,7 @@ func Shard(ops []openapi.Operation, k, n int, groupKey func(*openapi.Operation) 
 }
 
 // ShardTargets is Shard of settled targets: targets that share an
-// observer stay in one shard. Run the shard with Env.Planned set to all of
+// observer stay in one shard. Run the shard with Config.Planned set to all of
 // targets.
 func ShardTargets(targets []Target, k, n int) ([]Target, error) {
 	mine, err := shardIndexes(len(targets), k, n, func(i int) string { return shardIdentity(targets[i].Op) }, func(i int) string {

@@ -56,7 +56,7 @@ func TestSpecProbe(t *testing.T) {
 			if tt.op.ID == "" {
 				tt.op.ID = tt.op.Method + " " + tt.op.Path
 			}
-			r := runOneProbe(t, specProbe{}, srv.URL, tt.op, Env{})
+			r := runOneProbe(t, specProbe{}, srv.URL, tt.op, Config{})
 			if r.Verdict != tt.want {
 				t.Fatalf("verdict %s (%s), want %s", r.Verdict, r.Reason, tt.want)
 			}
@@ -80,7 +80,7 @@ func TestSpecProbe(t *testing.T) {
 // the spec probe, which reads only the document.
 func TestStaticProbeRunsOnUnplannedOperations(t *testing.T) {
 	op := openapi.Operation{ID: "createOrder", Method: "POST", Path: "/orders", Skip: "no valid request: …", Docs: &openapi.Docs{}}
-	results := Run(context.Background(), []openapi.Operation{op}, All(), Env{BaseURL: "http://127.0.0.1:1"})
+	results := Run(context.Background(), []openapi.Operation{op}, All(), Config{BaseURL: "http://127.0.0.1:1"})
 	for _, r := range results {
 		want := Skip
 		if r.Probe == "spec" {

@@ -26,7 +26,7 @@ func TestStreamTargetsEmitsEachTargetOnce(t *testing.T) {
 		}
 		var mu sync.Mutex
 		got := map[int][]Result{}
-		StreamTargets(ctx, DefaultTargets(ops), probes, Env{BaseURL: srv.URL}, func(i int, rs []Result) {
+		StreamTargets(ctx, DefaultTargets(ops), probes, Config{BaseURL: srv.URL}, func(i int, rs []Result) {
 			mu.Lock()
 			defer mu.Unlock()
 			if _, ok := got[i]; ok {

@@ -5,7 +5,7 @@ import "github.com/idemcheck/idemcheck/openapi"
 // Target is one planned operation with the settings settled for it before
 // the run: the observer that counts its side effects and the expectations
 // it is judged by. The probes read them from here, never from the run-wide
-// Env, so what an operation is checked against is decided once, in one
+// Config, so what an operation is checked against is decided once, in one
 // place (the check package settles the configuration into targets).
 type Target struct {
 	Op *openapi.Operation
@@ -13,26 +13,25 @@ type Target struct {
 	// (verdicts then rest on the responses, and say so).
 	Observer Observer
 	// Profile is what the operation is judged by; nil means the run's
-	// (Env.Profile, else DefaultProfile).
+	// (Config.Profile, else DefaultProfile).
 	Profile *Profile
 }
 
 // plan makes the run's planned targets known to the probes that need
 // another one (mismatch-target): Planned for a shard of the run, else the
-// targets run, unless a test set them already.
-func (e *Env) plan(targets []Target) {
-	switch {
-	case len(e.Planned) > 0:
+// targets run.
+func (e *run) plan(targets []Target) {
+	if len(e.Planned) > 0 {
 		e.setTargets(e.Planned)
-	case e.targets == nil:
-		e.setTargets(targets)
+		return
 	}
+	e.setTargets(targets)
 }
 
 // setTargets makes ts the run's planned targets, indexed by operation for
 // observerOf (which every probe's locks ask: a scan would make a large run
 // quadratic).
-func (e *Env) setTargets(ts []Target) {
+func (e *run) setTargets(ts []Target) {
 	e.targets = ts
 	e.observers = make(map[opKey]Observer, len(ts))
 	for _, t := range ts {
@@ -50,7 +49,7 @@ func keyOf(op *openapi.Operation) opKey { return opKey{op.ID, op.Method, op.Path
 
 // observerOf is the observer settled for op, one of the run's planned
 // operations; nil when it has none or is not planned.
-func (e *Env) observerOf(op *openapi.Operation) Observer {
+func (e *run) observerOf(op *openapi.Operation) Observer {
 	if e.observers != nil {
 		return e.observers[keyOf(op)]
 	}

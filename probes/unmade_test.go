@@ -259,8 +259,8 @@ func planUnmade(t *testing.T) []openapi.Operation {
 	return ops
 }
 
-func unmadeEnv(url string, ops []openapi.Operation) Env {
-	return Env{BaseURL: url, Header: http.Header{"Authorization": {"Bearer a"}}, OtherHeader: http.Header{"Authorization": {"Bearer b"}},
+func unmadeEnv(url string, ops []openapi.Operation) Config {
+	return Config{BaseURL: url, Header: http.Header{"Authorization": {"Bearer a"}}, OtherHeader: http.Header{"Authorization": {"Bearer b"}},
 		Timeout: 5 * time.Second, Rounds: 2, Planned: DefaultTargets(ops)}
 }
 

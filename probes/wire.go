@@ -10,13 +10,13 @@ import (
 // wireConfig is how the raw paths (internal/wire: last-byte, h2, drop)
 // connect for env: with the same TLS configuration, header limit and body
 // cap as net/http's requests.
-func wireConfig(env *Env) wire.Config {
+func wireConfig(env *run) wire.Config {
 	return wire.Config{TLS: clientTLS(env), Timeout: env.Timeout, MaxHeaderBytes: wire.DefaultMaxHeaderBytes, MaxBody: MaxBody}
 }
 
 // clientTLS is env.TLS, or else the TLS configuration of the user's own
 // client, so raw connections trust what net/http trusts.
-func clientTLS(env *Env) *tls.Config {
+func clientTLS(env *run) *tls.Config {
 	if env.TLS != nil {
 		return env.TLS
 	}
@@ -45,7 +45,7 @@ func (v *volley) recordOutcomes(x *Experiment, label string, reqs []*http.Reques
 			x.sent.Add(1)
 		}
 		v.finish(x, i, label, reqs[i], payloads[i], replyOf(o.Response), o.Elapsed, o.Err)
-		x.noteSent(x.Env, nil, reqs[i], v.replies[i]) // created.go
+		x.noteSent(x.run, nil, reqs[i], v.replies[i]) // created.go
 	}
 }
 

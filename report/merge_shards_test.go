@@ -25,7 +25,7 @@ func checkVariant(t *testing.T, v examples.Variant, ops, planned []openapi.Opera
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	env := probes.Env{
+	env := probes.Config{
 		BaseURL:     srv.URL,
 		Header:      http.Header{"Authorization": {"Bearer a-" + t.Name()}},
 		OtherHeader: http.Header{"Authorization": {"Bearer b-" + t.Name()}},

@@ -23,7 +23,7 @@ const ProgressInterval = 10 * time.Second
 // total, findings so far, time elapsed and an estimate of the time left.
 // On a terminal it is one line, redrawn in place; elsewhere it writes whole
 // lines, at most one per ProgressInterval and only when an operation
-// finished. Wire Operation to probes.Env.Progress and call Finish before
+// finished. Wire Operation to probes.Config.Progress and call Finish before
 // anything else is written to the terminal. Safe for concurrent use.
 type Progress struct {
 	w        io.Writer
@@ -66,7 +66,7 @@ func IsTerminal(w io.Writer) bool {
 }
 
 // Operation records that op's probes all ran, with these results; its
-// signature is probes.Env.Progress's.
+// signature is probes.Config.Progress's.
 func (p *Progress) Operation(op *openapi.Operation, results []probes.Result) {
 	p.mu.Lock()
 	defer p.mu.Unlock()

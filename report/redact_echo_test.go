@@ -80,7 +80,7 @@ func TestRedactEchoedAuthorization(t *testing.T) {
 	}
 	header := http.Header{"Authorization": {"Bearer " + echoToken}}
 	other := http.Header{"Authorization": {"Bearer " + otherToken}}
-	env := probes.Env{BaseURL: srv.URL, Header: header, OtherHeader: other, Concurrency: 4, Rounds: 1, Timeout: 5 * time.Second}
+	env := probes.Config{BaseURL: srv.URL, Header: header, OtherHeader: other, Concurrency: 4, Rounds: 1, Timeout: 5 * time.Second}
 	results := probes.Run(context.Background(), []openapi.Operation{op}, probes.All(), env)
 	run := &Run{Tool: "idemcheck test", Spec: "openapi.yaml", BaseURL: srv.URL, Gate: probes.Major, Results: results}
 

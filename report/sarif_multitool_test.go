@@ -78,7 +78,7 @@ func defaultRun(t *testing.T, v examples.Variant) *report.Run {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	env := probes.Env{BaseURL: srv.URL, Header: http.Header{"Authorization": {"Bearer a-" + t.Name()}}, Timeout: 10 * time.Second}
+	env := probes.Config{BaseURL: srv.URL, Header: http.Header{"Authorization": {"Bearer a-" + t.Name()}}, Timeout: 10 * time.Second}
 	start := time.Now()
 	run := &report.Run{
 		Tool: "idemcheck 0.0.0-dev+1a2b3c4", Spec: "examples/payments/openapi.yaml", BaseURL: srv.URL, Gate: probes.Major, Started: start,

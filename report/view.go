@@ -128,6 +128,3 @@ func readDiffs(diffs []string) []string {
 	}
 	return out
 }
-
-// firstOfKind is the index of the first result of i's kind.
-func (s *shown) firstOfKind(i int) int { return s.kinds.all[s.kinds.of[i]].results[0] }

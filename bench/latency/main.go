@@ -164,7 +164,7 @@ func measure(ctx context.Context, n int, l time.Duration, parallel int) (measure
 	}
 	defer srv.Close()
 	start := time.Now()
-	results := probes.Run(ctx, ops, probes.All(), probes.Env{BaseURL: srv.URL, Parallel: parallel})
+	results := probes.Run(ctx, ops, probes.All(), probes.Config{BaseURL: srv.URL, Parallel: parallel})
 	m := measurement{wall: time.Since(start), verdicts: map[probes.Verdict]int{}}
 	m.requests, m.steps, m.inServer = a.counts()
 	for _, r := range results {

@@ -229,7 +229,7 @@ func measure(ctx context.Context, op openapi.Operation, cfg *config, s server, m
 		if err != nil {
 			return cell{}, err
 		}
-		env := probes.Env{BaseURL: srv.URL, RaceMode: mode, QuickCopies: cfg.quickCopies, RaceBudget: cfg.budget}
+		env := probes.Config{BaseURL: srv.URL, RaceMode: mode, QuickCopies: cfg.quickCopies, RaceBudget: cfg.budget}
 		res := probes.Run(ctx, []openapi.Operation{op}, concurrent, env)[0]
 		if err := srv.Close(); err != nil {
 			return cell{}, err

@@ -90,7 +90,6 @@ type sweepRow struct {
 	errors    int
 	failures  int // at or above the gate
 	invalid   []generic.Invalid
-	keyOnly   int // invalid requests about the key alone (missing-key, key-format)
 	unrouted  []string
 	problems  []string
 	docIssues []string // what the document makes impossible to answer validly

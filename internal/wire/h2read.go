@@ -119,7 +119,7 @@ func (c *h2Conn) headers(f *h2Block) error {
 	}
 	s.status = status
 	for _, hf := range f.fields {
-		s.header.Add(http.CanonicalHeaderKey(hf.Name), hf.Value)
+		s.header.Add(hf.Name, hf.Value) // Add canonicalizes the name
 	}
 	if f.endStream {
 		c.finishLocked(s, true)

@@ -11,7 +11,7 @@ import (
 	"github.com/idemcheck/idemcheck/openapi"
 )
 
-// Defaults for Env, documented here so the CLI flags and the library agree.
+// Defaults of Config, documented here so the CLI flags and the library agree.
 const (
 	// DefaultConcurrency is how many copies the concurrent probe releases at once.
 	DefaultConcurrency = 10
@@ -27,19 +27,30 @@ const (
 	MaxBody = 1 << 20
 )
 
-// Env is everything the probes need to know about the target.
-type Env struct {
+// Config is the settings of a run: what the probes are pointed at and how
+// hard they push. A zero field means its default (WithDefaults, the one
+// place defaults are applied), so Config{BaseURL: …} is a default run;
+// Validate names the field a run cannot use (config_validate.go). What a
+// run learns as it goes is not here but in the run it starts (run.go).
+type Config struct {
 	BaseURL string
 	// Header is added to every request (the user's -H flags); its values are
 	// redacted in evidence.
 	Header http.Header
+	// Client sends the requests that go through net/http; nil means a
+	// client that never follows redirects, with TLS.
 	Client *http.Client
 	// TLS is the client TLS configuration (wire.TLSOptions.Config: private
 	// roots, client certificate, --insecure) of the default Client and of
 	// every raw connection; nil means Go's defaults, or the TLS settings of
 	// a Client the caller supplied.
-	TLS         *tls.Config
-	Timeout     time.Duration
+	TLS *tls.Config
+	// Timeout bounds every single request (DefaultTimeout).
+	Timeout time.Duration
+	// Concurrency, Rounds and Parallel are the copies concurrent releases
+	// at once, its measured rounds, and the operations probed at once
+	// (DefaultConcurrency, DefaultRounds, DefaultParallel); each between 1
+	// and 1000.
 	Concurrency int
 	Rounds      int
 	Parallel    int
@@ -60,12 +71,9 @@ type Env struct {
 	// (DefaultQuickCopies when zero; at most Concurrency).
 	QuickCopies int
 
-	autoModes *autoModes // RaceAuto's decision per base URL, for one run
-
 	// Rate, when positive, caps the run's requests per second (--rate),
-	// across every operation and sender; limit enforces it for one run.
-	Rate  float64
-	limit *limiter
+	// across every operation and sender.
+	Rate float64
 
 	// OtherHeader names a second principal (--other-header): its headers
 	// replace the same-named ones of Header in cross-principal's requests
@@ -86,57 +94,54 @@ type Env struct {
 	// ran, with their results in the order of the probes (report.Progress
 	// prints them). It is called from the workers, concurrently.
 	Progress func(op *openapi.Operation, results []Result)
-
-	// targets are every planned operation and its settings (Planned, else
-	// those RunTargets runs), for the probes that need another target;
-	// exclusive holds off the probes they would disturb (exclusive.go).
-	targets   []Target
-	observers map[opKey]Observer // targets' observers by operation (setTargets)
-	exclusive *runLocks
-	// reads is what the run learnt about each observer's reads
-	// (observe_quick.go).
-	reads *readKnowledge
 }
 
-// withDefaults returns a copy of e with zero values replaced by defaults.
-func (e Env) withDefaults() *Env {
-	if e.Client == nil {
-		e.Client = &http.Client{
-			// Never follow redirects: a 3xx is a response to judge, and
-			// following it could leave the base URL the user named.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-			Transport: &http.Transport{
-				MaxIdleConnsPerHost:    64,
-				Proxy:                  nil,
-				TLSClientConfig:        e.TLS,
-				ForceAttemptHTTP2:      true,                       // a custom TLSClientConfig would otherwise turn HTTP/2 off
-				MaxResponseHeaderBytes: wire.DefaultMaxHeaderBytes, // the raw paths' limit too
-			},
-		}
+// WithDefaults returns c with every zero (or negative) field that has a
+// default set to it: the one place defaults are applied. Run and the
+// other entry points apply them themselves.
+func (c Config) WithDefaults() Config {
+	if c.Client == nil {
+		c.Client = defaultClient(c.TLS)
 	}
-	if e.Timeout <= 0 {
-		e.Timeout = DefaultTimeout
+	if c.Timeout <= 0 {
+		c.Timeout = DefaultTimeout
 	}
-	if e.Concurrency <= 0 {
-		e.Concurrency = DefaultConcurrency
+	if c.Concurrency <= 0 {
+		c.Concurrency = DefaultConcurrency
 	}
-	if e.Rounds <= 0 {
-		e.Rounds = DefaultRounds
+	if c.Rounds <= 0 {
+		c.Rounds = DefaultRounds
 	}
-	if e.Parallel <= 0 {
-		e.Parallel = DefaultParallel
+	if c.Parallel <= 0 {
+		c.Parallel = DefaultParallel
 	}
-	if e.NewKey == nil {
-		e.NewKey = randomKey
+	if c.NewKey == nil {
+		c.NewKey = randomKey
 	}
-	if e.RaceMode == "" {
-		e.RaceMode = DefaultRaceMode
+	if c.RaceMode == "" {
+		c.RaceMode = DefaultRaceMode
 	}
-	e.limit = newLimiter(e.Rate)
-	e.autoModes = &autoModes{} // a fresh decision per run
-	e.exclusive = &runLocks{}  // one per run, like autoModes
-	e.reads = &readKnowledge{}
-	return &e
+	c.RaceBudget = c.RaceBudget.OrDefault()
+	if c.QuickCopies <= 0 {
+		c.QuickCopies = DefaultQuickCopies
+	}
+	return c
+}
+
+// defaultClient is the Client of a Config that names none.
+func defaultClient(tc *tls.Config) *http.Client {
+	return &http.Client{
+		// Never follow redirects: a 3xx is a response to judge, and
+		// following it could leave the base URL the user named.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		Transport: &http.Transport{
+			MaxIdleConnsPerHost:    64,
+			Proxy:                  nil,
+			TLSClientConfig:        tc,
+			ForceAttemptHTTP2:      true,                       // a custom TLSClientConfig would otherwise turn HTTP/2 off
+			MaxResponseHeaderBytes: wire.DefaultMaxHeaderBytes, // the raw paths' limit too
+		},
+	}
 }
 
 // randomKey returns a fresh key that says where it came from.
