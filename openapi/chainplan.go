@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/idemcheck/idemcheck/internal/ablate"
 )
 
 // A path parameter is filled, in this order: the configuration (a fixed
@@ -159,7 +161,7 @@ func (p *planner) linkFor(r opRef, ov *Override, param string, depth int) (*Link
 		l.Shared = renamed(shared)
 		return p.producer(l, pr, depth)
 	}
-	if pr, shared, self, ok := p.putCreate(r, param); ok {
+	if pr, shared, self, ok := p.putCreate(r, param); ok && !ablate.Off(ablate.Producers) { // off: before part 1, no PUT made a parent
 		return p.freshLink(r, pr, shared, self, param, depth)
 	}
 	return nil, ""

@@ -1,11 +1,14 @@
 package openapi
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/idemcheck/idemcheck/internal/ablate"
 )
 
 // Where a create's response names what it created: the scalar field of
@@ -49,6 +52,11 @@ func (f idField) score(p []string, c creation) int {
 // p in the response of the create c: the highest score, then the shorter
 // pointer, then the first by name.
 func bestField(p []string, c creation, fields []idField) (idField, bool) {
+	if ablate.Off(ablate.IDWords) { // before part 1: only a field named id or as the parameter, at the top or in data
+		fields = slices.DeleteFunc(slices.Clone(fields), func(f idField) bool {
+			return len(f.env) > 0 && !slices.Equal(f.env, []string{"data"}) || !slices.Equal(f.words, p) && !slices.Equal(f.words, []string{"id"})
+		})
+	}
 	var best idField
 	bestScore := 0
 	for _, f := range fields {

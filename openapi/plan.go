@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/idemcheck/idemcheck/internal/ablate"
 )
 
 // PlanOptions selects operations and overrides key detection.
@@ -220,6 +222,9 @@ func collection(ctx context.Context, t *openapi3.T, r opRef, req *Request) (*Col
 // when its response is not a list.
 func listAt(ctx context.Context, t *openapi3.T, w opRef, req *Request, getPath string, item *openapi3.PathItem, concrete string) (*Collection, []string) {
 	sh := getShape(item.Get, getPath)
+	if ablate.Off(ablate.ObserverShape) { // before part 2: every GET beside a write was its list
+		sh.kind, sh.pointer = shapeList, ""
+	}
 	_, atItem := lastSegment(getPath)
 	why := fmt.Sprintf("GET %s: %s", getPath, sh.why)
 	switch {

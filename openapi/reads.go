@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/idemcheck/idemcheck/internal/ablate"
 )
 
 // Every request valid, reads included (docs/design.md): the GETs that observe
@@ -74,7 +76,7 @@ func planRead(ctx context.Context, t *openapi3.T, w opRef, req *Request, getPath
 				p = strings.ReplaceAll(p, "{"+prm.Name+"}", url.PathEscape(v))
 			}
 			check = strings.ReplaceAll(check, "{"+prm.Name+"}", url.PathEscape(v))
-		case !prm.Required:
+		case !prm.Required, ablate.Off(ablate.ValidReads): // off: before part 6, reads were bare GETs
 		case prm.In == openapi3.ParameterInQuery:
 			if v, ok := s.paramAny(prm); ok {
 				addQuery(read.Query, prm, v) // params.go: style and explode

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/idemcheck/idemcheck/internal/ablate"
 )
 
 // The generator makes the smallest value a schema accepts: required
@@ -154,7 +156,8 @@ const maxMembers = 8
 // billing meter events answer 400) and an empty map in JSON.
 func membersWanted(s *openapi3.Schema, depth int) int {
 	want := int(s.MinProps)
-	if depth > 0 && len(s.Properties) == 0 && !(s.AdditionalProperties.Has != nil && !*s.AdditionalProperties.Has) {
+	if depth > 0 && len(s.Properties) == 0 && !(s.AdditionalProperties.Has != nil && !*s.AdditionalProperties.Has) &&
+		!ablate.Off(ablate.RequiredMembers) { // off: before part 5, sent empty
 		want = max(want, 1)
 	}
 	return min(want, maxMembers)

@@ -3,6 +3,8 @@ package probes
 import (
 	"fmt"
 	"slices"
+
+	"github.com/idemcheck/idemcheck/internal/ablate"
 )
 
 // roundFindings is what one round of concurrent copies showed, by kind:
@@ -111,6 +113,9 @@ func (o *roundOutcome) judge(ignore []string, prof *Profile, observed bool, one 
 // evidence of its absence either. "" when the round is not such a round
 // (a 5xx, say, is judged).
 func (o *roundOutcome) refusedRound(prof *Profile) string {
+	if ablate.Off(ablate.RefusedRounds) { // before part 4: a refused round was a defect
+		return ""
+	}
 	if !o.settle.refused() && !o.settle.throttled() {
 		return ""
 	}

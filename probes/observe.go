@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/idemcheck/idemcheck/internal/ablate"
 	"github.com/idemcheck/idemcheck/openapi"
 )
 
@@ -264,7 +265,8 @@ func (x *Experiment) Measure(ctx context.Context, label string, step func() erro
 // The result says why (Notes). It reports false, and leaves err to be the
 // verdict's, for an observer the user declared, or when the run stops.
 func (x *Experiment) blindOn(ctx context.Context, step string, err error) bool {
-	if x.Observer == nil || !inferred(x.Observer) || ctx.Err() != nil {
+	if x.Observer == nil || !inferred(x.Observer) || ctx.Err() != nil ||
+		ablate.Off(ablate.BlindObserver) { // before part 2: the failure was the verdict
 		return false
 	}
 	x.mu.Lock()

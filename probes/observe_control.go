@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/idemcheck/idemcheck/internal/ablate"
 )
 
 // Observers earn trust (docs/design.md): before an observer's readings count,
@@ -60,6 +62,9 @@ type control struct {
 // readTwice reads o twice, controlPause apart, with nothing sent in
 // between; err is a failed reading.
 func readTwice(ctx context.Context, env *run, o Observer) (control, error) {
+	if ablate.Off(ablate.ReadRead) { // before part 3: no control, every observer trusted
+		return control{items: true}, nil
+	}
 	acc := env.access(newCanary()) // a command that filters by the canary counts nothing, stably
 	a, err := o.Snapshot(ctx, acc)
 	if err != nil {

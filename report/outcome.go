@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/idemcheck/idemcheck/internal/ablate"
 	"github.com/idemcheck/idemcheck/probes"
 )
 
@@ -70,7 +71,7 @@ func (r *Run) Outcome() Outcome {
 		return Outcome{Untestable, fmt.Sprintf("the target could not be tested: all %d probes that ran ended in an error (first: %s)", ran, r.firstError(probes.Info))}
 	case gated > 0:
 		return Outcome{Untestable, fmt.Sprintf("%d probe(s) at or above --fail-on %s could not be carried out, so the gate cannot pass (first: %s); fix what the error says, or leave them out (--operations, --probes)", gated, gate, r.firstError(gate))}
-	case !r.gateRan() && r.Shard == "":
+	case !r.gateRan() && r.Shard == "" && !ablate.Off(ablate.TruthfulOutcome): // off: before part 7, it passed
 		// A gate that stays green because nothing it guards was tried is a
 		// false pass. A shard's part may hold nothing gate-level; the merge
 		// of the shards judges the whole.
