@@ -40,17 +40,21 @@ import (
 // but those of the idempotency key alone (missing-key, key-format), and
 // reports the rest, grouped.
 //
-//	IDEMCHECK_PRISM=/path/to/prism go test -run TestSweepPrism ./examples/generic -v -timeout 90m
+//	IDEMCHECK_PRISM=/path/to/prism go test -run TestSweepPrism ./examples/generic -v
+//	IDEMCHECK_SWEEP=all IDEMCHECK_PRISM=… go test -run TestSweepPrism ./examples/generic -v -timeout 90m
 //
-// Prism is looked for in IDEMCHECK_PRISM, then on PATH; without it the
-// test skips, and says so.
+// By default it checks the examples' documents and the small real ones
+// (smallDocs), which fit in CI's test step; IDEMCHECK_SWEEP picks others,
+// "all" every one. Prism is looked for in IDEMCHECK_PRISM, then on PATH;
+// without it the test skips, and says so. .ci/run installs it.
 func TestSweepPrism(t *testing.T) {
 	prism := findPrism()
 	if prism == "" {
 		t.Skip("PRISM NOT FOUND: the independent validation of what idemcheck sends did not run. Install @stoplight/prism-cli (npm) and set IDEMCHECK_PRISM to its prism binary, or put it on PATH.")
 	}
 	t.Logf("prism: %s", prism)
-	docs := sweepDocs(t)
+	setSweepGC(t)
+	docs := sweepDocs(t, smallDefault)
 	var rows []prismRow
 	for _, d := range docs {
 		t.Run(d.name, func(t *testing.T) {

@@ -7,8 +7,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,11 +29,18 @@ import (
 // API must get: exit 0, no error, no failure at or above the gate, and not
 // one request the document forbids.
 //
-//	go test -run TestSweep ./examples/generic -v -timeout 60m
-//	IDEMCHECK_SWEEP=adyen,twilio go test -run TestSweep ./examples/generic -v
+//	go test -run 'TestSweep$' ./examples/generic -v                 # every document
+//	IDEMCHECK_SWEEP=adyen,twilio go test -run 'TestSweep$' ./examples/generic -v
 //	IDEMCHECK_SWEEP_REPORTS=/tmp/sweep …   (JSON and Markdown reports per document)
 //
-// -short keeps the documents that run in seconds.
+// Documents are checked side by side, at most sweepParallel at once (each
+// on a server of its own), largest first. Which documents run
+// (sweep_docs_test.go): IDEMCHECK_SWEEP picks by name ("all": every one);
+// else -short keeps those that take seconds; else under the race detector
+// (go test -race, as CI's test step runs) the examples and the small real
+// documents, since the race detector makes the CPU-bound server about ten
+// times slower; else every document (CI runs that in a step of its own
+// without -race).
 
 // sweepBudget bounds one document's check (check.Options.MaxDuration):
 // a run that spends it is untestable (exit 2), which the table shows.
@@ -40,20 +50,61 @@ const sweepBudget = 15 * time.Minute
 // API's, small, so that concurrent duplicates meet the first in flight.
 const sweepProcessing = time.Millisecond
 
+// sweepParallel is how many documents are checked at once: a check waits
+// on its server's processing time and on concurrent's rounds, so two
+// share the machine's two cores better than one; more only queue for CPU.
+// IDEMCHECK_SWEEP_PARALLEL changes it.
+func sweepParallel() int {
+	if n, err := strconv.Atoi(os.Getenv("IDEMCHECK_SWEEP_PARALLEL")); err == nil && n > 0 {
+		return n
+	}
+	return 2
+}
+
+// sweepGC is the sweep's GOGC unless the environment sets one: the
+// generic server allocates a response's every value, and a fifth of the
+// sweep's CPU went to collecting them at the default 100.
+const sweepGC = 400
+
+func setSweepGC(t *testing.T) {
+	if os.Getenv("GOGC") == "" {
+		old := debug.SetGCPercent(sweepGC)
+		t.Cleanup(func() { debug.SetGCPercent(old) })
+	}
+}
+
 func TestSweep(t *testing.T) {
-	docs := sweepDocs(t)
-	var rows []sweepRow
-	for _, d := range docs {
+	setSweepGC(t)
+	docs := sweepDocs(t, sweepDefault)
+	var (
+		mu   sync.Mutex
+		rows = make([]*sweepRow, len(docs))
+		sem  = make(chan struct{}, sweepParallel())
+	)
+	t.Cleanup(func() { // after every document's subtest
+		var done []sweepRow
+		for _, r := range rows {
+			if r != nil {
+				done = append(done, *r)
+			}
+		}
+		t.Log("\n" + sweepTable(done))
+	})
+	for i, d := range docs {
 		t.Run(d.name, func(t *testing.T) {
+			t.Parallel()
+			sem <- struct{}{}
+			defer func() { <-sem }()
 			if !budgetLeft(t) {
 				return
 			}
 			row := runSweep(t, d, nil)
-			rows = append(rows, row)
+			mu.Lock()
+			rows[i] = &row
+			mu.Unlock()
 			row.require(t)
 		})
 	}
-	t.Log("\n" + sweepTable(rows))
 }
 
 // minBudget is the least time a document is checked in; less is an error
