@@ -3,8 +3,10 @@ package check
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/idemcheck/idemcheck/internal/wire"
@@ -18,28 +20,27 @@ type Check struct {
 	opts     Options
 	s        *settings
 	progress func(*openapi.Operation, []probes.Result)
+	showTo   io.Writer // ShowProgress's
 }
 
 // OnProgress makes Run call fn once per operation whose probes all ran,
-// from the workers, concurrently (report.Progress prints it).
+// from the workers, concurrently.
 func (c *Check) OnProgress(fn func(op *openapi.Operation, results []probes.Result)) {
 	c.progress = fn
 }
 
-// New validates opts for a check against opts.BaseURL. Its errors are
-// *UsageError, or name the configuration file's line.
-func New(opts Options) (*Check, error) {
-	s, err := opts.validate(true)
-	if err != nil {
-		return nil, err
-	}
-	return &Check{opts: opts, s: s}, nil
-}
+// New validates opts for a check against opts.BaseURL, a zero field
+// meaning its default. Its errors are *UsageError, or name the
+// configuration file's line.
+func New(opts Options) (*Check, error) { return newCheck(opts, true) }
 
 // NewPlanner validates opts for Plan alone: it needs no base URL, and
 // nothing is sent.
-func NewPlanner(opts Options) (*Check, error) {
-	s, err := opts.validate(false)
+func NewPlanner(opts Options) (*Check, error) { return newCheck(opts, false) }
+
+func newCheck(opts Options, needTarget bool) (*Check, error) {
+	opts = opts.withDefaults()
+	s, err := opts.validate(needTarget)
 	if err != nil {
 		return nil, err
 	}
@@ -57,6 +58,16 @@ func (c *Check) Load(ctx context.Context) (*openapi.Document, error) {
 		return openapi.LoadData(ctx, c.opts.SpecData, c.opts.Spec, opts...)
 	}
 	return openapi.Load(ctx, c.opts.Spec, opts...)
+}
+
+// LoadPlan is Load then Plan: the document, with its warnings in
+// Plan.Doc, and what a check of it sends.
+func (c *Check) LoadPlan(ctx context.Context) (*Plan, error) {
+	doc, err := c.Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return c.Plan(ctx, doc)
 }
 
 // Plan is what a check sends: the planned operations, each with the
@@ -118,6 +129,17 @@ func (c *Check) Plan(ctx context.Context, doc *openapi.Document) (*Plan, error) 
 // read a result with its evidence with Run.Result, and Close the run when
 // its reports are written.
 func (c *Check) Run(ctx context.Context, plan *Plan) (*report.Run, error) {
+	progress := c.startProgress(len(plan.Targets)) // progress.go
+	run, err := c.run(ctx, plan, progress.operation)
+	if perr := progress.finish(); err == nil && perr != nil {
+		run.Close()
+		return nil, perr
+	}
+	return run, err
+}
+
+// run is Run, calling progress once per operation whose probes all ran.
+func (c *Check) run(ctx context.Context, plan *Plan, progress func(*openapi.Operation, []probes.Result)) (*report.Run, error) {
 	if len(plan.Operations) == 0 {
 		return nil, fmt.Errorf("%s has no mutating operations to check", plan.Doc.Source)
 	}
@@ -126,12 +148,14 @@ func (c *Check) Run(ctx context.Context, plan *Plan) (*report.Run, error) {
 		ctx, cancel = context.WithTimeoutCause(ctx, c.opts.MaxDuration, fmt.Errorf("time budget (--max-duration %s) spent", c.opts.MaxDuration))
 		defer cancel()
 	}
+	var setup atomic.Int64 // what no result counts (probes.CountSent)
+	ctx = probes.CountSent(ctx, &setup)
 	if err := c.Preflight(ctx, plan); err != nil {
 		return nil, report.RedactError(err, c.secrets()) // it may quote an observer's command
 	}
 	env := c.s.env
 	env.Planned = plan.Planned // a shard's probes find the other operations
-	env.Progress = c.progress
+	env.Progress = progress
 	spool, err := report.NewSpool("", len(plan.Targets))
 	if err != nil {
 		return nil, err
@@ -159,6 +183,7 @@ func (c *Check) Run(ctx context.Context, plan *Plan) (*report.Run, error) {
 		Started:  start.UTC(),
 		Duration: time.Since(start),
 	}
+	run.SetupRequests = int(setup.Load())
 	if c.s.shardN > 0 {
 		run.Shard = fmt.Sprintf("%d/%d", c.s.shardK, c.s.shardN)
 	}
@@ -203,13 +228,10 @@ func (c *Check) RunOne(ctx context.Context, plan *Plan, i int, p probes.Probe) p
 // broken bytes, or too slowly, was reached.
 func reachable(ctx context.Context, env probes.Env, timeout time.Duration) error {
 	base := env.BaseURL
-	if timeout <= 0 {
-		timeout = probes.DefaultTimeout
-	}
 	rctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var p wire.Progress
-	req, err := http.NewRequestWithContext(wire.Trace(rctx, &p), http.MethodHead, base+"/", http.NoBody)
+	req, err := http.NewRequestWithContext(wire.Trace(probes.CountWrites(rctx), &p), http.MethodHead, base+"/", http.NoBody)
 	if err != nil {
 		return err
 	}

@@ -10,8 +10,8 @@ import (
 
 // Cost is what Run is expected to cost a correct API (plan prints it): the
 // probes' estimate (probes.Estimate), and before them one HEAD to see the
-// target answers and one reading of each configured observer the plan
-// uses (Preflight).
+// target answers and the read-read control of each configured observer the
+// plan uses (Preflight).
 func (c *Check) Cost(plan *Plan) probes.RunCost {
 	env := c.s.env
 	env.Planned = plan.Planned
@@ -22,8 +22,9 @@ func (c *Check) Cost(plan *Plan) probes.RunCost {
 	return rc
 }
 
-// configuredReadings is how many requests preflightObservers sends: one
-// per configured observer the targets use that reads over HTTP.
+// configuredReadings is how many requests preflightObservers sends: two
+// (probes.CheckObserver reads twice) per configured observer the targets
+// use that reads over HTTP.
 func configuredReadings(cfg *config.Config, targets []probes.Target) int {
 	if cfg == nil {
 		return 0
@@ -35,27 +36,8 @@ func configuredReadings(cfg *config.Config, targets []probes.Target) int {
 			return t.Op.Skip == "" && cfg.ObserverFor(openapi.NameOf(t.Op)) == ob
 		})
 		if _, command := newObserver(ob).(*probes.CommandObserver); used && !command {
-			n++
+			n += 2
 		}
 	}
 	return n
-}
-
-// costSettings reads, for a plan, the options its estimate depends on:
-// the probes and the concurrent rounds (zero values: the defaults).
-func (o *Options) costSettings(s *settings) error {
-	var err error
-	if s.probes, err = probes.Select(o.Probes); err != nil {
-		return usagef("--probes: %v", err)
-	}
-	for _, n := range []struct {
-		flag string
-		v    int
-	}{{"--concurrency", o.Concurrency}, {"--rounds", o.Rounds}} {
-		if n.v < 0 || n.v > 1000 {
-			return usagef("%s must be between 1 and 1000, got %d", n.flag, n.v)
-		}
-	}
-	s.env = probes.Env{Concurrency: o.Concurrency, Rounds: o.Rounds, Parallel: o.Parallel, Profile: s.profile}
-	return nil
 }

@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -38,32 +39,38 @@ func exampleOptions(v examples.Variant, base string) Options {
 	return opts
 }
 
-// slack is the tolerance of a comparison of n requests: 10 %, and at least
-// 2, the extra polls of retry-after-drop's bounded wait for the dropped
-// request's effect, which the model counts once.
-func slack(n int) int { return max(2, n/10) }
+// slack is the tolerance of a probe's count of n requests on a correct
+// example: 2, the extra polls of retry-after-drop's bounded waits for the
+// dropped request's effect and its in-flight key (the model counts one
+// reading and one retry), or of what a run with several workers learnt of
+// an observer before another group's probe read it (mismatch-target's
+// snapshot before, read or known); 1 % of a large count.
+func slack(n int) int { return max(2, n/100) }
 
 // TestPlanEstimateMatchesCheck (issue 27): plan's estimate of what a
 // default check sends (Check.Cost, probes.Estimate) against what a default
 // check of every example sends, counted by the server.
 //
-//   - The server's count is the check's own: every result's Requests plus
-//     the preflight the estimate counts.
-//   - Each probe on each operation sends what its cost method says, within
-//     10 % (at least 2). On a correct example, between the part sent
-//     whatever happens and the whole at its bounds (concurrent's quick
-//     rounds stop at their time budget, 100 ms, which a loaded or -race
-//     run spends early). On any example, a probe with such a part
-//     (concurrent) that failed sent exactly the rest, since its quick
-//     rounds run only while no defect showed. What else a probe sends on
-//     a broken example follows the defect and is not held.
-//   - The whole run is within 10 % of the estimate with the quick rounds
-//     counted as sent (the estimate itself counts them at their bound: on an
-//     idle machine without -race the two agree, see the log).
+//   - The check counts every request it sends: what the server answered
+//     is its results' requests and those it sent before the probes
+//     (report.Run.SetupRequests: the HEAD, the observers' read-read
+//     controls), which the estimate's setup names exactly.
+//   - On a correct example each probe on each operation sends what its
+//     cost method says, within slack: concurrent's quick rounds run to the
+//     race budget, a number of rounds, so they are sent in full.
+//   - On any example, a probe with a conditional part (concurrent's quick
+//     rounds) that failed sent the rest: the examples' races show in the
+//     measured rounds, and quick rounds run only while no defect showed.
+//     What else a probe sends on a broken example follows the defect and
+//     is not held.
+//   - The whole run is within 10 % of the estimate: the estimate itself on
+//     a correct example; on a broken one, the estimate with each probe's
+//     conditional part counted as sent (a check that finds a race sends
+//     none of it).
 //
-// When a probe's requests change (concurrent's rounds), this fails naming
-// the probe and operation: change the probe's cost method in
-// probes/cost.go with it.
+// When a probe's requests change, this fails naming the probe and
+// operation: change the probe's cost method in probes/cost_probes.go with
+// it.
 func TestPlanEstimateMatchesCheck(t *testing.T) {
 	if testing.Short() {
 		t.Skip("checks every example")
@@ -95,8 +102,16 @@ func TestPlanEstimateMatchesCheck(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			defer run.Close()
 			srv.Close() // every request answered and counted
-			checkEstimate(t, est, run, int(served.Load()), len(v.ExpectFail) == 0)
+			// The payments examples meet the model's assumptions (lists of
+			// one page, immediately consistent, not empty before the run,
+			// that agree with themselves), so each probe is held to its
+			// cost; the generic ones break them on purpose (an empty list
+			// at the start, a list that re-renders its ids on every read
+			// and is retried, then dropped), so only their whole run is.
+			exact := len(v.ExpectFail) == 0 && strings.HasPrefix(v.Name, "payments")
+			checkEstimate(t, est, run, int(served.Load()), exact)
 		})
 	}
 }
@@ -111,7 +126,10 @@ func checkEstimate(t *testing.T, est probes.RunCost, run *report.Run, served int
 			want[oc.Op.Name()+" "+pc.Probe] = pc.Cost
 		}
 	}
-	sent, asSent := est.Setup.Requests, est.Setup.Requests
+	if run.SetupRequests != est.Setup.Requests {
+		t.Errorf("the check sent %d requests before the probes; the estimate says %d", run.SetupRequests, est.Setup.Requests)
+	}
+	sent, asSent := run.SetupRequests, est.Setup.Requests
 	for _, r := range run.Results {
 		sent += r.Requests
 		w, ok := want[r.Operation.Name()+" "+r.Probe]
@@ -122,22 +140,24 @@ func checkEstimate(t *testing.T, est probes.RunCost, run *report.Run, served int
 			continue
 		}
 		fixed := w.Requests - w.Conditional
-		quick := min(max(r.Requests-fixed, 0), w.Conditional) // the conditional part as sent
-		asSent += fixed + quick
+		asSent += fixed + min(max(r.Requests-fixed, 0), w.Conditional) // the conditional part as sent
 		switch {
-		case correct && (r.Requests < fixed-slack(fixed) || r.Requests > w.Requests+slack(w.Requests)):
+		case correct && abs(r.Requests-w.Requests) > slack(w.Requests):
 			t.Errorf("%s %s (%s) sent %d requests; its cost method says %d, of which %d conditional", r.Operation.Name(), r.Probe, r.Verdict, r.Requests, w.Requests, w.Conditional)
 		case r.Verdict == probes.Fail && w.Conditional > 0 && abs(r.Requests-fixed) > slack(fixed):
 			t.Errorf("%s %s (fail) sent %d requests; its cost method says %d before the part it sends only while no defect shows", r.Operation.Name(), r.Probe, r.Requests, fixed)
 		}
 	}
 	if served != sent {
-		t.Errorf("the server answered %d requests; the check counted %d (its results' and the %d before them)", served, sent, est.Setup.Requests)
+		t.Errorf("the server answered %d requests; the check counted %d (its results' and the %d before them)", served, sent, run.SetupRequests)
+	}
+	if correct && abs(served-est.Total.Requests) > est.Total.Requests/10 {
+		t.Errorf("the server answered %d requests; the estimate is %d, more than 10 %% off", served, est.Total.Requests)
 	}
 	if abs(served-asSent) > asSent/10 {
-		t.Errorf("the server answered %d requests; the estimate with the quick rounds as sent is %d, more than 10 %% off", served, asSent)
+		t.Errorf("the server answered %d requests; the estimate with the conditional part as sent is %d, more than 10 %% off", served, asSent)
 	}
-	t.Logf("estimate %d requests (%d conditional), %d with the quick rounds as sent; the server answered %d", est.Total.Requests, est.Total.Conditional, asSent, served)
+	t.Logf("estimate %d requests (%d conditional), %d with the conditional part as sent; the server answered %d", est.Total.Requests, est.Total.Conditional, asSent, served)
 }
 
 func abs(n int) int { return max(n, -n) }

@@ -22,8 +22,7 @@ func checkShard(t *testing.T, v examples.Variant, shard string) *report.Run {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	opts := DemoOptions()
-	opts.BaseURL, opts.Shard = srv.URL, shard
+	opts := Options{FailOn: "info", OtherHeaders: []string{examples.OtherPrincipal}, BaseURL: srv.URL, Shard: shard}
 	opts.Spec, opts.SpecData = "examples/"+v.Name+"/openapi.yaml", v.Spec
 	if v.Config != nil {
 		opts.Config, opts.ConfigData = "examples/"+v.Name+"/idemcheck.yaml", v.Config

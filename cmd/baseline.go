@@ -55,24 +55,12 @@ func baselineRun(_ context.Context, opts *BaselineOptions) error {
 	if opts.Out == "" {
 		return usagef("-o must name a file, or - for stdout")
 	}
-	run, err := report.ReadJSONFile(opts.From)
+	n, err := report.WriteBaselineFile(opts.From, opts.Out, opts.Stdout)
 	if err != nil {
 		return err
 	}
-	b := report.NewBaseline(run)
-	w, err := report.Create(opts.Out, opts.Stdout)
-	if err != nil {
-		return fmt.Errorf("write baseline: %w", err)
-	}
-	if err := report.WriteBaseline(w, b); err != nil {
-		w.Close()
-		return fmt.Errorf("write baseline %s: %w", opts.Out, err)
-	}
-	if err := w.Close(); err != nil {
-		return fmt.Errorf("write baseline %s: %w", opts.Out, err)
-	}
 	if opts.Out != "-" {
-		fmt.Fprintf(opts.Stderr, "idemcheck: %d accepted finding(s) written to %s\n", len(b.Findings), opts.Out)
+		fmt.Fprintf(opts.Stderr, "idemcheck: %d accepted finding(s) written to %s\n", n, opts.Out)
 	}
 	return nil
 }

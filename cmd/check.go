@@ -3,7 +3,6 @@ package cmd
 import (
 	"context"
 	"io"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -14,20 +13,14 @@ import (
 
 // CheckOptions are the inputs of `idemcheck check`.
 type CheckOptions struct {
-	Stdout, Stderr io.Writer
-
 	check.Options
-	Reports report.Outputs
-	NoColor bool
-	Quiet   bool // no progress line on stderr
-	// Getenv reads the environment (GITHUB_ACTIONS, GITHUB_STEP_SUMMARY);
-	// nil means os.Getenv.
-	Getenv func(string) string
+	RunOutputs
+	Quiet bool // no progress line on stderr
 }
 
 // NewCmdCheck builds `idemcheck check`. runF replaces checkRun in tests.
 func NewCmdCheck(stdout, stderr io.Writer, runF func(context.Context, *CheckOptions) error) *cobra.Command {
-	opts := &CheckOptions{Stdout: stdout, Stderr: stderr}
+	opts := &CheckOptions{RunOutputs: RunOutputs{Terminal: report.Terminal{Stdout: stdout, Stderr: stderr}}}
 	c := &cobra.Command{
 		Use:   "check --spec FILE|URL --base-url URL",
 		Short: "Probe a running API for idempotency defects",
@@ -35,6 +28,7 @@ func NewCmdCheck(stdout, stderr io.Writer, runF func(context.Context, *CheckOpti
       -H 'Authorization: Bearer t' --junit report.xml --json report.json`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
+			opts.Explicit = explicitOptions(c.Flags())
 			if runF != nil {
 				return runF(c.Context(), opts)
 			}
@@ -43,22 +37,13 @@ func NewCmdCheck(stdout, stderr io.Writer, runF func(context.Context, *CheckOpti
 	}
 	f := c.Flags()
 	o := &opts.Options
-	f.StringVar(&o.Spec, "spec", "", "OpenAPI document: a file or an http(s) URL (required)")
-	f.StringArrayVar(&o.AllowRefDirs, "allow-ref-dir", nil, "folder outside the document's own from which its $refs may read files (repeatable)")
+	addPlanFlags(f, o) // plan.go
 	f.StringVar(&o.BaseURL, "base-url", "", "base URL of the running API; requests go nowhere else (required)")
 	f.StringArrayVarP(&o.Headers, "header", "H", nil, "header sent with every request, 'Name: value' (repeatable; redacted in reports)")
 	f.StringArrayVar(&o.OtherHeaders, "other-header", nil, "header naming a second principal for cross-principal, 'Name: value' (repeatable; replaces the same-named -H; redacted)")
 	f.StringVar(&o.Profile, "profile", probes.DefaultProfile, "expectations that differ between providers: ietf, stripe, adyen, paypal, square")
-	f.StringSliceVar(&o.Operations, "operations", nil, "operations to check: operationIds or 'METHOD /path', comma-separated (default all mutating)")
-	f.StringSliceVar(&o.Probes, "probes", nil, "probe ids to run, comma-separated (default all)")
-	f.StringVar(&o.KeyHeader, "key-header", "", "send the idempotency key in this header (overrides detection)")
-	f.StringVar(&o.KeyField, "key-field", "", "send the idempotency key in this body field (overrides detection)")
-	f.StringVar(&o.KeyFormat, "key-format", "", "shape of the key values where the document declares none: uuid, ulid, hex")
 	f.StringArrayVar(&o.IgnoreFields, "ignore-field", nil, "JSON pointer of a volatile response field left out of comparisons (repeatable)")
-	f.IntVar(&o.Concurrency, "concurrency", probes.DefaultConcurrency, "copies released at once by the concurrent probe")
-	f.IntVar(&o.Rounds, "rounds", probes.DefaultRounds, "rounds of the concurrent probe, each with a fresh key")
-	f.StringVar(&o.RaceBudget, "race-budget", probes.DefaultRaceBudget().String(), "rounds of the concurrent probe per operation, measured and quick together, or a duration they may take (e.g. 2s); "+probes.RaceBudgetOdds())
-	f.StringVar(&o.RaceMode, "race-mode", string(probes.DefaultRaceMode), "how concurrent releases its copies: auto (h2 when the target speaks HTTP/2, else last-byte), last-byte, h2, naive")
+	f.StringVar(&o.RaceMode, "race-mode", string(probes.DefaultRaceMode), "how concurrent releases its copies: "+probes.RaceModeHelp())
 	f.IntVar(&o.Parallel, "parallel", probes.DefaultParallel, "operations probed at once")
 	f.DurationVar(&o.Timeout, "timeout", probes.DefaultTimeout, "timeout of every single request")
 	f.DurationVar(&o.MaxDuration, "max-duration", 0, "time budget of the whole run; when spent, what finished is reported and the rest is 'not run' (default no limit)")
@@ -68,19 +53,11 @@ func NewCmdCheck(stdout, stderr io.Writer, runF func(context.Context, *CheckOpti
 	f.StringVar(&o.ClientCert, "client-cert", "", "PEM client certificate for servers that require one (with --client-key)")
 	f.StringVar(&o.ClientKey, "client-key", "", "PEM key of --client-cert")
 	f.BoolVar(&o.Insecure, "insecure", false, "do not verify the server's certificate (never implied)")
-	f.StringVar(&o.Config, "config", "", "configuration file (idemcheck.yaml): request bodies, path parameters, keys and side-effect observers per operation")
-	f.StringVar(&opts.Reports.JUnit, "junit", "", "write a JUnit XML report to FILE ('-' for stdout)")
-	f.StringVar(&opts.Reports.JSON, "json", "", "write a JSON report to FILE ('-' for stdout)")
-	f.StringVar(&opts.Reports.Markdown, "markdown", "", "write a Markdown review report to FILE ('-' for stdout)")
-	f.StringVar(&opts.Reports.HTML, "html", "", "write a self-contained HTML review report to FILE ('-' for stdout)")
-	f.StringVar(&opts.Reports.SARIF, "sarif", "", "write a SARIF 2.1.0 log to FILE, for GitHub code scanning ('-' for stdout)")
-	f.BoolVar(&opts.Reports.JUnitNoPositions, "junit-no-positions", false, "leave testcase file and line out of the JUnit report (the Jenkins xUnit schema rejects them)")
-	f.Var(evidenceFlag{&opts.Reports.FullEvidence}, "evidence", "evidence the JSON report keeps: bounded (each body's start and what its diff points at; every exchange on the first result of each kind) or full")
 	f.StringArrayVar(&o.Redact, "redact", nil, "a value to scrub from every report and message, beside -H values and configured credentials (repeatable)")
 	f.StringVar(&o.Baseline, "baseline", "", "file of accepted findings (idemcheck baseline): shown as accepted, they do not fail the gate")
 	f.BoolVar(&o.Cleanup, "cleanup", false, "after the run, remove every resource it created, with the document's DELETE for each (within --max-duration, at --rate); the report lists what was not removed")
 	f.StringVar(&o.Shard, "shard", "", "check only shard k/n of the operations, for parallel CI jobs (combine their --json reports with idemcheck merge)")
-	f.BoolVar(&opts.NoColor, "no-color", false, "disable colour (also NO_COLOR, or when output is not a terminal)")
+	addRunOutputFlags(f, &opts.RunOutputs)
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress on stderr while the check runs")
 	return c
 }
@@ -99,26 +76,18 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	if err != nil {
 		return err
 	}
-	printWarnings(opts.Stderr, doc.Warnings)
+	report.WriteWarnings(opts.Stderr, doc.Warnings)
 	plan, err := c.Plan(ctx, doc)
 	if err != nil {
 		return err
 	}
-	var progress *report.Progress
 	if !opts.Quiet {
-		progress = report.NewProgress(opts.Stderr, report.IsTerminal(opts.Stderr), len(plan.Targets), nil)
-		c.OnProgress(progress.Operation)
-		progress.Start(time.Second)
+		c.ShowProgress(opts.Stderr)
 	}
 	run, err := c.Run(ctx, plan)
-	defer run.Close() // its spool of evidence
-	if progress != nil {
-		if ferr := progress.Finish(); err == nil {
-			err = ferr
-		}
-	}
 	if err != nil {
 		return err
 	}
-	return finishRun(run, opts.Reports, opts.Stdout, opts.Stderr, opts.Getenv, opts.NoColor)
+	defer run.Close() // its spool of evidence
+	return finishRun(run, opts.RunOutputs)
 }

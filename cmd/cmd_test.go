@@ -145,7 +145,9 @@ func TestPlanPrintsKeysAndSendsNothing(t *testing.T) {
 		}
 	}
 	code, stdout, _ = runCLI(t, "plan", "--spec", specFile(t), "--json")
-	var plan planJSON
+	var plan struct {
+		Operations []json.RawMessage `json:"operations"`
+	}
 	if code != ExitOK || json.Unmarshal([]byte(stdout), &plan) != nil || len(plan.Operations) == 0 {
 		t.Errorf("plan --json: exit %d, output:\n%s", code, stdout)
 	}

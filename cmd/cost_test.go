@@ -31,7 +31,8 @@ func examplePaymentsFiles(t *testing.T) (spec, config string) {
 // total, how many requests a check with the same options sends and how
 // many resources it leaves, and how each create is removed (golden
 // cmd/testdata/plan-cost.txt; -update rewrites it). --json has the same
-// numbers per operation and probe; fewer probes or rounds cost less.
+// numbers per operation and probe; fewer probes, rounds or a smaller race
+// budget cost less.
 func TestPlanShowsTheCost(t *testing.T) {
 	spec, config := examplePaymentsFiles(t)
 	code, stdout, stderr := runCLI(t, "plan", "--spec", spec, "--config", config)
@@ -91,6 +92,12 @@ func TestPlanShowsTheCost(t *testing.T) {
 	}
 	if replay, _ := total("--probes", "replay"); replay >= n/10 {
 		t.Errorf("--probes replay: %d requests of %d", replay, n)
+	}
+	if small, p := total("--race-budget", "10"); small >= n || p.Cost.Total.Conditional >= plan.Cost.Total.Conditional {
+		t.Errorf("--race-budget 10: %d requests (%d conditional), not fewer than %d (%d)", small, p.Cost.Total.Conditional, n, plan.Cost.Total.Conditional)
+	}
+	if code, _, stderr := runCLI(t, "plan", "--spec", spec, "--race-budget", "0"); code != ExitError || !strings.Contains(stderr, "--race-budget") {
+		t.Errorf("--race-budget 0: exit %d, %s", code, stderr)
 	}
 }
 

@@ -7,11 +7,10 @@ import (
 	"io"
 	"log"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 
 	"github.com/idemcheck/idemcheck/check"
+	"github.com/idemcheck/idemcheck/internal/interrupt"
 	"github.com/idemcheck/idemcheck/report"
 )
 
@@ -49,21 +48,11 @@ func usagef(format string, args ...any) error {
 	return usageError{fmt.Errorf(format, args...)}
 }
 
-// Main runs the command line and returns the exit code. The first SIGINT
-// or SIGTERM stops the work in flight, and the reports of what finished
-// are still written; a second one ends the process at once.
+// Main runs the command line and returns the exit code. A SIGINT or SIGTERM
+// stops the run, whose reports are still written (internal/interrupt).
 func Main() ExitCode {
-	ctx, cancel := context.WithCancelCause(context.Background())
-	defer cancel(nil)
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	go func() {
-		if s, ok := <-sigs; ok {
-			signal.Stop(sigs) // the next signal has its default effect
-			cancel(fmt.Errorf("interrupted by %v", s))
-		}
-	}()
-	defer signal.Stop(sigs)
+	ctx, stop := interrupt.Context(context.Background())
+	defer stop()
 	log.SetOutput(io.Discard) // net/http's own lines ("Unsolicited response …") carry server data
 	return run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 }
@@ -73,7 +62,10 @@ func Main() ExitCode {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) ExitCode {
 	root := NewRootCmd(stdout, stderr)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	c, err := root.ExecuteContextC(ctx)
+	if c == nil {
+		c = root
+	}
 	var outcome *runOutcome
 	switch {
 	case err == nil:
@@ -81,7 +73,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) ExitCode 
 	case errors.As(err, &outcome) && outcome.Status == report.Findings:
 		return ExitFindings
 	}
-	msg, _, _ := strings.Cut(err.Error(), "\n") // cobra appends a usage hint on a line of its own
+	msg, _, _ := strings.Cut(flagWording(err, c.Flags()), "\n") // cobra appends a usage hint on a line of its own
 	var ue usageError
 	var ce *check.UsageError
 	if errors.As(err, &ue) || errors.As(err, &ce) {

@@ -1,36 +1,33 @@
 package cmd
 
 import (
-	"io"
-	"os"
+	"github.com/spf13/pflag"
 
 	"github.com/idemcheck/idemcheck/report"
 )
 
-// finishRun is the end of every command that produces a run (check,
-// merge): the terminal summary (on stderr when a report goes to stdout,
-// which must hold nothing but the report), GitHub's annotations and step
-// summary when the environment asks for them, every report file, and the
-// run's outcome as the error that decides the exit code. getenv nil means
-// os.Getenv.
-func finishRun(run *report.Run, outputs report.Outputs, stdout, stderr io.Writer, getenv func(string) string, noColor bool) error {
-	summary := stdout
-	if outputs.ToStdout() {
-		summary = stderr
+// RunOutputs are the options of every command that ends with a run (check,
+// merge): its reports and its terminal.
+type RunOutputs struct {
+	Reports report.Outputs
+	report.Terminal
+}
+
+// addRunOutputFlags adds the flags of RunOutputs: one per report format
+// (report.Formats), the formats' options, and --no-color.
+func addRunOutputFlags(f *pflag.FlagSet, o *RunOutputs) {
+	for _, format := range report.Formats() {
+		f.Var(o.Reports.PathFlag(format), format.Flag, format.FlagHelp())
 	}
-	if err := report.WriteTerminal(summary, run, report.ColorWanted(summary, noColor)); err != nil {
-		return err
-	}
-	if err := writeCreated(summary, run, report.ColorWanted(summary, noColor)); err != nil { // cost.go: what the run left, or removed
-		return err
-	}
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	if err := report.GitHubActions(getenv, summary, run); err != nil { // annotations and the step summary, on GitHub only
-		return err
-	}
-	if err := outputs.Write(run, stdout); err != nil {
+	f.BoolVar(&o.Reports.JUnitNoPositions, "junit-no-positions", false, "leave testcase file and line out of the JUnit report (the Jenkins xUnit schema rejects them)")
+	f.Var(o.Reports.EvidenceFlag(), "evidence", "evidence the JSON report keeps: bounded (each body's start and what its diff points at; every exchange on the first result of each kind) or full (everything the run kept)")
+	f.BoolVar(&o.NoColor, "no-color", false, "disable colour (also NO_COLOR, or when output is not a terminal)")
+}
+
+// finishRun ends every command that produces a run (report.Finish) with
+// the run's outcome as the error that decides the exit code.
+func finishRun(run *report.Run, o RunOutputs) error {
+	if err := report.Finish(run, o.Reports, o.Terminal); err != nil {
 		return err
 	}
 	return outcomeError(run.Outcome())

@@ -11,20 +11,14 @@ import (
 
 // MergeOptions are the inputs of `idemcheck merge`.
 type MergeOptions struct {
-	Stdout, Stderr io.Writer
-
-	Reports  []string // the shards' JSON reports
+	Shards   []string // the shards' JSON reports
 	Baseline string   // --baseline: applied to the merged run
-	Outputs  report.Outputs
-	NoColor  bool
-	// Getenv reads the environment (GITHUB_ACTIONS, GITHUB_STEP_SUMMARY);
-	// nil means os.Getenv.
-	Getenv func(string) string
+	RunOutputs
 }
 
 // NewCmdMerge builds `idemcheck merge`. runF replaces mergeRun in tests.
 func NewCmdMerge(stdout, stderr io.Writer, runF func(context.Context, *MergeOptions) error) *cobra.Command {
-	opts := &MergeOptions{Stdout: stdout, Stderr: stderr}
+	opts := &MergeOptions{RunOutputs: RunOutputs{Terminal: report.Terminal{Stdout: stdout, Stderr: stderr}}}
 	c := &cobra.Command{
 		Use:   "merge shard1.json shard2.json ... [--junit FILE] [--html FILE] [--sarif FILE]",
 		Short: "Combine the JSON reports of the shards of one run (check --shard k/n) into one report and one exit code",
@@ -44,7 +38,7 @@ report to the step summary, like check.`,
 			return nil
 		},
 		RunE: func(c *cobra.Command, args []string) error {
-			opts.Reports = args
+			opts.Shards = args
 			if runF != nil {
 				return runF(c.Context(), opts)
 			}
@@ -53,41 +47,19 @@ report to the step summary, like check.`,
 	}
 	f := c.Flags()
 	f.StringVar(&opts.Baseline, "baseline", "", "apply this baseline of accepted findings to the merged run (see idemcheck baseline)")
-	f.StringVar(&opts.Outputs.JUnit, "junit", "", "write a JUnit XML report to FILE ('-' for stdout)")
-	f.BoolVar(&opts.Outputs.JUnitNoPositions, "junit-no-positions", false, "leave testcase file and line out of the JUnit report (the Jenkins xUnit schema rejects them)")
-	f.StringVar(&opts.Outputs.JSON, "json", "", "write a JSON report to FILE ('-' for stdout)")
-	f.Var(evidenceFlag{&opts.Outputs.FullEvidence}, "evidence", "evidence the JSON report keeps: bounded (each body's start and what its diff points at; every exchange on the first result of each kind) or full (what the shards kept)")
-	f.StringVar(&opts.Outputs.Markdown, "markdown", "", "write a Markdown review report to FILE ('-' for stdout)")
-	f.StringVar(&opts.Outputs.HTML, "html", "", "write a self-contained HTML review report to FILE ('-' for stdout)")
-	f.StringVar(&opts.Outputs.SARIF, "sarif", "", "write a SARIF 2.1.0 log to FILE, for GitHub code scanning ('-' for stdout)")
-	f.BoolVar(&opts.NoColor, "no-color", false, "disable colour (also NO_COLOR, or when output is not a terminal)")
+	addRunOutputFlags(f, &opts.RunOutputs)
 	return c
 }
 
 // mergeRun reads the shards, merges them, writes the reports and returns
 // the outcome of the whole run.
 func mergeRun(_ context.Context, opts *MergeOptions) error {
-	if err := opts.Outputs.Check(); err != nil {
+	if err := opts.Reports.Check(); err != nil {
 		return err
 	}
-	var runs []*report.Run
-	for _, path := range opts.Reports {
-		run, err := report.ReadJSONFile(path)
-		if err != nil {
-			return err
-		}
-		runs = append(runs, run)
-	}
-	run, err := report.Merge(runs...)
+	run, err := report.MergeFiles(opts.Shards, opts.Baseline)
 	if err != nil {
 		return err
 	}
-	if opts.Baseline != "" {
-		b, err := report.LoadBaseline(opts.Baseline)
-		if err != nil {
-			return err
-		}
-		report.ApplyBaseline(run, b, opts.Baseline)
-	}
-	return finishRun(run, opts.Outputs, opts.Stdout, opts.Stderr, opts.Getenv, opts.NoColor)
+	return finishRun(run, opts.RunOutputs)
 }

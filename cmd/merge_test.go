@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/idemcheck/idemcheck/probes"
 	"github.com/idemcheck/idemcheck/report"
 )
@@ -14,8 +16,15 @@ import (
 // writeShard writes a shard's JSON report with the given results.
 func writeShard(t *testing.T, dir, name string, results ...probes.Result) string {
 	t.Helper()
+	return writeShardRun(t, dir, name, nil, results...)
+}
+
+// writeShardRun writes a shard's JSON report with the given cleanup (nil:
+// none) and results.
+func writeShardRun(t *testing.T, dir, name string, cleanup *report.Cleanup, results ...probes.Result) string {
+	t.Helper()
 	run := &report.Run{Tool: "idemcheck test", Spec: "openapi.yaml", BaseURL: "http://127.0.0.1:1", Gate: probes.Major,
-		Started: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), Duration: time.Second, Results: results}
+		Started: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), Duration: time.Second, Results: results, Cleanup: cleanup}
 	path := filepath.Join(dir, name)
 	f, err := os.Create(path)
 	if err != nil {
@@ -66,6 +75,41 @@ func TestMergeAndBaselineCommands(t *testing.T) {
 	code, stdout, stderr = runCLI(t, "merge", a, b, "--baseline", out("baseline.json"), "--json", out("accepted.json"))
 	if code != ExitOK || !strings.Contains(stdout, "1 passed, 0 failed, 1 accepted") {
 		t.Fatalf("merge with baseline exit %d, want 0\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+}
+
+// TestMergeKeepsTheCleanup (issue 27): merge wrote no cleanup section
+// although every shard ran check --cleanup; the merged report holds the
+// shards' cleanups added up, and the terminal says so, as check does. A
+// shard that ran none adds nothing.
+func TestMergeKeepsTheCleanup(t *testing.T) {
+	dir := t.TempDir()
+	op := func(p string) probes.OperationRef { return probes.OperationRef{ID: p, Method: "POST", Path: p} }
+	pass := func(p string) probes.Result {
+		return probes.Result{Operation: op(p), Probe: "replay", Verdict: probes.Pass, Severity: probes.Critical, Reason: "ok"}
+	}
+	item := func(id, reason string) report.CleanupItem {
+		return report.CleanupItem{Operation: "createPayment (POST /v1/payments)", ID: id, Delete: "DELETE /v1/payments/" + id, Canary: "idem-" + id, Reason: reason}
+	}
+	a := writeShardRun(t, dir, "shard-1.json", &report.Cleanup{CanaryPrefix: "idem-", Created: 2, Requests: 2,
+		Removed: []report.CleanupItem{item("pay_1", "")}, NotRemoved: []report.CleanupItem{item("pay_2", "refused: status 409")}}, pass("/a"))
+	b := writeShardRun(t, dir, "shard-2.json", &report.Cleanup{CanaryPrefix: "idem-", Created: 1, Requests: 1,
+		Removed: []report.CleanupItem{item("pay_3", "")}, NotRemoved: []report.CleanupItem{}}, pass("/b"))
+	c := writeShardRun(t, dir, "shard-3.json", nil, pass("/c"))
+	merged := filepath.Join(dir, "merged.json")
+
+	code, stdout, stderr := runCLI(t, "merge", a, b, c, "--json", merged)
+	if code != ExitOK || !strings.Contains(stdout, "cleanup: removed 2 of 3 created resources (3 DELETEs)") {
+		t.Fatalf("merge exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	run, err := report.ReadJSONFile(merged)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &report.Cleanup{CanaryPrefix: "idem-", Created: 3, Requests: 3,
+		Removed: []report.CleanupItem{item("pay_1", ""), item("pay_3", "")}, NotRemoved: []report.CleanupItem{item("pay_2", "refused: status 409")}}
+	if d := cmp.Diff(want, run.Cleanup); d != "" {
+		t.Errorf("merged cleanup (-want +got):\n%s", d)
 	}
 }
 

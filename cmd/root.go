@@ -1,6 +1,6 @@
 // Package cmd is the command line of idemcheck: thin cobra commands that
-// turn flags into an options struct and call the openapi, probes and report
-// packages.
+// turn flags into options and call the engine (check), the reports
+// (report) and the demo (examples/demo). Exit codes are decided in exit.go.
 package cmd
 
 import (
@@ -19,7 +19,15 @@ concurrent and mismatched requests that carry the same idempotency key, and
 diffs the responses and the side effects left on the server.
 
 Exit codes: 0 nothing failed at or above --fail-on, 1 findings at or above
---fail-on, 2 bad usage or input, or the target could not be tested.`,
+--fail-on, 2 bad usage or input, or the target could not be tested.
+
+Documentation: https://github.com/idemcheck/idemcheck/tree/main/docs
+  docs/probes.md            every probe: what it sends, when it fails
+  docs/configuration.md     idemcheck.yaml: requests, keys and observers
+  docs/ci.md                GitHub Actions, shards, baselines and reports
+  docs/race-modes.md        how concurrent releases its copies, measured
+  docs/secrets.md           what is redacted from reports
+  docs/real-world-specs.md  checking large real-world documents`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
@@ -30,11 +38,11 @@ Exit codes: 0 nothing failed at or above --fail-on, 1 findings at or above
 	root.AddCommand(
 		NewCmdCheck(stdout, stderr, nil),
 		NewCmdPlan(stdout, stderr, nil),
-		NewCmdDemo(stdout, stderr, nil),
+		NewCmdDemo(stdout, nil),
 		NewCmdVersion(stdout),
+		NewCmdBaseline(stdout, stderr, nil),
+		NewCmdMerge(stdout, stderr, nil),
 	)
-	root.AddCommand(NewCmdBaseline(stdout, stderr, nil))
-	root.AddCommand(NewCmdMerge(stdout, stderr, nil))
 	return root
 }
 

@@ -3,26 +3,18 @@ package cmd
 import (
 	"fmt"
 	"io"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
+
+	"github.com/idemcheck/idemcheck/internal/version"
 )
 
 // Version is the release version, set at build time with
-// -ldflags "-X github.com/idemcheck/idemcheck/cmd.Version=v1.2.3".
-var Version = "dev"
+// -ldflags "-X github.com/idemcheck/idemcheck/cmd.Version=1.2.3".
+var Version = ""
 
-// versionString is Version, refined by the module version when installed
-// with go install.
-func versionString() string {
-	if Version != "dev" {
-		return Version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return Version
-}
+// versionString is the version, a semver (internal/version).
+func versionString() string { return version.Of(Version) }
 
 // NewCmdVersion builds `idemcheck version`.
 func NewCmdVersion(stdout io.Writer) *cobra.Command {

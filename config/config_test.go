@@ -10,7 +10,7 @@ import (
 	"github.com/idemcheck/idemcheck/openapi"
 )
 
-const good = `# the example of the README
+const good = `# the example of docs/configuration.md
 operations:
   createPayment:
     body: {amount: 100, currency: usd, tags: [a, 1.5, true, null]}

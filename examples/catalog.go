@@ -9,6 +9,11 @@ import (
 	"github.com/idemcheck/idemcheck/examples/payments"
 )
 
+// OtherPrincipal is a header naming a second principal, for
+// cross-principal (check.Options.OtherHeaders): the examples scope keys by
+// the Authorization header.
+const OtherPrincipal = "Authorization: Bearer idemcheck-demo-principal-b"
+
 // Variant is one example API with what idemcheck should find in it.
 type Variant struct {
 	Name        string

@@ -80,7 +80,7 @@ func Run(t *testing.T, handler http.Handler, spec string, opts *check.Options) [
 	for i, target := range plan.Targets {
 		t.Run(subtestName(target.Op), func(t *testing.T) {
 			for _, p := range c.Probes() {
-				t.Run(p.ID(), func(t *testing.T) {
+				t.Run(p.Meta(nil).ID, func(t *testing.T) {
 					r := c.RunOne(t.Context(), plan, i, p)
 					results = append(results, r)
 					judge(t, r, c.Gate())

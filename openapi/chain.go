@@ -40,9 +40,21 @@ type Link struct {
 	// NotInSchema marks a body pointer that the producer's 2xx response
 	// schema does not have: the value may not be there (plan shows it).
 	NotInSchema bool `json:"not_in_schema,omitempty"`
+	// Shared names the producer's path parameters that this operation's
+	// path names otherwise, at the same place (chainshape.go): {"id":
+	// "fee"} for the {id} of /v1/application_fees/{fee}/refunds/{id} ←
+	// POST /v1/application_fees/{id}/refunds. The producer is sent with
+	// this operation's values for every parameter they share
+	// (SharedParams), chained or not; nil when the names agree.
+	Shared map[string]string `json:"shared,omitempty"`
 	// Producer is the planned producing operation (with its own links, for
 	// parents of parents).
 	Producer *Operation `json:"-"`
+	// Beside are names (words joined) that the document writes beside
+	// Param's own in one object: variants of it that name other things
+	// (idpairs.go). No field of the producer's response by those names is
+	// taken for the value, by the plan or at run time.
+	Beside []string `json:"-"`
 }
 
 // String renders the link for plans: "{id} ← createPayment /id",
@@ -50,10 +62,13 @@ type Link struct {
 // fresh id, created by PUT /v1/customers/{id}".
 func (l Link) String() string {
 	if l.Fresh != nil {
+		if l.Fresh.Unmade {
+			return fmt.Sprintf("{%s} ← a fresh id for each experiment (nothing in the document creates it; a 404 skips)", l.Param)
+		}
 		if l.Fresh.By == "" {
 			return fmt.Sprintf("{%s} ← a fresh id, created by this PUT", l.Param)
 		}
-		return fmt.Sprintf("{%s} ← a fresh id, created by %s", l.Param, l.Fresh.By)
+		return fmt.Sprintf("{%s} ← a fresh id, created by %s", l.Param, l.Fresh.By) + l.renames()
 	}
 	from := l.Pointer
 	if l.Header != "" {
@@ -63,7 +78,20 @@ func (l Link) String() string {
 	if l.NotInSchema {
 		s += fmt.Sprintf(" (not in %s's 2xx response schema)", l.From)
 	}
-	return s
+	return s + l.renames()
+}
+
+// renames says which of the producer's parameters this path names
+// otherwise: " (under this {fee}, its {id})"; "" when none.
+func (l Link) renames() string {
+	if len(l.Shared) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, t := range sortedKeys(l.Shared) {
+		parts = append(parts, fmt.Sprintf("this {%s}, its {%s}", l.Shared[t], t))
+	}
+	return " (under " + strings.Join(parts, "; ") + ")"
 }
 
 // inferred reports whether the link was guessed from the path: its value
@@ -109,6 +137,7 @@ func (l Link) Value(header http.Header, body []byte) (string, bool) {
 	if l.Producer != nil {
 		c = creationOf(l.Producer.Path)
 	}
+	c.beside = l.Beside
 	if f, ok := bestField(p, c, top); ok {
 		v, _ := scalarText(pointerValue(m, f.ptr))
 		return v, true

@@ -75,14 +75,26 @@ func TestTwilioSubResourcesChainThroughSid(t *testing.T) {
 	}
 }
 
-// TestCashfreeCustomerChainsThroughItsIDField (issue 23): Cashfree's
-// customer answers customer_uid for the {customer_id} of its instruments.
-func TestCashfreeCustomerChainsThroughItsIDField(t *testing.T) {
+// TestCashfreeCustomerIDIsNotCustomerUID: the {customer_id} of Cashfree's
+// /customers/{customer_id}/instruments is "Your Customer ID that you had
+// sent during create order", and the document writes customer_id and
+// customer_uid side by side in its customer details: customer_uid, which
+// POST /customers answers, is Cashfree's id for the customer, another
+// value. So the chain reads no field of that response for it (the plan
+// marks /id as not there; the experiment is skipped when the answer has
+// none), and the instrument, which nothing creates, is fresh for each
+// DELETE.
+func TestCashfreeCustomerIDIsNotCustomerUID(t *testing.T) {
 	got := realChains(t, "cashfree-openapi.yaml")
 	wantChains(t, got, map[string]string{
-		"PGCustomerDeleteInstrument": "{customer_id} ← PGCreateCustomer /customer_uid",
+		"PGCustomerDeleteInstrument": "{instrument_id} ← a fresh id for each experiment (nothing in the document creates it; a 404 skips)",
 		"PGTerminateOrder":           "{order_id} ← PGCreateOrder /order_id",
 	})
+	for _, c := range got["PGCustomerDeleteInstrument"] {
+		if strings.Contains(c, "customer_uid") {
+			t.Errorf("PGCustomerDeleteInstrument: %s", c)
+		}
+	}
 }
 
 // TestChainsOfOtherRealDocuments: Stripe's objects name themselves id,
@@ -119,4 +131,69 @@ func TestChainsOfOtherRealDocuments(t *testing.T) {
 			wantChains(t, realChains(t, tt.file), tt.want)
 		})
 	}
+}
+
+// TestStripeParentsNamedOtherwise: Stripe names an application fee {id} in
+// POST /v1/application_fees/{id}/refunds and {fee} in
+// /v1/application_fees/{fee}/refunds/{id} (a transfer likewise): one
+// collection, matched by its shape, the producer's {id} being the fee.
+// Before, nothing chained the refund and the probes went to
+// /v1/application_fees/idemcheck/refunds/idemcheck.
+func TestStripeParentsNamedOtherwise(t *testing.T) {
+	wantChains(t, realChains(t, "stripe-spec3.yaml"), map[string]string{
+		"PostApplicationFeesFeeRefundsId":  "{id} ← PostApplicationFeesIdRefunds /id (under this {fee}, its {id})",
+		"PostTransfersTransferReversalsId": "{id} ← PostTransfersIdReversals /id (under this {transfer}, its {id})",
+	})
+}
+
+// TestTwilioAccountChainsThroughAccountsJSON: every Twilio path carries
+// .json on its last segment, and so does the collection of accounts: the
+// {AccountSid} of every sub-resource is created by POST
+// /2010-04-01/Accounts.json and read from its sid. Before, nothing
+// chained it and every experiment went to the example account ACaaaa….
+func TestTwilioAccountChainsThroughAccountsJSON(t *testing.T) {
+	got := realChains(t, "twilio-twilio_api_v2010.json")
+	wantChains(t, got, map[string]string{
+		"CreateAddress":  "{AccountSid} ← CreateAccount /sid",
+		"DeleteAddress":  "{AccountSid} ← CreateAccount /sid",
+		"CreatePayments": "{AccountSid} ← CreateAccount /sid",
+	})
+	for op, chains := range got {
+		if op == "CreateAccount" || op == "UpdateAccount" {
+			continue
+		}
+		found := false
+		for _, c := range chains {
+			found = found || strings.HasPrefix(c, "{AccountSid} ← CreateAccount /sid")
+		}
+		if !found && strings.Contains(strings.Join(chains, " "), "{AccountSid}") {
+			t.Errorf("%s: {AccountSid} chained otherwise: %q", op, chains)
+		}
+	}
+}
+
+// TestDigitalOceanIDsByExampleAndStem: DigitalOcean's {namespace_id} shows
+// fn-xxxx…, the example of the namespace's namespace field (its uuid is
+// another id); {reserved_ipv6} shows the reserved IPv6's ip; a logsink's
+// {logsink_id} is the sink's sink_id. Before, they were read from
+// /namespace/uuid and from an /id no response has.
+func TestDigitalOceanIDsByExampleAndStem(t *testing.T) {
+	wantChains(t, realChains(t, filepath.Join("digitalocean-DigitalOcean-public.v2", "DigitalOcean-public.v2.yaml")), map[string]string{
+		"functionsAccessKey_create": "{namespace_id} ← functions_create_namespace /namespace/namespace",
+		"functions_delete_trigger":  "{namespace_id} ← functions_create_namespace /namespace/namespace",
+		"reservedIPv6_delete":       "{reserved_ipv6} ← reservedIPv6_create /reserved_ipv6/ip",
+		"databases_delete_logsink":  "{logsink_id} ← databases_create_logsink /sink/sink_id",
+	})
+}
+
+// TestBoxDeletesOfUnmadeResourcesAreFresh: nothing in Box's document
+// creates a device pin or a metadata template's schema under a key, so
+// each experiment on their DELETEs takes an id of its own: the first to
+// delete the example no longer leaves a 404 for every later one (about
+// 120 errors of an earlier sweep came from it).
+func TestBoxDeletesOfUnmadeResourcesAreFresh(t *testing.T) {
+	wantChains(t, realChains(t, "box-openapi.json"), map[string]string{
+		"delete_device_pinners_id":               "{device_pinner_id} ← a fresh id for each experiment (nothing in the document creates it; a 404 skips)",
+		"delete_metadata_templates_id_id_schema": "{template_key} ← a fresh id for each experiment (nothing in the document creates it; a 404 skips)",
+	})
 }

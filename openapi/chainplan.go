@@ -45,6 +45,11 @@ type planner struct {
 	// (cleanup.go, built on first use).
 	items   map[string][]itemPath
 	deletes map[string]opRef
+	// props are the property names of the document's object schemas, and
+	// propsOf indexes them by name, words joined (idpairs.go, built on
+	// first use).
+	props   [][]string
+	propsOf map[string][]int
 	opts    PlanOptions
 	all     []opRef
 	memo    map[string]*Operation
@@ -74,12 +79,18 @@ func (p *planner) plan(r opRef, depth int) *Operation {
 	return &o
 }
 
-// chain finds the link of every path parameter of o that is not fixed.
+// chain finds the link of every path parameter of o that is not fixed, and
+// records those that nothing makes (chainunmade.go).
 func (p *planner) chain(o *Operation, r opRef, depth int) {
 	ov := p.opts.override(r)
-	for _, param := range pathParams(r) {
+	params := pathParams(r)
+	links := make([]*Link, len(params))
+	fixed := make([]bool, len(params))
+	whyNot := make([]string, len(params))
+	for i, param := range params {
 		if ov != nil {
-			if _, fixed := ov.PathParams[param]; fixed {
+			if _, ok := ov.PathParams[param]; ok {
+				fixed[i] = true
 				continue
 			}
 		}
@@ -87,8 +98,20 @@ func (p *planner) chain(o *Operation, r opRef, depth int) {
 		if note != "" {
 			o.Notes = append(o.Notes, note)
 		}
-		if l != nil {
+		links[i], whyNot[i] = l, note
+	}
+	if r.method == http.MethodDelete {
+		p.freshTarget(o, r, params, links, fixed) // chainunmade.go
+	}
+	for i, param := range params {
+		if l := links[i]; l != nil {
 			o.Chain = append(o.Chain, *l)
+			if l.Fresh == nil || !l.Fresh.Unmade {
+				continue
+			}
+		}
+		if !fixed[i] {
+			o.Unresolved = append(o.Unresolved, unresolvedParam(o, r, param, whyNot[i]))
 		}
 	}
 }
@@ -122,7 +145,7 @@ func (p *planner) linkFor(r opRef, ov *Override, param string, depth int) (*Link
 			}
 			l := &Link{Param: param, Pointer: pl.Pointer, Source: ov.Source}
 			if pl.Pointer == "" {
-				l = inferredLink(pr, param)
+				l = p.inferredLink(pr, param, paramExamples(r, param))
 				l.Source = ov.Source + " (" + sourceInferred + ")"
 			}
 			return p.producer(l, pr, depth)
@@ -131,21 +154,24 @@ func (p *planner) linkFor(r opRef, ov *Override, param string, depth int) (*Link
 	if l, pr, ok := p.documentLink(r, param); ok {
 		return p.producer(l, pr, depth)
 	}
-	if pr, ok := p.parentCreate(r, param); ok {
-		return p.producer(inferredLink(pr, param), pr, depth)
+	if pr, shared, ok := p.parentCreate(r, param); ok {
+		l := p.inferredLink(pr, param, paramExamples(r, param))
+		l.Shared = renamed(shared)
+		return p.producer(l, pr, depth)
 	}
-	if pr, self, ok := p.putCreate(r, param); ok {
-		return p.freshLink(r, pr, self, param, depth)
+	if pr, shared, self, ok := p.putCreate(r, param); ok {
+		return p.freshLink(r, pr, shared, self, param, depth)
 	}
 	return nil, ""
 }
 
 // inferredLink reads param from the create pr's response: the field its
-// 2xx schema names it with (idpointer.go), else the Location header it
-// declares, else "/id" (which the plan then marks as not in the schema).
-func inferredLink(pr opRef, param string) *Link {
-	l := &Link{Param: param, Pointer: "/id", Source: sourceInferred}
-	if ptr := idPointer(pr, param); ptr != "" {
+// 2xx schema names it with (idpointer.go; examples are the values the
+// document shows for param), else the Location header it declares, else
+// "/id" (which the plan then marks as not in the schema).
+func (p *planner) inferredLink(pr opRef, param string, examples []string) *Link {
+	l := &Link{Param: param, Pointer: "/id", Source: sourceInferred, Beside: p.beside(param, pr.path)}
+	if ptr := idPointer(pr, param, examples, l.Beside); ptr != "" {
 		l.Pointer = ptr
 	} else if _, location := producerBodies(pr); location {
 		l.Pointer, l.Header = "", "Location"
@@ -276,28 +302,31 @@ func operationRef(r opRef) string {
 
 // parentCreate infers the producer of param from the path: the POST on the
 // path up to the segment before {param} ("/v1/payments" for the {id} of
-// "/v1/payments/{id}/refunds").
-func (p *planner) parentCreate(r opRef, param string) (opRef, bool) {
-	segs := strings.Split(strings.TrimRight(requestPath(r.path), "/"), "/")
+// "/v1/payments/{id}/refunds"), matched by shape (chainshape.go); shared
+// maps the producer's path parameters to r's.
+func (p *planner) parentCreate(r opRef, param string) (pr opRef, shared map[string]string, ok bool) {
+	own := requestPath(r.path)
+	segs := strings.Split(strings.TrimRight(own, "/"), "/")
 	for i, seg := range segs {
-		suffix, ok := strings.CutPrefix(seg, "{"+param+"}")
-		if !ok || i < 2 || suffix != "" && !strings.HasPrefix(suffix, ".") {
+		rest, found := strings.CutPrefix(seg, "{"+param+"}")
+		if !found || i < 2 || rest != "" && !strings.HasPrefix(rest, ".") {
 			continue
 		}
-		// "/Calls/{Sid}.json" ← "POST /Calls.json" (Twilio's suffixed paths)
-		parent := strings.Join(segs[:i], "/") + suffix
 		if isTemplateSegment(segs[i-1]) {
-			return opRef{}, false // "/a/{x}/{y}": no collection names {y}
+			return opRef{}, nil, false // "/a/{x}/{y}": no collection names {y}
 		}
-		if pr, ok := p.creates()[parent]; ok {
-			return pr, true
+		// "/Calls/{Sid}.json" ← "POST /Calls.json"; "/Accounts/{AccountSid}/Calls.json" ← "POST /Accounts.json"
+		for _, parent := range parentCandidates(strings.Join(segs[:i], "/"), rest, own) {
+			if pr, ok := p.creates()[pathShape(parent)]; ok {
+				return pr, sharedParams(pr.path, segs[:i]), true
+			}
 		}
 	}
-	return opRef{}, false
+	return opRef{}, nil, false
 }
 
-// creates indexes the POSTs by their collection path (once per plan): the
-// first in plan order for each, as a scan of all would find.
+// creates indexes the POSTs by the shape of their collection path (once per
+// plan): the first in plan order for each, as a scan of all would find.
 func (p *planner) creates() map[string]opRef {
 	if p.posts == nil {
 		p.posts = map[string]opRef{}
@@ -305,7 +334,7 @@ func (p *planner) creates() map[string]opRef {
 			if pr.method != http.MethodPost || pr.path != requestPath(pr.path) {
 				continue
 			}
-			k := strings.TrimRight(requestPath(pr.path), "/")
+			k := pathShape(strings.TrimRight(requestPath(pr.path), "/"))
 			if _, seen := p.posts[k]; !seen {
 				p.posts[k] = pr
 			}

@@ -23,9 +23,10 @@ import (
 const sourceFresh = "a PUT on the path creates it under an id the client chooses"
 
 // putCreate finds the PUT on the path up to {param} ("/things/{id}" for the
-// {id} of "/things/{id}/notes"). self is set when r is a PUT on that very
-// path: its own request creates the resource.
-func (p *planner) putCreate(r opRef, param string) (pr opRef, self, ok bool) {
+// {id} of "/things/{id}/notes"), matched by shape (chainshape.go); shared
+// maps its path parameters to r's. self is set when r is a PUT on that
+// very path: its own request creates the resource.
+func (p *planner) putCreate(r opRef, param string) (pr opRef, shared map[string]string, self, ok bool) {
 	segs := strings.Split(strings.TrimRight(requestPath(r.path), "/"), "/")
 	for i, seg := range segs {
 		suffix, found := strings.CutPrefix(seg, "{"+param+"}")
@@ -33,17 +34,18 @@ func (p *planner) putCreate(r opRef, param string) (pr opRef, self, ok bool) {
 			continue
 		}
 		if r.method == http.MethodPut && i == len(segs)-1 {
-			return r, true, true
+			return r, nil, true, true
 		}
-		if pr, ok := p.putIndex()[strings.Join(segs[:i+1], "/")]; ok {
-			return pr, false, true
+		if pr, ok := p.putIndex()[pathShape(strings.Join(segs[:i+1], "/"))]; ok {
+			return pr, sharedParams(requestPath(pr.path), segs[:i+1]), false, true
 		}
 	}
-	return opRef{}, false, false
+	return opRef{}, nil, false, false
 }
 
-// putIndex indexes the PUTs by their request path (once per plan): the
-// first in plan order for each ("/files/{id}" before "/files/{id}#share").
+// putIndex indexes the PUTs by the shape of their request path (once per
+// plan): the first in plan order for each ("/files/{id}" before
+// "/files/{id}#share").
 func (p *planner) putIndex() map[string]opRef {
 	if p.puts == nil {
 		p.puts = map[string]opRef{}
@@ -51,7 +53,7 @@ func (p *planner) putIndex() map[string]opRef {
 			if pr.method != http.MethodPut {
 				continue
 			}
-			k := strings.TrimRight(requestPath(pr.path), "/")
+			k := pathShape(strings.TrimRight(requestPath(pr.path), "/"))
 			if _, seen := p.puts[k]; !seen {
 				p.puts[k] = pr
 			}
@@ -64,15 +66,15 @@ func (p *planner) putIndex() map[string]opRef {
 // sent first when self: r is that PUT). An id whose schema no fresh value
 // fits, or a PUT that cannot be planned, leaves the parameter to its
 // planned value, with a note.
-func (p *planner) freshLink(r, pr opRef, self bool, param string, depth int) (*Link, string) {
-	f, why := freshIDOf(pathParamSchema(pr, param))
+func (p *planner) freshLink(r, pr opRef, shared map[string]string, self bool, param string, depth int) (*Link, string) {
+	f, why := freshIDOf(pathParamSchema(pr, theirName(shared, param)))
 	if f != nil && !self {
 		why = f.fits(pathParamSchema(r, param)) // the value goes into r's path too
 	}
 	if why != "" {
 		return nil, fmt.Sprintf("path parameter {%s}: %s creates it under an id the client chooses, but %s, so the planned value is sent", param, pr.id(), why)
 	}
-	l := &Link{Param: param, Source: sourceFresh, Fresh: f}
+	l := &Link{Param: param, Source: sourceFresh, Fresh: f, Shared: renamed(shared)}
 	if self {
 		l.From = r.id()
 		return l, ""

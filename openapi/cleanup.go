@@ -174,7 +174,11 @@ func (p *planner) removal(r opRef, o *Operation, produces string) *Removal {
 				break
 			}
 		}
-		rm := &Removal{Path: base + "/{" + param + "}" + suffix, ID: inferredLink(r, param)}
+		var examples []string // what the DELETE shows for its id: read where a chain reads it
+		if found {
+			examples = paramExamples(del, param)
+		}
+		rm := &Removal{Path: base + "/{" + param + "}" + suffix, ID: p.inferredLink(r, param, examples)}
 		if !found && strings.Contains(base, "{"+param+"}") {
 			rm.Path = base + "/{…}" + suffix // not a second {id}: no DELETE names it
 		}

@@ -8,7 +8,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// Side effects are observed, not assumed (DESIGN.md). The planner names what
+// Side effects are observed, not assumed (docs/design.md). The planner names what
 // the probes can observe: the list beside a create (Collection, plan.go and
 // parentCollection below), the created resource read back by id
 // (CreatedPath), and a canary field that attributes items to one experiment

@@ -22,8 +22,13 @@ import (
 // PUT creates the resource under it.
 type FreshID struct {
 	// By is the PUT that creates the resource ("PUT /v1/customers/{id}");
-	// "" when the operation is that PUT: its own request creates it.
+	// "" when the operation is that PUT: its own request creates it, or
+	// when nothing does (Unmade).
 	By string `json:"by,omitempty"`
+	// Unmade is set when nothing in the document creates the resource: a
+	// DELETE of it gets an id of its own all the same, so that no
+	// experiment deletes what another one's requests name (chainunmade.go).
+	Unmade bool `json:"unmade,omitempty"`
 	// Integer is set for an integer id, drawn from Min to Max.
 	Integer bool  `json:"integer,omitempty"`
 	Min     int64 `json:"min,omitempty"`

@@ -12,8 +12,12 @@ import (
 // its 2xx response schema whose name best matches the parameter's words
 // (idwords.go), at the top level or one envelope deep ({"droplet": {"id"}},
 // {"data": {"id"}}). readOnly and required fields win ties: a server sets
-// them. The same schemas tell whether a pointer the plan reads (a
-// configured one, an OpenAPI link's) is there at all.
+// them. A name is not all the document says: the one field whose example
+// is the parameter's example holds the same value (DigitalOcean's
+// {namespace_id} is fn-xxxx…, the namespace's namespace field, not its
+// uuid; {reserved_ipv6} is the reserved IPv6's ip). The same schemas tell
+// whether a pointer the plan reads (a configured one, an OpenAPI link's)
+// is there at all.
 
 // idField is a scalar field of a response body.
 type idField struct {
@@ -22,6 +26,7 @@ type idField struct {
 	words    []string // the field's own words
 	readOnly bool
 	required bool
+	example  string // its schema's example, when a string or a number
 }
 
 // score rates f for a parameter of words p, in the response of the
@@ -68,7 +73,7 @@ func bodyFields(sr *openapi3.SchemaRef) []idField {
 		if isScalar(p) {
 			w := idWords(name)
 			self = self || len(w) == 1 && idWordStrength(w[0]) == 2
-			out = append(out, idField{ptr: "/" + escapePointer(name), words: w, readOnly: p.Value.ReadOnly, required: required[name]})
+			out = append(out, idField{ptr: "/" + escapePointer(name), words: w, readOnly: p.Value.ReadOnly, required: required[name], example: exampleText(p)})
 		}
 	}
 	if self {
@@ -83,7 +88,7 @@ func bodyFields(sr *openapi3.SchemaRef) []idField {
 		for _, in := range sortedKeys(inner) {
 			if q := inner[in]; isScalar(q) {
 				out = append(out, idField{ptr: "/" + escapePointer(name) + "/" + escapePointer(in), env: idWords(name), words: idWords(in),
-					readOnly: q.Value.ReadOnly, required: innerReq[in]})
+					readOnly: q.Value.ReadOnly, required: innerReq[in], example: exampleText(q)})
 			}
 		}
 	}
@@ -167,18 +172,110 @@ func producerBodies(pr opRef) (schemas []*openapi3.SchemaRef, location bool) {
 }
 
 // idPointer is the pointer of the field of pr's 2xx response that names
-// the parameter param; "" when no field does.
-func idPointer(pr opRef, param string) string {
+// the parameter param; "" when no field does. examples are the values the
+// document shows for param; beside the variants of its name that name
+// other things (idpairs.go).
+func idPointer(pr opRef, param string, examples, beside []string) string {
 	bodies, _ := producerBodies(pr)
 	var fields []idField
 	for _, b := range bodies {
 		fields = append(fields, bodyFields(b)...)
 	}
 	sort.SliceStable(fields, func(i, j int) bool { return fields[i].ptr < fields[j].ptr })
-	if f, ok := bestField(idWords(param), creationOf(pr.path), fields); ok {
-		return f.ptr
+	c := creationOf(pr.path)
+	c.beside = beside
+	best, ok := bestField(idWords(param), c, fields)
+	bestScore := 0
+	if ok {
+		bestScore = best.score(idWords(param), c)
+	}
+	if f, same := exampleField(c.own(idWords(param), fields), examples); same {
+		s := scoreExample
+		if len(f.env) > 0 {
+			s -= envelopePenalty
+		}
+		if s > bestScore {
+			best, ok = f, true
+		}
+	}
+	if ok {
+		return best.ptr
 	}
 	return ""
+}
+
+// own leaves out of fields those that name a parent of the create (its
+// path's parameters) rather than what it created, p aside.
+func (c creation) own(p []string, fields []idField) []idField {
+	var out []idField
+	for _, f := range fields {
+		j := strings.Join(append(append([]string(nil), f.env...), f.words...), "")
+		if !c.parents[j] || j == strings.Join(p, "") {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// minExample is the shortest example that says which field holds a value:
+// "1" or "abc" could be anyone's.
+const minExample = 6
+
+// exampleField is the one field whose example is one of examples; ok is
+// false when none is, or more than one (DigitalOcean shows one uuid for
+// every uuid field).
+func exampleField(fields []idField, examples []string) (idField, bool) {
+	var found idField
+	n := 0
+	for _, f := range fields {
+		if len(f.example) >= minExample && contains(examples, f.example) {
+			if n > 0 && f.ptr == found.ptr {
+				continue
+			}
+			found = f
+			n++
+		}
+	}
+	return found, n == 1
+}
+
+// exampleText is sr's example as text, when it is a string or a number; ""
+// otherwise.
+func exampleText(sr *openapi3.SchemaRef) string {
+	if sr == nil || sr.Value == nil {
+		return ""
+	}
+	s, _ := scalarString(sr.Value.Example)
+	return s
+}
+
+// paramExamples are the values the document shows for r's path parameter
+// name: its example, its examples, its schema's example.
+func paramExamples(r opRef, name string) []string {
+	var out []string
+	add := func(v any) {
+		if s, ok := scalarString(v); ok && s != "" && !contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	for _, list := range []openapi3.Parameters{r.op.Parameters, r.item.Parameters} {
+		for _, pr := range list {
+			if pr == nil || pr.Value == nil || pr.Value.In != openapi3.ParameterInPath || pr.Value.Name != name {
+				continue
+			}
+			add(pr.Value.Example)
+			for _, k := range sortedKeys(pr.Value.Examples) {
+				if e := pr.Value.Examples[k]; e != nil && e.Value != nil {
+					add(e.Value.Value)
+				}
+			}
+			if pr.Value.Schema != nil && pr.Value.Schema.Value != nil {
+				add(pr.Value.Schema.Value.Example)
+			}
+			return out
+		}
+	}
+	return out
 }
 
 // presence is whether a schema has a JSON pointer.

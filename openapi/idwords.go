@@ -69,12 +69,18 @@ const (
 	scoreOwnID      = 99  // the body's id when the parameter names the created resource ({customer} of POST /customers)
 	scoreTrailing   = 60  // + 10 per word: the parameter's last words (psp reference of paymentPspReference)
 	scoreLonger     = 55  // the parameter's words, prefixed (cf_customer_id for {customer_id})
+	scoreExample    = 98  // the one field whose example is the parameter's (namespace for {namespace_id}: fn-xxxx…)
 	scoreSameStem   = 50  // another id word on the same stem (customer_uid for {customer_id})
 	scoreNoun       = 48  // the producer's resource and an id word (customer_id of POST /customers for {c})
 	scoreWeakStem   = 45  // a weak id word on the same stem (tag name for {tag_id})
+	scoreCompound   = 44  // the same id word on the end of a compound stem (sink_id for {logsink_id})
 	scoreBareID     = 40  // a field named id, uuid …, when nothing names the parameter
 	envelopePenalty = 3   // a field inside an envelope ({"droplet": {"id"}}) ranks below one at the top
 )
+
+// minCompoundStem is the shortest stem the compound rule accepts: "sink"
+// ends "logsink", but "id" ends nothing worth the name.
+const minCompoundStem = 4
 
 // creation is what is known of the create whose response names a
 // parameter: the resource it makes, and the parents in its path, whose
@@ -83,13 +89,21 @@ const (
 type creation struct {
 	noun    []string        // "customer" for POST /customers; nil when unknown
 	parents map[string]bool // the producer's path parameters, words joined
+	// beside are names (words joined) the document writes beside the
+	// parameter's in one object, where they name other things (Cashfree's
+	// customer details carry customer_id and customer_uid: idpairs.go).
+	beside []string
 }
 
-// creationOf describes the create on path.
+// creationOf describes the create on path. A parent named by an id word
+// alone ({id} of Stripe's POST /v1/application_fees/{id}/refunds) says
+// nothing of the response's fields: the refund's own id is id too.
 func creationOf(path string) creation {
 	c := creation{noun: resourceNoun(path), parents: map[string]bool{}}
 	for _, name := range pathParams(opRef{path: path}) {
-		c.parents[strings.Join(idWords(name), "")] = true
+		if w := idWords(name); len(w) > 1 || len(w) == 1 && idWordStrength(w[0]) != 2 {
+			c.parents[strings.Join(w, "")] = true
+		}
 	}
 	return c
 }
@@ -109,9 +123,9 @@ func matchScore(p []string, c creation, env, words []string) int {
 	if len(env) == 0 && len(words) == 1 && idWordStrength(words[0]) == 2 && namesNoun(p, c.noun) {
 		return scoreOwnID
 	}
-	best := fieldScore(p, c.noun, words)
+	best := c.fieldScore(p, words)
 	if len(env) > 0 {
-		if s := fieldScore(p, c.noun, full); s > best {
+		if s := c.fieldScore(p, full); s > best {
 			best = s
 		}
 		if best > 0 {
@@ -119,6 +133,19 @@ func matchScore(p []string, c creation, env, words []string) int {
 		}
 	}
 	return best
+}
+
+// fieldScore is fieldScore for c: a variant of the parameter's name that
+// the document writes beside it, in one object, names something else.
+func (c creation) fieldScore(p, w []string) int {
+	s := fieldScore(p, c.noun, w)
+	switch s {
+	case scoreLonger, scoreSameStem, scoreWeakStem, scoreCompound:
+		if contains(c.beside, strings.Join(w, "")) {
+			return 0
+		}
+	}
+	return s
 }
 
 // namesNoun reports whether the parameter p names the created resource
@@ -153,6 +180,11 @@ func fieldScore(p, noun, w []string) int {
 	}
 	if len(noun) > 0 && len(w) == len(noun)+1 && idWordStrength(last) == 2 && strings.Join(w[:len(noun)], "") == strings.Join(noun, "") {
 		return scoreNoun
+	}
+	if len(w) > 1 && len(p) > 1 && last == plast && idWordStrength(last) == 2 {
+		if ps, ws := strings.Join(p[:len(p)-1], ""), strings.Join(w[:len(w)-1], ""); len(ws) >= minCompoundStem && len(ps) > len(ws) && strings.HasSuffix(ps, ws) {
+			return scoreCompound
+		}
 	}
 	if len(w) == 1 && idWordStrength(last) == 2 {
 		return scoreBareID

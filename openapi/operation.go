@@ -125,6 +125,12 @@ type Operation struct {
 	// Chain says where chained path parameters come from: another
 	// operation's response, sent first by every experiment (chain.go).
 	Chain []Link `json:"chain,omitempty"`
+	// Unresolved are the path parameters whose value nothing in the
+	// document makes (no producer, no PUT, no configured value): the
+	// planned value is sent, or a fresh one for a DELETE's own resource. A
+	// request on them answered 404 or 410 cannot be set up: a skip, never
+	// an error (chainunmade.go).
+	Unresolved []Unresolved `json:"unresolved,omitempty"`
 	// Docs is what the document says about the operation's idempotency, for
 	// the static spec probe; nil when the path could not be planned. See docs.go.
 	Docs *Docs `json:"docs,omitempty"`

@@ -99,6 +99,11 @@ func TestPlanFixtures(t *testing.T) {
 				Key:     Key{In: KeyFormField, Name: "IdempotencyKey", Required: true, Source: "form field"},
 				Request: &Request{Method: "POST", Path: "/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Calls/CA0123/Payments.json", Body: formBody(obj{"ChargeAmount": int64(1), "StatusCallback": "https://example.com/idemcheck"})},
 				AltBody: formBody(obj{"ChargeAmount": int64(2), "StatusCallback": "https://example.com/idemcheck"}),
+				// nothing in form.yaml creates an account or a call: the planned values go (a 404 skips)
+				Unresolved: []Unresolved{
+					{Param: "AccountSid", Value: "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", Why: nothingCreates},
+					{Param: "CallSid", Value: "CA0123", Why: nothingCreates},
+				},
 			}},
 		},
 		{
@@ -176,6 +181,7 @@ func TestPlanFixtures(t *testing.T) {
 					ID: "POST /folders/{folder_id}/items", Method: "POST", Path: "/folders/{folder_id}/items",
 					Request:    &Request{Method: "POST", Path: "/folders/1/items"},
 					Collection: &Collection{Path: "/folders/1/items"},
+					Unresolved: []Unresolved{{Param: "folder_id", Value: "1", Why: nothingCreates}},
 				},
 				{ID: "DELETE /profiles/:id", Method: "DELETE", Path: "/profiles/:id", Skip: `path segment ":id" is Express-style, not an OpenAPI {template}`},
 			},

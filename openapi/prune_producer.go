@@ -10,10 +10,12 @@ import (
 // OpenAPI links, whether they declare a Location header, and which field of
 // their body names the created resource (idpointer.go: the properties and
 // their types, at the top and in envelopes such as {"droplet": {"id": …}},
-// readOnly and required; and whether a pointer the plan reads is there at
-// all). prune keeps exactly that of them: the links, the Location header,
-// and each schema reduced to keptSchemaDepth levels of properties and
-// items, each with its type, readOnly and required, nothing else.
+// readOnly and required, and a scalar's example, which says which field
+// holds the value a path parameter's example shows; and whether a pointer
+// the plan reads is there at all). prune keeps exactly that of them: the
+// links, the Location header, and each schema reduced to keptSchemaDepth
+// levels of properties and items, each with its type, readOnly, required
+// and a short scalar example, nothing else.
 
 // keptSchemaDepth is how many levels of a producer's response schema prune
 // keeps: the body, its properties, and theirs (an envelope's: {"droplet":
@@ -24,6 +26,9 @@ import (
 // cost load time (issue 20): Stripe's expandable fields nest its whole
 // object graph.
 const keptSchemaDepth = 3
+
+// maxKeptExample bounds the examples prune keeps: an id, not a document.
+const maxKeptExample = 200
 
 // prunedExt marks a schema whose oneOf or anyOf prune dropped.
 const prunedExt = "x-idemcheck-pruned"
@@ -95,6 +100,9 @@ func reduceSchema(root map[string]any, s any, depth int) map[string]any {
 		out["additionalProperties"] = true
 	}
 	if !r.hasProps && r.items == nil && !r.alternatives {
+		if r.example != nil {
+			out["example"] = r.example
+		}
 		return out
 	}
 	switch {
@@ -171,6 +179,7 @@ func isScalarType(t any) bool {
 // rawSchema is what reduceSchema reads of a schema and its members.
 type rawSchema struct {
 	typ      any // the first "type" met: a name, or a 3.1 list of names
+	example  any // the first short string or number "example" met
 	readOnly bool
 	open     bool // additionalProperties allowed (true or a schema)
 	hasProps bool
@@ -199,6 +208,16 @@ func (r *rawSchema) merge(root map[string]any, s any, depth int, allOfOnly bool)
 	}
 	if ro, _ := m["readOnly"].(bool); ro {
 		r.readOnly = true
+	}
+	if r.example == nil {
+		switch ex := m["example"].(type) {
+		case string:
+			if len(ex) <= maxKeptExample {
+				r.example = ex
+			}
+		case float64, int, int64, uint64:
+			r.example = ex
+		}
 	}
 	switch ap := m["additionalProperties"].(type) {
 	case bool:

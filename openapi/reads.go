@@ -11,7 +11,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// Every request valid, reads included (DESIGN.md): the GETs that observe
+// Every request valid, reads included (docs/design.md): the GETs that observe
 // side effects and read state back are planned here like the writes are
 // (synth.go, params.go), so a list that requires a query parameter
 // (Box's GET /collaborations?status=…), a header (Cashfree's

@@ -14,7 +14,8 @@ type keyCounts struct {
 	name               string // the key name, when all keys share it
 }
 
-// wantKeys follows the last column of shared/specs/SOURCES.md.
+// wantKeys follows the last column of SOURCES.md in the real-world documents
+// folder (../shared/specs beside the repository, or $IDEMCHECK_SPECS: realSpecs).
 var wantKeys = map[string]keyCounts{
 	"adyen-CheckoutService-v72.json":      {header: 22, name: "Idempotency-Key"},
 	"paypal-checkout_orders_v2.json":      {header: 3, name: "PayPal-Request-Id"},

@@ -23,8 +23,8 @@ import (
 // TestSpecsValidate proves, for every real-world document, that what check
 // would send is what the document asks for: the first request of every
 // mutating operation (the planned request, its key made as the probes make
-// it) is validated with openapi3filter.ValidateRequest, independently of
-// the planner's own proof. Documents that declare no key are planned as
+// it), and the different body mismatch-body sends, are validated with
+// openapi3filter.ValidateRequest, independently of the planner's own proof. Documents that declare no key are planned as
 // with --key-header Idempotency-Key. An operation that could not be
 // planned counts as invalid.
 //
@@ -68,15 +68,18 @@ func TestSpecsValidate(t *testing.T) {
 		if row.validReads < row.reads {
 			t.Errorf("%s: %d of %d planned reads are invalid; first failures:\n  %s", row.name, row.reads-row.validReads, row.reads, strings.Join(row.readFailures, "\n  "))
 		}
+		if row.validAlts < row.alts {
+			t.Errorf("%s: %d of %d planned different bodies (mismatch-body's) are invalid; first failures:\n  %s", row.name, row.alts-row.validAlts, row.alts, strings.Join(row.altFailures, "\n  "))
+		}
 		if row.chained < minChained[row.name] {
 			t.Errorf("%s: %d operations chained, below the %d measured (a loader that drops response links or schemas breaks chaining)", row.name, row.chained, minChained[row.name])
 		}
 	}
-	checked := 0
+	checked, alts := 0, 0
 	for _, r := range rows {
-		checked += r.formChecked
+		checked, alts = checked+r.formChecked, alts+r.alts
 	}
-	t.Logf("bodies checked from the wire (bracket forms, untyped multipart): %d", checked)
+	t.Logf("bodies checked from the wire (bracket forms, untyped multipart): %d; different bodies checked: %d", checked, alts)
 	t.Log("\n" + validateTable(rows))
 	if out := os.Getenv("IDEMCHECK_SPECS_TABLE"); out != "" {
 		if err := os.WriteFile(out, []byte(validateTable(rows)), 0o644); err != nil {
@@ -128,6 +131,8 @@ type validateRow struct {
 	failures            []string
 	reads, validReads   int      // distinct planned reads (specs_reads_test.go), and how many are valid
 	readFailures        []string // the first invalid reads
+	alts, validAlts     int      // planned different bodies (mismatch-body's), and how many are valid
+	altFailures         []string // the first invalid different bodies
 	elapsed             time.Duration
 	keyFlag             bool // planned as with --key-header Idempotency-Key
 }
@@ -202,6 +207,20 @@ func validateSpecOnce(path string) validateRow {
 		}
 		row.valid++
 	}
+	for i := range ops {
+		o := &ops[i]
+		if o.Skip != "" || o.AltBody == nil {
+			continue
+		}
+		row.alts++
+		if _, err := validateBody(ctx, doc.T, o, o.AltBody); err != nil {
+			if len(row.altFailures) < 8 {
+				row.altFailures = append(row.altFailures, o.ID+": "+oneLine(err.Error(), 240))
+			}
+			continue
+		}
+		row.validAlts++
+	}
 	return row
 }
 
@@ -220,15 +239,24 @@ func validateFirst(ctx context.Context, t *openapi3.T, o *Operation) (form bool,
 	if o.Skip != "" {
 		return false, fmt.Errorf("not planned: %s", o.Skip)
 	}
+	return validateBody(ctx, t, o, nil)
+}
+
+// validateBody validates o's request with body (the planned one when nil)
+// as the probes build it: mismatch-body sends o.AltBody.
+func validateBody(ctx context.Context, t *openapi3.T, o *Operation, body *Body) (form bool, err error) {
 	item := t.Paths.Value(o.Path)
 	if item == nil {
 		return false, fmt.Errorf("path %s not in the document", o.Path)
 	}
 	op := item.GetOperation(o.Method)
 	key := o.Key.Format.Make("idemcheck-0123456789abcdef01234567", "0c0ffee")
-	hr, err := o.Request.Build(checkBaseURL, o.Key, key, nil, nil)
+	hr, err := o.Request.Build(checkBaseURL, o.Key, key, body, nil)
 	if err != nil {
 		return false, err
+	}
+	if body == nil {
+		body = o.Request.Body
 	}
 	params, err := pathValues(requestPath(o.Path), o.Request.Path)
 	if err != nil {
@@ -245,7 +273,7 @@ func validateFirst(ctx context.Context, t *openapi3.T, o *Operation) (form bool,
 			MultiError:          false,
 		},
 	}
-	isForm := o.Request.Body != nil && strings.HasPrefix(o.Request.Body.ContentType, "application/x-www-form-urlencoded")
+	isForm := body != nil && strings.HasPrefix(body.ContentType, "application/x-www-form-urlencoded")
 	if isForm {
 		in.Options.ExcludeRequestBody = true
 	}
@@ -253,7 +281,7 @@ func validateFirst(ctx context.Context, t *openapi3.T, o *Operation) (form bool,
 	if err != nil && isMultipart(o) && strings.Contains(err.Error(), "unsupported schema of request body") {
 		// kin-openapi decodes multipart only under "type: object": check
 		// the rest with the filter and the parts as decoded from the wire.
-		if hr, err = o.Request.Build(checkBaseURL, o.Key, key, nil, nil); err != nil {
+		if hr, err = o.Request.Build(checkBaseURL, o.Key, key, body, nil); err != nil {
 			return true, err
 		}
 		in.Request, in.Options.ExcludeRequestBody = hr.WithContext(ctx), true
@@ -276,7 +304,7 @@ func validateFirst(ctx context.Context, t *openapi3.T, o *Operation) (form bool,
 	if err != nil {
 		return true, err
 	}
-	mt := op.RequestBody.Value.Content.Get(o.Request.Body.ContentType)
+	mt := op.RequestBody.Value.Content.Get(body.ContentType)
 	if mt == nil || mt.Schema == nil {
 		return true, nil
 	}

@@ -2,6 +2,7 @@ package probes
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -46,20 +47,24 @@ func (x *Experiment) chain(ctx context.Context) (note string, err error) {
 // chained returns op with every chained path parameter filled from a
 // parent created now (or a fresh id: parent), with env's base URL and
 // headers (another principal's for cross-principal). given are values
-// already chosen for parameters of the same name: the {c} of
+// already chosen for op's parameters, chained or not: the {c} of
 // /customers/{c}/subscriptions/{s}/items is the customer its subscription
-// {s} was created under, not a second one.
+// {s} was created under, not a second one, and the {id} of Stripe's POST
+// /v1/application_fees/{id}/refunds, which makes the refund of
+// /v1/application_fees/{fee}/refunds/{id}, is that operation's {fee}.
 func (x *Experiment) chained(ctx context.Context, env *Env, op *openapi.Operation, depth int, given map[string]string) (*openapi.Operation, error) {
-	if len(op.Chain) == 0 {
+	if len(op.Chain) == 0 && len(given) == 0 {
 		return op, nil
 	}
-	vals := map[string]string{}
+	vals := maps.Clone(given)
+	if vals == nil {
+		vals = map[string]string{}
+	}
 	for _, l := range op.Chain {
-		if v, ok := given[l.Param]; ok {
-			vals[l.Param] = v
+		if _, ok := vals[l.Param]; ok {
 			continue
 		}
-		v, err := x.parent(ctx, env, l, "", depth, vals)
+		v, err := x.parent(ctx, env, op, l, "", depth, vals)
 		if err != nil {
 			return nil, err
 		}
@@ -68,32 +73,37 @@ func (x *Experiment) chained(ctx context.Context, env *Env, op *openapi.Operatio
 	return op.WithPathParams(vals), nil
 }
 
-// parent makes one parent for l, under the parents already chosen (given),
-// and returns the value of l.Param: a fresh id, under which the PUT it
-// names creates the resource first (nothing is sent when the operation is
-// that PUT: its own request creates it), or the value read from the
-// response of a producer sent now. what names the parent in labels ("a
-// second {id}"); "" says "the parent {id}".
-func (x *Experiment) parent(ctx context.Context, env *Env, l openapi.Link, what string, depth int, given map[string]string) (string, error) {
+// parent makes one parent for op's link l, under the parents already
+// chosen (given, by op's names), and returns the value of l.Param: a fresh
+// id, under which the PUT it names creates the resource first (nothing is
+// sent when the operation is that PUT, or when nothing creates the
+// resource), or the value read from the response of a producer sent now.
+// what names the parent in labels ("a second {id}"); "" says "the parent
+// {id}". An error that says the experiment cannot be set up is a
+// *cannotSetUp (setup.go).
+func (x *Experiment) parent(ctx context.Context, env *Env, op *openapi.Operation, l openapi.Link, what string, depth int, given map[string]string) (string, error) {
 	if what == "" {
 		what = fmt.Sprintf("the parent {%s}", l.Param)
 	}
 	if l.Fresh != nil {
 		v := l.Fresh.Make(x.Env.NewKey())
-		x.noteFresh(v) // created.go: a PUT on it creates the resource
 		if l.Fresh.By == "" {
+			if !l.Fresh.Unmade {
+				x.noteFresh(v) // created.go: this PUT creates the resource
+			}
 			return v, nil
 		}
+		x.noteFresh(v) // created.go: a PUT on it creates the resource
 		if l.Producer == nil {
 			return "", fmt.Errorf("path parameter {%s}: %s, which creates it, was not planned", l.Param, l.Fresh.By)
 		}
-		with := maps.Clone(given)
-		if with == nil {
-			with = map[string]string{}
-		}
-		with[l.Param] = v
+		with := producerGiven(op, l, given)
+		with[theirName(op, l, l.Param)] = v
 		label := fmt.Sprintf("setup: create %s = %s with %s (%s)", what, v, l.From, l.Fresh.By)
 		if _, err := x.createParent(ctx, env, l.Producer, label, depth, with); err != nil {
+			if _, ok := setupSkipped(err); ok {
+				return "", err
+			}
 			return "", fmt.Errorf("%w, so the operation cannot be tested; if %s only updates a resource that exists, give {%s} an existing value in the configuration (operations.<operation>.path_params)", err, l.Fresh.By, l.Param)
 		}
 		return v, nil
@@ -102,15 +112,61 @@ func (x *Experiment) parent(ctx context.Context, env *Env, l openapi.Link, what 
 		return "", fmt.Errorf("path parameter {%s}: its producer %s was not planned", l.Param, l.From)
 	}
 	label := fmt.Sprintf("setup: create %s with %s (%s)", what, l.From, l.Producer.Name())
-	r, err := x.createParent(ctx, env, l.Producer, label, depth, given)
+	r, err := x.createParent(ctx, env, l.Producer, label, depth, producerGiven(op, l, given))
 	if err != nil {
+		if _, ok := setupSkipped(err); ok {
+			return "", err
+		}
 		return "", fmt.Errorf("%w, so the operation cannot be tested; fix the parent's request (--config operations.%s)", err, l.From)
 	}
 	v, ok := l.Value(r.Header, r.Body)
 	if !ok {
-		return "", fmt.Errorf("%s answered %d without a value for {%s} (%s)", label, r.Status, l.Param, l)
+		missing := fmt.Sprintf("%s answered %d without a value for {%s} (%s)", label, r.Status, l.Param, l)
+		if l.NotInSchema { // the document gives no way to read it
+			return "", &cannotSetUp{fmt.Sprintf("%s: nothing in its response names the new resource, so the experiment cannot be set up; name an existing one in the configuration (operations.%s.path_params.%s)", missing, op.ID, l.Param)}
+		}
+		return "", errors.New(missing)
 	}
 	return v, nil
+}
+
+// producerGiven are the values l's producer is sent with for its own path
+// parameters: those it shares with op (openapi.SharedParams: the same
+// parents, at the same place in both paths) take op's value, chosen in
+// given or as op plans it; the others op chose (given) go by name.
+func producerGiven(op *openapi.Operation, l openapi.Link, given map[string]string) map[string]string {
+	out := maps.Clone(given)
+	if out == nil {
+		out = map[string]string{}
+	}
+	if l.Producer == nil {
+		return out
+	}
+	var planned map[string]string
+	if op.Request != nil {
+		planned = templateValues(op.Path, op.Request.Path) // setup.go
+	}
+	for theirs, ours := range openapi.SharedParams(l.Producer.Path, op.Path) {
+		if v, ok := given[ours]; ok {
+			out[theirs] = v
+		} else if v, ok := planned[ours]; ok {
+			out[theirs] = v
+		}
+	}
+	return out
+}
+
+// theirName is l's producer's name for op's parameter ours: the one they
+// share it as, else ours.
+func theirName(op *openapi.Operation, l openapi.Link, ours string) string {
+	if l.Producer != nil {
+		for t, o := range openapi.SharedParams(l.Producer.Path, op.Path) {
+			if o == ours {
+				return t
+			}
+		}
+	}
+	return ours
 }
 
 // creator names what created, for this experiment, the resource op acts
@@ -159,6 +215,9 @@ func (x *Experiment) createParent(ctx context.Context, env *Env, producer *opena
 	}
 	x.noteSent(env, p, req, r) // created.go: parents are the run's too
 	if !r.is2xx() {
+		if why := unmadeRefusal(p, r, x.Op); why != "" { // setup.go
+			return nil, &cannotSetUp{fmt.Sprintf("%s was refused (%s): %s", label, refusal(r), why)}
+		}
 		return nil, fmt.Errorf("%s was refused (%s)", label, refusal(r))
 	}
 	return r, nil

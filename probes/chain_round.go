@@ -3,7 +3,6 @@ package probes
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strings"
 	"sync"
 
@@ -33,6 +32,7 @@ import (
 func (x *Experiment) roundParent(ctx context.Context) (op *openapi.Operation, obs Observer, setup []Exchange, err error) {
 	px := newExperiment(x.Env, Target{Op: x.Op})
 	op, err = px.chained(ctx, x.Env, x.Op, 0, grandparents(x.Op))
+	x.adopt(px) // created.go: the parents are the run's to remove too
 	if err != nil {
 		return nil, nil, px.Evidence(), err
 	}
@@ -46,7 +46,7 @@ func grandparents(op *openapi.Operation) map[string]string {
 	if len(op.Chain) < 2 || op.Request == nil {
 		return nil
 	}
-	vals := pathValues(op.Path, op.Request.Path)
+	vals := templateValues(op.Path, op.Request.Path) // setup.go
 	nearest, at := "", -1
 	for _, l := range op.Chain {
 		if i := strings.Index(op.Path, "{"+l.Param+"}"); i > at {
@@ -54,24 +54,6 @@ func grandparents(op *openapi.Operation) map[string]string {
 		}
 	}
 	delete(vals, nearest)
-	return vals
-}
-
-// pathValues reads the values of a template's whole-segment parameters
-// ("/customers/{c}/items") from a concrete path ("/customers/cus_1/items").
-func pathValues(tmpl, concrete string) map[string]string {
-	ts, cs := strings.Split(tmpl, "/"), strings.Split(concrete, "/")
-	if len(ts) != len(cs) {
-		return nil
-	}
-	vals := map[string]string{}
-	for i, seg := range ts {
-		if len(seg) > 2 && seg[0] == '{' && seg[len(seg)-1] == '}' && !strings.ContainsAny(seg[1:len(seg)-1], "{}") {
-			if v, err := url.PathUnescape(cs[i]); err == nil {
-				vals[seg[1:len(seg)-1]] = v
-			}
-		}
-	}
 	return vals
 }
 

@@ -60,8 +60,8 @@ func TestChainedOperationGetsItsOwnParent(t *testing.T) {
 		}
 	}
 	for _, p := range probes {
-		if !slices.Contains(slices.Collect(maps.Values(parents)), p.ID()) {
-			t.Errorf("parents created: %v, none by %s", parents, p.ID())
+		if !slices.Contains(slices.Collect(maps.Values(parents)), p.Meta(nil).ID) {
+			t.Errorf("parents created: %v, none by %s", parents, p.Meta(nil).ID)
 		}
 	}
 }

@@ -27,9 +27,16 @@ import (
 // an error, never a pass nor a fail.
 type concurrentProbe struct{}
 
-func (concurrentProbe) ID() string                           { return "concurrent" }
-func (concurrentProbe) Title() string                        { return "concurrent copies with one key are processed once" }
-func (concurrentProbe) Severity() Severity                   { return Critical }
+func (concurrentProbe) Meta(*Profile) Meta {
+	return Meta{
+		ID:       "concurrent",
+		Title:    "concurrent copies with one key are processed once",
+		Severity: Critical,
+		Rule:     "draft-ietf-httpapi-idempotency-key-header §2.6: a request whose key is in flight gets 409 Conflict (or waits for the stored result); it is never processed twice",
+		Fix:      "claim the key atomically (insert-if-absent under a lock or a unique constraint) before processing; answer later copies 409 until the result is stored",
+	}
+}
+
 func (concurrentProbe) Applies(op *openapi.Operation) string { return needsKey(op) }
 
 // controlLabel names concurrent's control step.
@@ -53,9 +60,6 @@ func (t *concurrentTally) note(notes ...string) {
 }
 
 func (concurrentProbe) Run(ctx context.Context, x *Experiment, res *Result) {
-	res.Rule = "draft-ietf-httpapi-idempotency-key-header §2.6: a request whose key is in flight gets 409 Conflict (or waits for the stored result); it is never processed twice"
-	res.Fix = "claim the key atomically (insert-if-absent under a lock or a unique constraint) before processing; answer later copies 409 until the result is stored"
-
 	_, one, observed, ok := x.measureProcessed(ctx, res, controlLabel, x.Key())
 	if !ok {
 		return

@@ -23,8 +23,8 @@ import (
 const (
 	// cpuRaceOdds is the per-round odds of catching a CPU-bound 100µs
 	// check-then-act window that bench/race measures (3 measured rounds,
-	// then quick rounds of 3 copies; process delays 0 to 100ms; see the
-	// README's race section), rounded down to its lowest cells: 3.5 to 6%
+	// then quick rounds of 3 copies; process delays 0 to 100ms; see
+	// docs/race-modes.md), rounded down to its lowest cells: 3.5 to 6%
 	// on this 2-core machine under load, where client and server share
 	// the processors.
 	cpuRaceOdds = 0.04

@@ -171,6 +171,24 @@ func (x *Experiment) addCreated(c Created) {
 	x.created = append(x.created, c)
 }
 
+// adopt takes what px, an experiment that only made parents for x (a
+// round's, chain_round.go), created as x's own: the cleanup removes what
+// the result records, and a PUT of x's on an id px made up creates it.
+func (x *Experiment) adopt(px *Experiment) {
+	for _, c := range px.Created() {
+		x.addCreated(c)
+	}
+	px.mu.Lock()
+	fresh := make([]string, 0, len(px.fresh))
+	for id := range px.fresh {
+		fresh = append(fresh, id)
+	}
+	px.mu.Unlock()
+	for _, id := range fresh {
+		x.noteFresh(id)
+	}
+}
+
 // markRemoved notes that the run deleted the resource at path itself.
 func (x *Experiment) markRemoved(path, how string) {
 	x.mu.Lock()

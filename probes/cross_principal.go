@@ -23,11 +23,16 @@ import (
 // which would read as keys shared across principals.
 type crossPrincipalProbe struct{}
 
-func (crossPrincipalProbe) ID() string { return "cross-principal" }
-func (crossPrincipalProbe) Title() string {
-	return "another principal never receives the stored response"
+func (crossPrincipalProbe) Meta(*Profile) Meta {
+	return Meta{
+		ID:       "cross-principal",
+		Title:    "another principal never receives the stored response",
+		Severity: Critical,
+		Rule:     "draft-ietf-httpapi-idempotency-key-header §2 and §4 (security considerations): keys are unique per client; Stripe and Adyen scope keys to the account, so another principal's key never yields a stored response",
+		Fix:      "scope the key store by the authenticated principal (the key's lookup key is principal + endpoint + key), never by the key alone",
+	}
 }
-func (crossPrincipalProbe) Severity() Severity                   { return Critical }
+
 func (crossPrincipalProbe) Applies(op *openapi.Operation) string { return needsKey(op) }
 
 // appliesWith implements envApplier: without a second principal there is
@@ -40,8 +45,6 @@ func (crossPrincipalProbe) appliesWith(env *Env) string {
 }
 
 func (crossPrincipalProbe) Run(ctx context.Context, x *Experiment, res *Result) {
-	res.Rule = "draft-ietf-httpapi-idempotency-key-header §2 and §4 (security considerations): keys are unique per client; Stripe and Adyen scope keys to the account, so another principal's key never yields a stored response"
-	res.Fix = "scope the key store by the authenticated principal (the key's lookup key is principal + endpoint + key), never by the key alone"
 	if why := (crossPrincipalProbe{}).appliesWith(x.Env); why != "" {
 		skip(res, why)
 		return
@@ -70,7 +73,7 @@ func (crossPrincipalProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 	}
 	if !control.is2xx() {
 		if !control.refused() {
-			notProcessed(res, "principal B's control request", control)
+			x.notProcessed(res, "principal B's control request", control)
 			return
 		}
 		skip(res, fmt.Sprintf("principal B cannot perform the request even with a fresh key (status %d), so B receiving nothing proves nothing; name a principal with access (--other-header)", control.Status))

@@ -19,11 +19,24 @@ import (
 // (ietf, stripe), it must be the stored error itself, byte for byte.
 type errorReplayProbe struct{}
 
-func (errorReplayProbe) ID() string { return "error-replay" }
-func (errorReplayProbe) Title() string {
-	return "a retried business error is not processed differently"
+// Meta words the rule and the fix by whether the profile stores errors.
+func (errorReplayProbe) Meta(prof *Profile) Meta {
+	prof = orDefault(prof)
+	m := Meta{
+		ID:       "error-replay",
+		Title:    "a retried business error is not processed differently",
+		Severity: Minor,
+	}
+	if prof.StoresErrors {
+		m.Rule = fmt.Sprintf("draft-ietf-httpapi-idempotency-key-header §2.6 and %s (profile %s): the result of the first request, error or success, is stored once execution began and returned for every retry (validation failures, 400, are not stored)", prof.Source, prof.Name)
+		m.Fix = "store the response of a request that failed in business logic under its key, like a success, and replay it; release the key only for validation failures (400) and server errors (5xx)"
+	} else {
+		m.Rule = fmt.Sprintf("%s (profile %s): errors need not be stored, but a retry that changes nothing must not turn a refused request into an accepted one", prof.Source, prof.Name)
+		m.Fix = "store business errors under the key (or make the retried decision deterministic), so that an unchanged retry cannot produce a second outcome"
+	}
+	return m
 }
-func (errorReplayProbe) Severity() Severity { return Minor }
+
 func (errorReplayProbe) Applies(op *openapi.Operation) string {
 	if r := needsKey(op); r != "" {
 		return r
@@ -36,13 +49,6 @@ func (errorReplayProbe) Applies(op *openapi.Operation) string {
 
 func (errorReplayProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	prof := x.Profile()
-	if prof.StoresErrors {
-		res.Rule = fmt.Sprintf("draft-ietf-httpapi-idempotency-key-header §2.6 and %s (profile %s): the result of the first request, error or success, is stored once execution began and returned for every retry (validation failures, 400, are not stored)", prof.Source, prof.Name)
-		res.Fix = "store the response of a request that failed in business logic under its key, like a success, and replay it; release the key only for validation failures (400) and server errors (5xx)"
-	} else {
-		res.Rule = fmt.Sprintf("%s (profile %s): errors need not be stored, but a retry that changes nothing must not turn a refused request into an accepted one", prof.Source, prof.Name)
-		res.Fix = "store business errors under the key (or make the retried decision deterministic), so that an unchanged retry cannot produce a second outcome"
-	}
 	body := x.Op.ErrorBody
 
 	control, err := x.Send(ctx, "control: error request, fresh key", x.Key(), body)
@@ -51,7 +57,7 @@ func (errorReplayProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		return
 	}
 	if control.throttled() || control.Status >= 500 {
-		notProcessed(res, "the control (error request, fresh key)", control)
+		x.notProcessed(res, "the control (error request, fresh key)", control)
 		return
 	}
 	if !control.refused() {
@@ -66,7 +72,7 @@ func (errorReplayProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		return
 	}
 	if first.throttled() {
-		notProcessed(res, "the first error request", first)
+		x.notProcessed(res, "the first error request", first)
 		return
 	}
 	if !first.refused() {

@@ -24,12 +24,12 @@ func TestEventuallyConsistentListNoFalseAlarm(t *testing.T) {
 	srv := api.start(t)
 	got := runLag(t, srv.URL, lagOp("createThing", "things", 100, true), All(), lagOp("createOrder", "orders", 7, false))
 	for _, p := range All() {
-		r := got[p.ID()]
-		if r.Verdict == Skip && (p.ID() == "error-replay" || p.ID() == "mismatch-params" || strings.HasPrefix(p.ID(), "natural-")) {
+		r := got[p.Meta(nil).ID]
+		if r.Verdict == Skip && (p.Meta(nil).ID == "error-replay" || p.Meta(nil).ID == "mismatch-params" || strings.HasPrefix(p.Meta(nil).ID, "natural-")) {
 			continue // no error request; no query or header parameter; not a PUT or DELETE
 		}
 		if r.Verdict != Pass {
-			t.Errorf("%s: %s, want pass", p.ID(), describe(r))
+			t.Errorf("%s: %s, want pass", p.Meta(nil).ID, describe(r))
 		}
 	}
 	for _, id := range effectProbes {
@@ -117,12 +117,12 @@ func TestListTurningLateAfterQuickReadsNoFalseAlarm(t *testing.T) {
 			srv := api.start(t)
 			got := runLag(t, srv.URL, lagOp("createThing", "things", 100, true), All(), lagOp("createOrder", "orders", 7, false))
 			for _, p := range All() {
-				r := got[p.ID()]
-				if r.Verdict == Skip && (p.ID() == "error-replay" || p.ID() == "mismatch-params" || strings.HasPrefix(p.ID(), "natural-")) {
+				r := got[p.Meta(nil).ID]
+				if r.Verdict == Skip && (p.Meta(nil).ID == "error-replay" || p.Meta(nil).ID == "mismatch-params" || strings.HasPrefix(p.Meta(nil).ID, "natural-")) {
 					continue // no error request; no query or header parameter; not a PUT or DELETE
 				}
 				if r.Verdict != Pass {
-					t.Errorf("%s: %s, want pass", p.ID(), describe(r))
+					t.Errorf("%s: %s, want pass", p.Meta(nil).ID, describe(r))
 				}
 			}
 			for _, id := range effectProbes {

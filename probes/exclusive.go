@@ -21,7 +21,8 @@ import (
 //     may read or count, in ways no observer name tells: they run alone
 //     (exclusiveProbe).
 //
-// Every other probe holds its own observer shared. Locks are taken in one
+// Every other probe holds its own observer shared, and its parents'
+// creates'. Locks are taken in one
 // order (the run lock first, then observers sorted by name) and released
 // before the next probe starts, so no two probes can wait on each other.
 
@@ -78,10 +79,12 @@ func hold(env *Env, op *openapi.Operation, p Probe) (release func()) {
 		return l.run.Unlock
 	}
 	l.run.RLock()
-	var names []string
-	if o := env.observerOf(op); o != nil {
-		names = append(names, o.Name())
-	}
+	// Its own observer and those of the operations that create its
+	// parents (chain.go: every experiment creates its own, and a chained
+	// DELETE removes them): a probe on DELETE /members/{id} changes the
+	// members list as much as one on POST /members does, and must not run
+	// while mismatch-target counts that list.
+	names := observedBy(Target{Op: op, Observer: env.observerOf(op)}, env.targets)
 	s, scoped := p.(scopedProbe)
 	if scoped {
 		names = append(names, s.touches(env, op)...)

@@ -105,3 +105,30 @@ func TestOtherOperationIsHalfway(t *testing.T) {
 		t.Errorf("other operation of createB among two: %v, want createA", got)
 	}
 }
+
+// TestMismatchTargetHoldsOffOperationsThatCreateItsListsItems: a probe on
+// DELETE /b/{id} creates its own b (chain.go) and deletes it, which
+// changes the list of b as much as a probe on createB does. It waits
+// while mismatch-target counts that list (Box's sweep: a member's control
+// counted +2 and the reuse +0 while a DELETE's probes created and removed
+// members at the same time).
+func TestMismatchTargetHoldsOffOperationsThatCreateItsListsItems(t *testing.T) {
+	env, ops := lockEnv()
+	mt, replay := selectProbes(t, "mismatch-target")[0], selectProbes(t, "replay")[0]
+	del := openapi.Operation{ID: "deleteB", Method: "DELETE", Path: "/b/{id}",
+		Key:     openapi.Key{In: openapi.KeyHeader, Name: "Idempotency-Key", Required: true},
+		Request: &openapi.Request{Method: "DELETE", Path: "/b/idemcheck"},
+		Chain:   []openapi.Link{{Param: "id", From: "createB", Producer: &ops[1]}}}
+	env.targets = DefaultTargets([]openapi.Operation{ops[0], ops[1], del}) // createA reuses its key on createB
+	releaseMT := hold(env, &ops[0], mt)
+	done, release := acquired(env, &del, replay)
+	time.Sleep(50 * time.Millisecond) // give it the chance to take the lock wrongly
+	select {
+	case <-done:
+		t.Fatal("replay on deleteB, whose parents createB makes, ran while mismatch-target counted createB's list")
+	default:
+	}
+	releaseMT()
+	waitHeld(t, done, "replay on deleteB after mismatch-target finished")
+	(*release)()
+}

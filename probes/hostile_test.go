@@ -52,7 +52,7 @@ func boundedRun(t *testing.T, p Probe, base string, env Env, settle ...func(*Tar
 	peak, took := wiretest.PeakHeap(func() {
 		rs = RunTargets(context.Background(), targets, []Probe{p}, env)
 	})
-	t.Logf("%s: %s (%s); took %s, peak heap +%.1f MiB", p.ID(), rs[0].Verdict, rs[0].Reason, took.Round(time.Millisecond), float64(peak)/(1<<20))
+	t.Logf("%s: %s (%s); took %s, peak heap +%.1f MiB", p.Meta(nil).ID, rs[0].Verdict, rs[0].Reason, took.Round(time.Millisecond), float64(peak)/(1<<20))
 	if took > hostileLimit {
 		t.Errorf("took %s, want under %s", took, hostileLimit)
 	}
@@ -129,7 +129,7 @@ func TestEndlessResponseHeaderIsAnError(t *testing.T) {
 		{concurrentProbe{}, RaceLastByte, "1048576 bytes"},
 		{replayProbe{}, "", "headers exceeded 1048576 bytes"},
 	} {
-		t.Run(tt.probe.ID(), func(t *testing.T) {
+		t.Run(tt.probe.Meta(nil).ID, func(t *testing.T) {
 			srv := httptest.NewServer(endlessHeaderAfterFirst(payments.New(payments.Options{})))
 			defer srv.Close()
 			r := boundedRun(t, tt.probe, srv.URL, Env{RaceMode: tt.mode})
@@ -160,7 +160,7 @@ func TestHugeBodyIsCutAndSaidSo(t *testing.T) {
 		probe Probe
 		mode  RaceMode
 	}{{replayProbe{}, ""}, {concurrentProbe{}, RaceLastByte}, {concurrentProbe{}, RaceH2}} {
-		t.Run(tt.probe.ID()+"/"+string(tt.mode), func(t *testing.T) {
+		t.Run(tt.probe.Meta(nil).ID+"/"+string(tt.mode), func(t *testing.T) {
 			srv := serveH2C(t, h)
 			r := boundedRun(t, tt.probe, srv.URL, Env{RaceMode: tt.mode}, unobserved)
 			if r.Verdict == Fail {
@@ -220,7 +220,7 @@ func TestCompressingServerIsNoFalseAlarm(t *testing.T) {
 		{concurrentProbe{}, RaceNaive},
 		{retryAfterDropProbe{}, ""},
 	} {
-		t.Run(tt.probe.ID()+"/"+string(tt.mode), func(t *testing.T) {
+		t.Run(tt.probe.Meta(nil).ID+"/"+string(tt.mode), func(t *testing.T) {
 			srv := serveH2C(t, gzipAlways(payments.New(payments.Options{})))
 			r := boundedRun(t, tt.probe, srv.URL, Env{RaceMode: tt.mode})
 			wantVerdict(t, r, Pass, "")
@@ -254,7 +254,7 @@ func TestTLSFromEnvOnEveryPath(t *testing.T) {
 		{concurrentProbe{}, RaceLastByte, "rounds of 10 (last-byte)"},
 		{retryAfterDropProbe{}, "", ""},
 	} {
-		t.Run(tt.probe.ID()+"/"+string(tt.mode), func(t *testing.T) {
+		t.Run(tt.probe.Meta(nil).ID+"/"+string(tt.mode), func(t *testing.T) {
 			wantVerdict(t, boundedRun(t, tt.probe, srv.URL, Env{RaceMode: tt.mode, TLS: tlsCfg}), Pass, tt.want)
 			wantVerdict(t, boundedRun(t, tt.probe, srv.URL, Env{RaceMode: tt.mode}), Error, "")
 		})

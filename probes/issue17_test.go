@@ -45,20 +45,20 @@ func TestIssue17OneDefectOneFinding(t *testing.T) {
 			op := declining() // createPayment with a declined request, so error-replay runs
 			got := verdicts(t, srv.URL, op)
 			for _, p := range All() {
-				r := got[p.ID()]
-				t.Logf("%s: %s %s: %s", p.ID(), r.Verdict, r.Class, r.Reason)
+				r := got[p.Meta(nil).ID]
+				t.Logf("%s: %s %s: %s", p.Meta(nil).ID, r.Verdict, r.Class, r.Reason)
 				switch {
-				case p.ID() == tt.fail:
+				case p.Meta(nil).ID == tt.fail:
 					if r.Verdict != Fail || r.Class != tt.class || r.Severity != tt.severity || !strings.Contains(r.Reason, tt.reason) {
-						t.Errorf("%s: %s %s %s (%s), want a %s %s failure with %q; diffs: %v", p.ID(), r.Verdict, r.Severity, r.Class, r.Reason, tt.severity, tt.class, tt.reason, r.Diffs)
+						t.Errorf("%s: %s %s %s (%s), want a %s %s failure with %q; diffs: %v", p.Meta(nil).ID, r.Verdict, r.Severity, r.Class, r.Reason, tt.severity, tt.class, tt.reason, r.Diffs)
 					}
 					if len(r.Evidence) == 0 {
-						t.Errorf("%s: a failure without evidence", p.ID())
+						t.Errorf("%s: a failure without evidence", p.Meta(nil).ID)
 					}
 				case r.Verdict == Fail || r.Verdict == Error:
-					t.Errorf("%s: %s %s (%s), want no finding: the defect is %s's; diffs: %v", p.ID(), r.Verdict, r.Class, r.Reason, tt.fail, r.Diffs)
-				case contains(tt.noted, p.ID()) && !strings.Contains(r.Reason, "see "+tt.fail):
-					t.Errorf("%s: %s (%s), want a note pointing to %s", p.ID(), r.Verdict, r.Reason, tt.fail)
+					t.Errorf("%s: %s %s (%s), want no finding: the defect is %s's; diffs: %v", p.Meta(nil).ID, r.Verdict, r.Class, r.Reason, tt.fail, r.Diffs)
+				case contains(tt.noted, p.Meta(nil).ID) && !strings.Contains(r.Reason, "see "+tt.fail):
+					t.Errorf("%s: %s (%s), want a note pointing to %s", p.Meta(nil).ID, r.Verdict, r.Reason, tt.fail)
 				}
 			}
 		})

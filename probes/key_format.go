@@ -27,9 +27,22 @@ import (
 // up cannot hide it.
 type keyFormatProbe struct{}
 
-func (keyFormatProbe) ID() string                           { return "key-format" }
-func (keyFormatProbe) Title() string                        { return "malformed and overlong keys are handled" }
-func (keyFormatProbe) Severity() Severity                   { return Minor }
+// Meta names the profile's documented maximum key length in the rule.
+func (keyFormatProbe) Meta(prof *Profile) Meta {
+	prof = orDefault(prof)
+	rule := "draft-ietf-httpapi-idempotency-key-header §2.1: the key is an RFC 8941 sf-string; a key that is missing or malformed is a client error (400), never a server error, and an empty key is no key"
+	if prof.KeyMaxLength > 0 {
+		rule += fmt.Sprintf("; %s documents keys of at most %d characters (%s)", prof.Name, prof.KeyMaxLength, prof.Source)
+	}
+	return Meta{
+		ID:       "key-format",
+		Title:    "malformed and overlong keys are handled",
+		Severity: Minor,
+		Rule:     rule,
+		Fix:      "validate the key before using it (non-empty, a bounded length, printable characters) and answer 400 to anything else; bound header sizes (431) before they reach the key store",
+	}
+}
+
 func (keyFormatProbe) Applies(op *openapi.Operation) string { return needsKey(op) }
 
 // keyForm is one malformed key: its label and how to make it from a fresh
@@ -67,12 +80,6 @@ func pad(k string, n int) string {
 
 func (keyFormatProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	prof := x.Profile()
-	res.Rule = "draft-ietf-httpapi-idempotency-key-header §2.1: the key is an RFC 8941 sf-string; a key that is missing or malformed is a client error (400), never a server error, and an empty key is no key"
-	if prof.KeyMaxLength > 0 {
-		res.Rule += fmt.Sprintf("; %s documents keys of at most %d characters (%s)", prof.Name, prof.KeyMaxLength, prof.Source)
-	}
-	res.Fix = "validate the key before using it (non-empty, a bounded length, printable characters) and answer 400 to anything else; bound header sizes (431) before they reach the key store"
-
 	if x.sendProcessed(ctx, res, "control: well-formed fresh key", x.Key(), nil) == nil {
 		return
 	}

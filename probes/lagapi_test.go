@@ -34,6 +34,11 @@ type lagAPI struct {
 	// new id, but creates nothing: a false replay that looks fresh.
 	phantom bool
 	prefill map[string]int
+	// churnAfter, when positive, makes every create after the first
+	// churnAfter remove the oldest item of its collection, as another
+	// client's DELETE at the same moment would: the count stays put while
+	// the new item is listed.
+	churnAfter int
 	// lateFirst delays the answer to the first create this long after its
 	// item was stored, as a loaded machine delays the client's reading of
 	// it: the item's lag has passed by the time the client looks.
@@ -182,6 +187,9 @@ func (a *lagAPI) create(w http.ResponseWriter, r *http.Request, coll string) {
 		visible = time.Now()
 	}
 	a.items[coll] = append(a.items[coll], lagItem{visible: visible, v: in})
+	if a.churnAfter > 0 && a.seq > a.churnAfter {
+		a.items[coll] = a.items[coll][1:]
+	}
 	first := a.seq == 1
 	a.mu.Unlock()
 	if first {

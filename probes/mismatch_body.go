@@ -18,9 +18,16 @@ import (
 // or quota the control used up (one parent creation more).
 type mismatchBodyProbe struct{}
 
-func (mismatchBodyProbe) ID() string         { return "mismatch-body" }
-func (mismatchBodyProbe) Title() string      { return "key reused with a different body is rejected" }
-func (mismatchBodyProbe) Severity() Severity { return Major }
+func (mismatchBodyProbe) Meta(*Profile) Meta {
+	return Meta{
+		ID:       "mismatch-body",
+		Title:    "key reused with a different body is rejected",
+		Severity: Major,
+		Rule:     "draft-ietf-httpapi-idempotency-key-header §2.7: a key reused with a different request payload is rejected with 422 Unprocessable Content",
+		Fix:      "store a fingerprint of the request (method, path, canonical body) with the key and reject a reuse whose fingerprint differs",
+	}
+}
+
 func (mismatchBodyProbe) Applies(op *openapi.Operation) string {
 	if r := needsKey(op); r != "" {
 		return r
@@ -39,8 +46,6 @@ func (mismatchBodyProbe) Applies(op *openapi.Operation) string {
 }
 
 func (mismatchBodyProbe) Run(ctx context.Context, x *Experiment, res *Result) {
-	res.Rule = "draft-ietf-httpapi-idempotency-key-header §2.7: a key reused with a different request payload is rejected with 422 Unprocessable Content"
-	res.Fix = "store a fingerprint of the request (method, path, canonical body) with the key and reject a reuse whose fingerprint differs"
 	alt := x.Op.AltBody
 
 	control, err := x.Send(ctx, "control: different body, fresh key", x.Key(), alt)
@@ -50,7 +55,7 @@ func (mismatchBodyProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	}
 	if !control.is2xx() {
 		if !control.refused() {
-			notProcessed(res, "the control (different body, fresh key)", control)
+			x.notProcessed(res, "the control (different body, fresh key)", control)
 			return
 		}
 		skip(res, fmt.Sprintf("the different body is not accepted even with a fresh key (status %d), so a rejection would prove nothing", control.Status))
@@ -80,8 +85,13 @@ func (mismatchBodyProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	switch {
 	case reuse.throttled():
 		errorf(res, "%s", throttledLine("the reuse", "the key", reuse))
+	case reuse.is2xx() && diffReplies(first, reuse, x.ignoreFields) == "" && tellsApart(first, control, x.ignoreFields): // tells.go
+		fail(res, fmt.Sprintf("the different body was answered with the first request's stored result (status %d), while the control with a fresh key was answered otherwise: the server ignores the body when matching keys", reuse.Status))
+		res.Diffs = append(res.Diffs, "first vs the control with a fresh key (-first +control): what the different body gets when processed\n"+diffReplies(first, control, x.ignoreFields))
 	case reuse.is2xx() && diffReplies(first, reuse, x.ignoreFields) == "":
-		fail(res, fmt.Sprintf("the different body was answered with the first request's stored result (status %d): the server ignores the body when matching keys", reuse.Status))
+		// R′ processed on its own is answered as R is (an empty 204, an
+		// {"ok": true}): replayed or processed, it was accepted.
+		fail(res, fmt.Sprintf("the different body was accepted (status %d) under a key already used; its answer is R's, which R′ also gets with a fresh key, so whether it was replayed or processed again the response cannot tell", reuse.Status))
 	case reuse.is2xx() && resourceID(first) != "" && resourceID(reuse) == resourceID(first) && resourceID(control) != resourceID(first):
 		// The stored result, rendered anew (a request id, a timestamp).
 		fail(res, fmt.Sprintf("the different body was answered about the first request's resource %q (status %d): the server ignores the body when matching keys", resourceID(first), reuse.Status))

@@ -48,11 +48,16 @@ import (
 // The steps are in mismatch_params_trial.go.
 type mismatchParamsProbe struct{}
 
-func (mismatchParamsProbe) ID() string { return "mismatch-params" }
-func (mismatchParamsProbe) Title() string {
-	return "key reused with other query or header parameters is not replayed"
+func (mismatchParamsProbe) Meta(*Profile) Meta {
+	return Meta{
+		ID:       "mismatch-params",
+		Title:    "key reused with other query or header parameters is not replayed",
+		Severity: Major,
+		Rule:     "draft-ietf-httpapi-idempotency-key-header §2.2 and §2.7: a key reused with a different request is rejected (422), never answered with the stored result; the query is part of the request (Stripe compares every incoming parameter, Telnyx requires the same query parameters with the same values)",
+		Fix:      "include the query string and every header parameter that changes the outcome in the request fingerprint, and reject a reuse whose fingerprint differs with 422 (or scope keys by them)",
+	}
 }
-func (mismatchParamsProbe) Severity() Severity { return Major }
+
 func (mismatchParamsProbe) Applies(op *openapi.Operation) string {
 	if r := needsKey(op); r != "" {
 		return r
@@ -78,9 +83,6 @@ func leftParams(alts []openapi.ParamAlt) string {
 }
 
 func (mismatchParamsProbe) Run(ctx context.Context, x *Experiment, res *Result) {
-	res.Rule = "draft-ietf-httpapi-idempotency-key-header §2.2 and §2.7: a key reused with a different request is rejected (422), never answered with the stored result; the query is part of the request (Stripe compares every incoming parameter, Telnyx requires the same query parameters with the same values)"
-	res.Fix = "include the query string and every header parameter that changes the outcome in the request fingerprint, and reject a reuse whose fingerprint differs with 422 (or scope keys by them)"
-
 	params, left := paramsToVary(x)
 	if len(params) == 0 {
 		skip(res, "no parameter to vary: "+strings.Join(left, "; "))

@@ -57,7 +57,7 @@ func (t *paramsTrial) vary(ctx context.Context, pa openapi.ParamAlt) bool {
 		}
 		if !control.is2xx() {
 			if !control.refused() {
-				notProcessed(res, "the control ("+what+", fresh key)", control)
+				x.notProcessed(res, "the control ("+what+", fresh key)", control)
 				return false
 			}
 			why = append(why, fmt.Sprintf("%s is refused even with a fresh key (%s)", what, refusal(control)))
@@ -112,7 +112,7 @@ func (t *paramsTrial) nextR(ctx context.Context) bool {
 		t.stopped = fmt.Sprintf("R, processed before, was refused with a fresh key (%s): the requests use up the server's state, so the trial stopped there", refusal(r))
 		return false
 	case !r.is2xx():
-		notProcessed(t.res, label, r)
+		x.notProcessed(t.res, label, r)
 		return false
 	}
 	if observed && !x.judgeControl(label, r.Status, effect) { // observe_settle.go
@@ -190,6 +190,9 @@ func (t *paramsTrial) treat(ctx context.Context, pa openapi.ParamAlt, v string, 
 	}
 	prof := x.Profile()
 	marker, _ := prof.replayMarker(reuse)
+	if m, _ := prof.replayMarker(t.prev.reply); m != "" {
+		marker = "" // the server marks fresh answers too: the marker tells nothing
+	}
 	firstID := resourceID(first.reply)
 	switch {
 	case reuse.throttled():

@@ -28,11 +28,16 @@ import (
 // endpoint) are both correct; R's stored result is not.
 type mismatchTargetProbe struct{}
 
-func (mismatchTargetProbe) ID() string { return "mismatch-target" }
-func (mismatchTargetProbe) Title() string {
-	return "key reused on another resource or operation is not replayed"
+func (mismatchTargetProbe) Meta(*Profile) Meta {
+	return Meta{
+		ID:       "mismatch-target",
+		Title:    "key reused on another resource or operation is not replayed",
+		Severity: Major,
+		Rule:     "draft-ietf-httpapi-idempotency-key-header §2.2 and §2.7: the fingerprint of a request covers its target (method and path) as well as its payload; a key reused on another resource or operation is rejected, or treated as a new key for that endpoint, never answered with the stored result",
+		Fix:      "include the method and the concrete path in the request fingerprint (or scope keys per resource and endpoint), so a key reused on another target is rejected with 422 or processed on its own",
+	}
 }
-func (mismatchTargetProbe) Severity() Severity { return Major }
+
 func (mismatchTargetProbe) Applies(op *openapi.Operation) string {
 	return needsKey(op)
 }
@@ -62,9 +67,6 @@ type target struct {
 }
 
 func (mismatchTargetProbe) Run(ctx context.Context, x *Experiment, res *Result) {
-	res.Rule = "draft-ietf-httpapi-idempotency-key-header §2.2 and §2.7: the fingerprint of a request covers its target (method and path) as well as its payload; a key reused on another resource or operation is rejected, or treated as a new key for that endpoint, never answered with the stored result"
-	res.Fix = "include the method and the concrete path in the request fingerprint (or scope keys per resource and endpoint), so a key reused on another target is rejected with 422 or processed on its own"
-
 	var targets []target
 	var skipped []string
 	if t, why := otherResource(ctx, x); t != nil {
@@ -158,7 +160,7 @@ func (mismatchTargetProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 	}
 
 	prof := x.Profile()
-	var problems, outcomes []string
+	var problems, outcomes, untold []string
 	for _, t := range valid {
 		var reuse *reply
 		// Since the control there, only the other targets (other
@@ -168,7 +170,7 @@ func (mismatchTargetProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 		if last := lastThere[t.what]; last != nil && t.observer != nil && (x.Observer == nil || t.observer.Name() != x.Observer.Name()) && hasCanary(*last, x.canary) {
 			before = last
 		}
-		effect, observed, _, blind, err := measureOn(ctx, x, t.observer, "reuse: "+t.what+", same key K", before, func() (*reply, error) {
+		effect, observed, after, blind, err := measureOn(ctx, x, t.observer, "reuse: "+t.what+", same key K", before, func() (*reply, error) {
 			var err error
 			reuse, err = sendTarget(ctx, x, t, "reuse: "+t.what+", same key K", key)
 			return reuse, err
@@ -182,25 +184,47 @@ func (mismatchTargetProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 		}
 		firstID, control := resourceID(first), controls[t.what]
 		marker, _ := prof.replayMarker(reuse)
+		controlMarker, _ := prof.replayMarker(control)
+		// An identical answer is R's stored result only when the control
+		// there, with a fresh key, is answered otherwise (tells.go): two
+		// 204s without a body say nothing about which request they answer.
+		identical := reuse.is2xx() && diffReplies(first, reuse, x.ignoreFields) == ""
+		told := tellsApart(first, control, x.ignoreFields)
+		// A resource the reuse's answer names, new (neither R's nor the
+		// control's) and listed there afterwards, was made there: whatever
+		// the count says (other clients' items come and go in a list
+		// without canaries), the reuse was processed on its own.
+		madeThere := ""
+		if id := resourceID(reuse); reuse.is2xx() && observed && id != "" && id != firstID && id != resourceID(control) && showsIDs(after, []string{id}) {
+			madeThere = id
+		}
 		switch {
-		case reuse.is2xx() && diffReplies(first, reuse, x.ignoreFields) == "":
-			problems = append(problems, fmt.Sprintf("%s was answered with R's stored result (status %d, identical body): the fingerprint ignores the target", t.what, reuse.Status))
-		case reuse.is2xx() && marker != "":
+		case identical && told:
+			problems = append(problems, fmt.Sprintf("%s was answered with R's stored result (status %d, identical body), while its control there with a fresh key was answered otherwise: the fingerprint ignores the target", t.what, reuse.Status))
+			res.Diffs = append(res.Diffs, fmt.Sprintf("R vs the control on %s with a fresh key (-R +control): what a request processed there gets\n%s", t.what, diffReplies(first, control, x.ignoreFields)))
+		case reuse.is2xx() && marker != "" && controlMarker == "":
 			problems = append(problems, fmt.Sprintf("%s was answered with a response marked %s although K was never used there", t.what, marker))
 			res.Diffs = append(res.Diffs, fmt.Sprintf("R vs %s (-R +other):\n%s", t.what, diffReplies(first, reuse, x.ignoreFields)))
 		case reuse.is2xx() && firstID != "" && resourceID(reuse) == firstID && resourceID(control) != firstID:
 			problems = append(problems, fmt.Sprintf("%s was answered about R's resource %q: a false replay", t.what, firstID))
 			res.Diffs = append(res.Diffs, fmt.Sprintf("R vs %s (-R +other):\n%s", t.what, diffReplies(first, reuse, x.ignoreFields)))
-		case reuse.is2xx() && observed && seesEffect[t.what] && effect == 0:
+		case reuse.is2xx() && observed && seesEffect[t.what] && effect == 0 && madeThere == "":
 			problems = append(problems, fmt.Sprintf("%s answered %d but nothing happened there (side effect %+d): a false replay", t.what, reuse.Status, effect))
 		case reuse.Status >= 500:
 			problems = append(problems, fmt.Sprintf("%s got a server error (%d) for a valid request with a reused key", t.what, reuse.Status))
+		case madeThere != "":
+			outcomes = append(outcomes, fmt.Sprintf("%s: processed on its own (%d; %s lists %s, which its answer names)", t.what, reuse.Status, t.observer.Name(), madeThere))
+		case identical && observed && seesEffect[t.what]:
+			outcomes = append(outcomes, fmt.Sprintf("%s: processed on its own (%d, answered as R and its fresh-key control were; its side effect %+d tells)", t.what, reuse.Status, effect))
+		case identical:
+			untold = append(untold, fmt.Sprintf("%s answered %d as R did, and so did its control there with a fresh key, so the response cannot tell a replay from a request processed on its own%s", t.what, reuse.Status, untoldEffect(t, seesEffect[t.what])))
 		case reuse.is2xx():
 			outcomes = append(outcomes, fmt.Sprintf("%s: processed on its own (%d)", t.what, reuse.Status))
 		default:
 			outcomes = append(outcomes, fmt.Sprintf("%s: rejected (%d)", t.what, reuse.Status))
 		}
 	}
+	judged := len(outcomes) // targets whose answers told what happened
 	if len(skipped) > 0 {
 		outcomes = append(outcomes, "not tried: "+strings.Join(skipped, "; "))
 	}
@@ -211,7 +235,25 @@ func (mismatchTargetProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 		fail(res, strings.Join(problems, "; "))
 		return
 	}
+	if judged == 0 { // every target answered as R did, as its control did
+		skip(res, "no answer tells a replay from a request processed on its own: "+strings.Join(append(untold, outcomes...), "; "))
+		return
+	}
+	if len(untold) > 0 {
+		res.Diffs = append(res.Diffs, "not told apart: "+strings.Join(untold, "; "))
+	}
 	pass(res, "the key reused elsewhere was never answered with R's result: "+strings.Join(outcomes, "; "))
+}
+
+// untoldEffect says why the side effect did not tell either.
+func untoldEffect(t target, sees bool) string {
+	switch {
+	case t.observer == nil:
+		return ", and its side effects are not observed"
+	case !sees:
+		return fmt.Sprintf(", and %s did not show the control's effect", t.observer.Name())
+	}
+	return ""
 }
 
 // otherResource makes the operation's request on another resource: it
@@ -246,7 +288,7 @@ func otherResource(ctx context.Context, x *Experiment) (*target, string) {
 	if j := slices.IndexFunc(op.Chain, func(l openapi.Link) bool {
 		return l.Param == param && (l.Producer != nil || l.Fresh != nil)
 	}); j >= 0 {
-		v, err := x.parent(ctx, x.Env, op.Chain[j], "a second "+tmpl[i], 0, given)
+		v, err := x.parent(ctx, x.Env, op, op.Chain[j], "a second "+tmpl[i], 0, given)
 		if err != nil {
 			return nil, err.Error()
 		}

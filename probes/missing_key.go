@@ -17,9 +17,16 @@ import (
 // the control used up, and that 4xx would pass for the key's.
 type missingKeyProbe struct{}
 
-func (missingKeyProbe) ID() string         { return "missing-key" }
-func (missingKeyProbe) Title() string      { return "request without the required key is rejected" }
-func (missingKeyProbe) Severity() Severity { return Major }
+func (missingKeyProbe) Meta(*Profile) Meta {
+	return Meta{
+		ID:       "missing-key",
+		Title:    "request without the required key is rejected",
+		Severity: Major,
+		Rule:     "draft-ietf-httpapi-idempotency-key-header §2.7: a request without the key, on a resource that requires one, is rejected with 400 Bad Request",
+		Fix:      "reject requests that lack the idempotency key with 400 before processing them",
+	}
+}
+
 func (missingKeyProbe) Applies(op *openapi.Operation) string {
 	if r := needsKey(op); r != "" {
 		return r
@@ -31,9 +38,6 @@ func (missingKeyProbe) Applies(op *openapi.Operation) string {
 }
 
 func (missingKeyProbe) Run(ctx context.Context, x *Experiment, res *Result) {
-	res.Rule = "draft-ietf-httpapi-idempotency-key-header §2.7: a request without the key, on a resource that requires one, is rejected with 400 Bad Request"
-	res.Fix = "reject requests that lack the idempotency key with 400 before processing them"
-
 	if x.sendProcessed(ctx, res, "control: with a fresh key", x.Key(), nil) == nil {
 		return
 	}

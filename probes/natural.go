@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/idemcheck/idemcheck/openapi"
 )
 
 // Helpers of the natural-put and natural-delete probes. PUT and DELETE need
@@ -19,16 +18,6 @@ import (
 
 // naturalRule is the reference both natural probes check.
 const naturalRule = "RFC 9110 §9.2.2: PUT and DELETE are idempotent: the intended effect on the server of several identical requests is the same as that of a single one"
-
-// sendRequest sends another planned request of the same resource (the PUT
-// that creates what a DELETE removes), without a key.
-func (x *Experiment) sendRequest(ctx context.Context, label string, r *openapi.Request) (*reply, error) {
-	req, err := r.Build(x.Env.BaseURL, openapi.Key{}, "", nil, x.Env.Header)
-	if err != nil {
-		return nil, err
-	}
-	return x.Do(ctx, label, req)
-}
 
 // useListObserver makes the list one level up the experiment's side-effect
 // observer when it has none and the list passes the read-read control

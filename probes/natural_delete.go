@@ -9,7 +9,8 @@ import (
 	"github.com/idemcheck/idemcheck/openapi"
 )
 
-// naturalDeleteProbe sends the same DELETE twice, without a key, against a
+// naturalDeleteProbe sends the same DELETE twice, without a key (each with
+// a fresh key of its own when the document requires one: natural_key.go), against a
 // resource it first makes sure exists (read with its GET). The resource is
 // the experiment's own when its chain created it (the PUT on the same path,
 // under a fresh id, or the parent collection's POST: chain.go), so no other
@@ -19,10 +20,17 @@ import (
 // count and the resource reads back as after the first.
 type naturalDeleteProbe struct{}
 
-func (naturalDeleteProbe) ID() string         { return "natural-delete" }
-func (naturalDeleteProbe) Title() string      { return "the same DELETE twice changes nothing more" }
-func (naturalDeleteProbe) Severity() Severity { return Major }
-func (naturalDeleteProbe) exclusive() bool    { return true }
+func (naturalDeleteProbe) Meta(*Profile) Meta {
+	return Meta{
+		ID:       "natural-delete",
+		Title:    "the same DELETE twice changes nothing more",
+		Severity: Major,
+		Rule:     naturalRule,
+		Fix:      "treat a DELETE of a resource that is already gone as done: answer 204/200 or 404/410 and change nothing else; never fail with a 5xx",
+	}
+}
+
+func (naturalDeleteProbe) exclusive() bool { return true }
 func (naturalDeleteProbe) Applies(op *openapi.Operation) string {
 	if op.Method != http.MethodDelete {
 		return "not a DELETE"
@@ -31,8 +39,6 @@ func (naturalDeleteProbe) Applies(op *openapi.Operation) string {
 }
 
 func (naturalDeleteProbe) Run(ctx context.Context, x *Experiment, res *Result) {
-	res.Rule = naturalRule
-	res.Fix = "treat a DELETE of a resource that is already gone as done: answer 204/200 or 404/410 and change nothing else; never fail with a 5xx"
 	r := x.Op.Resource
 	if r == nil {
 		r = &openapi.Resource{}
@@ -49,11 +55,12 @@ func (naturalDeleteProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		return
 	}
 	listNote := useListObserver(ctx, x)
+	keys := x.naturalKeys() // natural_key.go
 
 	var first *reply
 	firstEffect, observed, err := x.Measure(ctx, "first DELETE", func() error {
 		var err error
-		first, err = x.Send(ctx, "first DELETE", "", nil)
+		first, err = keys.send(ctx, "first DELETE")
 		return err
 	})
 	if err != nil {
@@ -65,7 +72,7 @@ func (naturalDeleteProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 		skip(res, fmt.Sprintf("nothing to delete: the first DELETE got %d and there is neither a GET on the same path nor an operation that creates the resource", first.Status))
 		return
 	case !first.is2xx():
-		errorf(res, "%s", notProcessedLine("the first DELETE", "repeating it proves nothing", first))
+		x.refused(res, "the first DELETE", "repeating it proves nothing", first)
 		return
 	}
 	// The state after the first DELETE, read twice with nothing sent in
@@ -84,7 +91,7 @@ func (naturalDeleteProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	var second *reply
 	effect, measured, err := x.Measure(ctx, "second, identical DELETE", func() error {
 		var err error
-		second, err = x.Send(ctx, "second, identical DELETE", "", nil)
+		second, err = keys.send(ctx, "second, identical DELETE")
 		return err
 	})
 	if err != nil {
@@ -134,15 +141,16 @@ func (naturalDeleteProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	if n := volatileNote(r.Get, volatile); n != "" {
 		res.Diffs = append(res.Diffs, n)
 	}
+	keyNote := keys.note("DELETE")
 	if len(problems) > 0 {
 		if refusal != "" {
 			problems = append([]string{refusal}, problems...)
 		}
-		fail(res, strings.Join(problems, "; "))
+		fail(res, strings.Join(problems, "; ")+keyNote)
 		return
 	}
 	if refusal != "" {
-		nonconformant(res, refusal+", though it changed nothing"+stateNoteOf(before != nil, observed))
+		nonconformant(res, refusal+", though it changed nothing"+stateNoteOf(before != nil, observed)+keyNote)
 		return
 	}
 	state := " (no GET on the same path: the state was not compared)"
@@ -152,7 +160,7 @@ func (naturalDeleteProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	case stateNote != "":
 		state = " (" + stateNote + ")"
 	}
-	pass(res, fmt.Sprintf("the second, identical DELETE got %d%s%s%s", second.Status, state, listEffectNote(observed, x), listNote))
+	pass(res, fmt.Sprintf("the second, identical DELETE got %d%s%s%s%s", second.Status, state, listEffectNote(observed, x), listNote, keyNote))
 }
 
 // ensureResource makes sure the resource exists before it is deleted: read

@@ -9,7 +9,8 @@ import (
 	"github.com/idemcheck/idemcheck/openapi"
 )
 
-// naturalPutProbe sends the same PUT twice, without a key. Control: the
+// naturalPutProbe sends the same PUT twice, without a key (each with a
+// fresh key of its own when the document requires one: natural_key.go). Control: the
 // first PUT is processed (2xx) and the resource can be read back after it.
 // Treatment: the second PUT must be processed too (never a 5xx), leave the
 // resource exactly as the first left it (volatile fields aside) and add
@@ -17,10 +18,17 @@ import (
 // is the typical defect: a client retrying a timed-out PUT changes state.
 type naturalPutProbe struct{}
 
-func (naturalPutProbe) ID() string         { return "natural-put" }
-func (naturalPutProbe) Title() string      { return "the same PUT twice leaves the same state" }
-func (naturalPutProbe) Severity() Severity { return Major }
-func (naturalPutProbe) exclusive() bool    { return true }
+func (naturalPutProbe) Meta(*Profile) Meta {
+	return Meta{
+		ID:       "natural-put",
+		Title:    "the same PUT twice leaves the same state",
+		Severity: Major,
+		Rule:     naturalRule,
+		Fix:      "make PUT a replacement computed from the request alone: an identical PUT must not bump a version or counter, append history, or fail; a timestamp that must change can be left out with --ignore-field",
+	}
+}
+
+func (naturalPutProbe) exclusive() bool { return true }
 func (naturalPutProbe) Applies(op *openapi.Operation) string {
 	if op.Method != http.MethodPut {
 		return "not a PUT"
@@ -29,18 +37,17 @@ func (naturalPutProbe) Applies(op *openapi.Operation) string {
 }
 
 func (naturalPutProbe) Run(ctx context.Context, x *Experiment, res *Result) {
-	res.Rule = naturalRule
-	res.Fix = "make PUT a replacement computed from the request alone: an identical PUT must not bump a version or counter, append history, or fail; a timestamp that must change can be left out with --ignore-field"
 	listNote := useListObserver(ctx, x)
 	get, _ := x.stateRead() // natural_state.go
+	keys := x.naturalKeys() // natural_key.go
 
-	first, err := x.Send(ctx, "first PUT", "", nil)
+	first, err := keys.send(ctx, "first PUT")
 	if err != nil {
 		errorf(res, "first PUT: %v", err)
 		return
 	}
 	if !first.is2xx() {
-		errorf(res, "%s", notProcessedLine("the first PUT", "repeating it proves nothing", first))
+		x.refused(res, "the first PUT", "repeating it proves nothing", first)
 		return
 	}
 	// The state before the second PUT, read twice with nothing sent in
@@ -61,7 +68,7 @@ func (naturalPutProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	var second *reply
 	effect, observed, err := x.Measure(ctx, "second, identical PUT", func() error {
 		var err error
-		second, err = x.Send(ctx, "second, identical PUT", "", nil)
+		second, err = keys.send(ctx, "second, identical PUT")
 		return err
 	})
 	if err != nil {
@@ -112,24 +119,25 @@ func (naturalPutProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	if n := volatileNote(get, volatile); n != "" {
 		res.Diffs = append(res.Diffs, n)
 	}
+	keyNote := keys.note("PUT")
 	if len(problems) > 0 {
 		if refusal != "" {
 			problems = append([]string{refusal}, problems...)
 		}
-		fail(res, strings.Join(problems, "; "))
+		fail(res, strings.Join(problems, "; ")+keyNote)
 		return
 	}
 	if refusal != "" {
-		nonconformant(res, refusal+"; a repeated PUT succeeds (RFC 9110 §9.2.2), though this refusal changed nothing"+stateNoteOf(before != nil, observed))
+		nonconformant(res, refusal+"; a repeated PUT succeeds (RFC 9110 §9.2.2), though this refusal changed nothing"+stateNoteOf(before != nil, observed)+keyNote)
 		return
 	}
 	switch {
 	case before != nil:
-		pass(res, fmt.Sprintf("the second, identical PUT got %d and left GET %s unchanged%s%s", second.Status, get, listEffectNote(observed, x), listNote))
+		pass(res, fmt.Sprintf("the second, identical PUT got %d and left GET %s unchanged%s%s%s", second.Status, get, listEffectNote(observed, x), listNote, keyNote))
 	case stateNote != "":
-		pass(res, fmt.Sprintf("the second, identical PUT got %d (%s)%s%s", second.Status, stateNote, listEffectNote(observed, x), listNote))
+		pass(res, fmt.Sprintf("the second, identical PUT got %d (%s)%s%s%s", second.Status, stateNote, listEffectNote(observed, x), listNote, keyNote))
 	default:
-		pass(res, fmt.Sprintf("the second, identical PUT got %d (no GET on the same path: the state was not compared)%s%s", second.Status, listEffectNote(observed, x), listNote))
+		pass(res, fmt.Sprintf("the second, identical PUT got %d (no GET on the same path: the state was not compared)%s%s%s", second.Status, listEffectNote(observed, x), listNote, keyNote))
 	}
 }
 

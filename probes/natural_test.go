@@ -77,6 +77,9 @@ type things struct {
 	clock   int
 	badGone bool // a DELETE of a missing item removes another one
 	noisy   bool // a 404 carries a fresh request id
+	// echoDelete answers a DELETE with the object it removed, as Stripe's
+	// API does ({"id": …, "deleted": true}), not 204.
+	echoDelete bool
 }
 
 func (s *things) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -85,6 +88,12 @@ func (s *things) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	id := strings.TrimPrefix(r.URL.Path, "/things/")
 	switch {
+	case r.URL.Path == "/things" && r.Method == "POST": // a create, keys ignored
+		s.clock++
+		id := fmt.Sprintf("t%d", s.clock)
+		s.items[id] = map[string]any{"id": id}
+		w.WriteHeader(201)
+		json.NewEncoder(w).Encode(s.items[id])
 	case r.URL.Path == "/things" && r.Method == "GET":
 		list := []any{}
 		for _, v := range s.items {
@@ -111,6 +120,10 @@ func (s *things) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.Method == "DELETE":
 		if _, ok := s.items[id]; ok {
 			delete(s.items, id)
+			if s.echoDelete {
+				json.NewEncoder(w).Encode(map[string]any{"id": id, "deleted": true})
+				return
+			}
 			w.WriteHeader(204)
 			return
 		}

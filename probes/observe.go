@@ -10,7 +10,7 @@ import (
 	"github.com/idemcheck/idemcheck/openapi"
 )
 
-// Side effects are observed, never assumed (DESIGN.md): an observer takes a
+// Side effects are observed, never assumed (docs/design.md): an observer takes a
 // snapshot of the server's state before and after each step of an
 // experiment, and the diff of the two is the step's effect. One file per
 // kind of observer: observe_collection.go (the list beside a create),

@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// Observers earn trust (DESIGN.md): before an observer's readings count,
+// Observers earn trust (docs/design.md): before an observer's readings count,
 // it is read twice with nothing sent in between. An observer that reads
 // differently by itself would turn its own churn into side effects: a list
 // that renders fresh ids on every read "adds" items on every step, a

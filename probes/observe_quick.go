@@ -145,9 +145,12 @@ func (x *Experiment) quickReads() bool {
 }
 
 // noteReturned remembers the resource a processed response to a request on
-// the operation's own target named: the next snapshot must show it.
+// the operation's own target named: the next snapshot must show it. Not a
+// DELETE's: the resource it names (Stripe's answer the object removed) is
+// the one a snapshot must no longer show, so a list that reads at once
+// would be taken to update late, and settle for the rest of the run.
 func (x *Experiment) noteReturned(req *http.Request, r *reply) {
-	if req == nil || !r.is2xx() || x.Op.Request == nil || req.URL.EscapedPath() != x.ownPath() {
+	if req == nil || req.Method == http.MethodDelete || !r.is2xx() || x.Op.Request == nil || req.URL.EscapedPath() != x.ownPath() {
 		return
 	}
 	if id := resourceID(r); id != "" {

@@ -262,7 +262,7 @@ func TestObserverFailureIsAnError(t *testing.T) {
 	for _, p := range []Probe{replayProbe{}, concurrentProbe{}} {
 		res := RunTargets(context.Background(), broken, []Probe{p}, Env{BaseURL: srv.URL, Rounds: 1, Concurrency: 2})
 		if res[0].Verdict != Error || !strings.Contains(res[0].Reason, "pointer /nope resolves to nothing") {
-			t.Errorf("%s: %s %q, want an error naming the pointer", p.ID(), res[0].Verdict, res[0].Reason)
+			t.Errorf("%s: %s %q, want an error naming the pointer", p.Meta(nil).ID, res[0].Verdict, res[0].Reason)
 		}
 	}
 }

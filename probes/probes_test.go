@@ -93,28 +93,28 @@ func TestProbesOnExampleAPIs(t *testing.T) {
 				want[id] = true
 			}
 			for _, p := range All() {
-				r := got[p.ID()]
+				r := got[p.Meta(nil).ID]
 				if reason := p.Applies(&op); reason != "" { // e.g. natural-put on a POST
 					if r.Verdict != Skip {
-						t.Errorf("%s: verdict %s, want skip (%s)", p.ID(), r.Verdict, reason)
+						t.Errorf("%s: verdict %s, want skip (%s)", p.Meta(nil).ID, r.Verdict, reason)
 					}
 					continue
 				}
 				wantVerdict := Pass
-				if want[p.ID()] {
+				if want[p.Meta(nil).ID] {
 					wantVerdict = Fail
 				}
 				if r.Verdict == Skip && wantVerdict == Pass && strings.HasSuffix(r.Reason, "see replay") {
 					continue // the symptom is replay's finding
 				}
 				if r.Verdict != wantVerdict {
-					t.Errorf("%s: verdict %s, want %s; reason: %s; diffs: %v", p.ID(), r.Verdict, wantVerdict, r.Reason, r.Diffs)
+					t.Errorf("%s: verdict %s, want %s; reason: %s; diffs: %v", p.Meta(nil).ID, r.Verdict, wantVerdict, r.Reason, r.Diffs)
 				}
 				if r.Verdict == Fail && len(r.Evidence) == 0 {
-					t.Errorf("%s: a failure without evidence", p.ID())
+					t.Errorf("%s: a failure without evidence", p.Meta(nil).ID)
 				}
 				if len(r.Effects) == 0 && !isStatic(p) {
-					t.Errorf("%s: no side-effect observation although the collection is known", p.ID())
+					t.Errorf("%s: no side-effect observation although the collection is known", p.Meta(nil).ID)
 				}
 			}
 		})
@@ -223,8 +223,8 @@ func TestRunKeepsOrderAndHonoursCancellation(t *testing.T) {
 	}
 	for i, r := range results {
 		op, p := ops[i/len(All())], All()[i%len(All())]
-		if r.Operation.ID != op.ID || r.Probe != p.ID() {
-			t.Errorf("result %d is %s/%s, want %s/%s", i, r.Operation.ID, r.Probe, op.ID, p.ID())
+		if r.Operation.ID != op.ID || r.Probe != p.Meta(nil).ID {
+			t.Errorf("result %d is %s/%s, want %s/%s", i, r.Operation.ID, r.Probe, op.ID, p.Meta(nil).ID)
 		}
 		if r.Verdict != Error && r.Verdict != Skip {
 			t.Errorf("result %d: verdict %s after cancellation, want error or skip", i, r.Verdict)
@@ -234,7 +234,7 @@ func TestRunKeepsOrderAndHonoursCancellation(t *testing.T) {
 
 func TestSelect(t *testing.T) {
 	ps, err := Select([]string{"missing-key", "replay"})
-	if err != nil || len(ps) != 2 || ps[0].ID() != "replay" {
+	if err != nil || len(ps) != 2 || ps[0].Meta(nil).ID != "replay" {
 		t.Fatalf("Select = %v, %v; want replay, missing-key in catalogue order", ps, err)
 	}
 	if _, err := Select([]string{"nope"}); err == nil || !strings.Contains(err.Error(), "known: replay") {

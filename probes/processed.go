@@ -47,18 +47,11 @@ func (x *Experiment) measureProcessedBody(ctx context.Context, res *Result, labe
 		return nil, 0, false, false
 	}
 	if !r.is2xx() {
-		notProcessed(res, label, r)
+		x.notProcessed(res, label, r)
 		return nil, 0, false, false
 	}
 	if observed && !x.judgeControl(label, r.Status, effect) { // observe_settle.go
 		observed = false
 	}
 	return r, effect, observed, true
-}
-
-// notProcessed is the error verdict for a refused control or first
-// request; it quotes the server's status and message, and says what to do
-// in the server's terms (refusal.go).
-func notProcessed(res *Result, label string, r *reply) {
-	errorf(res, "%s", notProcessedLine(label, "the experiment proves nothing", r))
 }

@@ -139,7 +139,7 @@ func TestPayPalProfileAppliesToEveryStoredResultComparison(t *testing.T) {
 		{replayProbe{}, "ietf", Fail, "differs from the first response"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.probe.ID()+"/"+tt.profile, func(t *testing.T) {
+		t.Run(tt.probe.Meta(nil).ID+"/"+tt.profile, func(t *testing.T) {
 			srv := startOrders(t, &orderServer{inFlight: http.StatusConflict, work: 20 * time.Millisecond, latest: true})
 			env := Env{Profile: mustProfile(t, tt.profile), Concurrency: 5, Rounds: 2}
 			r := runOneProbe(t, tt.probe, srv.URL, keyedCreate("createOrder", "/orders"), env)

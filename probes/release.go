@@ -34,19 +34,50 @@ const (
 // DefaultRaceMode is the release the concurrent probe uses when Env.RaceMode is empty.
 const DefaultRaceMode = RaceAuto
 
+// raceModes are the race modes, the default first: the table that
+// RaceModes, ParseRaceMode, RaceModeHelp and releaserFor read. A new mode
+// is its releaser's file and one entry here.
+var raceModes = []struct {
+	mode RaceMode
+	help string   // what the mode does, when its name does not say it
+	rel  releaser // nil for auto, which picks another mode's
+}{
+	{RaceAuto, "h2 when the target speaks HTTP/2, else last-byte", nil},
+	{RaceLastByte, "", lastByteReleaser{}},
+	{RaceH2, "", h2Releaser{}},
+	{RaceNaive, "", naiveReleaser{}},
+}
+
 // RaceModes lists every mode, the default first.
-func RaceModes() []RaceMode { return []RaceMode{RaceAuto, RaceLastByte, RaceH2, RaceNaive} }
+func RaceModes() []RaceMode {
+	out := make([]RaceMode, len(raceModes))
+	for i, m := range raceModes {
+		out[i] = m.mode
+	}
+	return out
+}
+
+// RaceModeHelp says what the modes are, for --race-mode's help: "auto (h2
+// when the target speaks HTTP/2, else last-byte), last-byte, h2, naive".
+func RaceModeHelp() string {
+	names := make([]string, len(raceModes))
+	for i, m := range raceModes {
+		names[i] = string(m.mode)
+		if m.help != "" {
+			names[i] += " (" + m.help + ")"
+		}
+	}
+	return strings.Join(names, ", ")
+}
 
 // ParseRaceMode reads a --race-mode value; the error lists the valid ones.
 func ParseRaceMode(s string) (RaceMode, error) {
-	for _, m := range RaceModes() {
-		if string(m) == s {
-			return m, nil
+	names := make([]string, len(raceModes))
+	for i, m := range raceModes {
+		if string(m.mode) == s {
+			return m.mode, nil
 		}
-	}
-	names := make([]string, 0, len(RaceModes()))
-	for _, m := range RaceModes() {
-		names = append(names, string(m))
+		names[i] = string(m.mode)
 	}
 	return "", fmt.Errorf("unknown race mode %q (want one of %s)", s, strings.Join(names, ", "))
 }
@@ -127,21 +158,33 @@ type releaser interface {
 
 // releaserFor returns the releaser for the experiment's mode, resolving auto
 // (once per run and base URL, see release_auto.go); why says what auto
-// chose and why, and is empty for an explicit mode.
+// chose and why, and is empty for an explicit mode. A mode raceModes does
+// not name gets unknownMode, never a fallback.
 func releaserFor(ctx context.Context, x *Experiment) (r releaser, why string) {
 	mode := x.Env.RaceMode
 	if mode == "" || mode == RaceAuto {
 		d := resolveAuto(ctx, x.Env)
 		mode, why = d.mode, d.why
 	}
-	switch mode {
-	case RaceH2:
-		return h2Releaser{}, why
-	case RaceNaive:
-		return naiveReleaser{}, why
-	default:
-		return lastByteReleaser{}, why
+	for _, m := range raceModes {
+		if m.mode == mode && m.rel != nil {
+			return m.rel, why
+		}
 	}
+	return unknownMode{mode}, why
+}
+
+// unknownMode releases nothing: every copy fails with ParseRaceMode's
+// error, so each round is an error and the probe never passes on a mode
+// it does not know (check rejects one before anything is sent; a program
+// that builds Env itself may not).
+type unknownMode struct{ m RaceMode }
+
+func (u unknownMode) mode() RaceMode { return u.m }
+
+func (u unknownMode) release(_ context.Context, x *Experiment, label string, reqs []*http.Request) *volley {
+	_, err := ParseRaceMode(string(u.m))
+	return newVolley(u.m, len(reqs)).failAll(x, label, reqs, err)
 }
 
 // formatSpread renders a send spread for round summaries: "37µs".

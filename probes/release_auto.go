@@ -2,6 +2,7 @@ package probes
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"sync"
@@ -60,6 +61,11 @@ func detectH2(ctx context.Context, env *Env) autoDecision {
 	cfg := wireConfig(env)
 	cfg.Timeout = min(env.Timeout, maxAutoDetect)
 	if err := wire.DetectH2(ctx, cfg, u); err != nil {
+		if u.Scheme == "http" && errors.Is(err, wire.ErrNoH2) {
+			// sent.go: the preface reached a server that did not answer in
+			// HTTP/2; an HTTP/1.1 server reads it as a request (PRI *).
+			countSent(ctx)
+		}
 		return autoDecision{RaceLastByte, fmt.Sprintf("auto chose last-byte: no HTTP/2 (%v)", err)}
 	}
 	how := "h2c with prior knowledge"

@@ -303,6 +303,43 @@ func TestParseRaceMode(t *testing.T) {
 	}
 }
 
+// TestRaceModeHelpNamesEveryMode: --race-mode's help is written from the
+// table of modes, each named once, auto with what it picks.
+func TestRaceModeHelpNamesEveryMode(t *testing.T) {
+	help := RaceModeHelp()
+	if want := "auto (h2 when the target speaks HTTP/2, else last-byte), last-byte, h2, naive"; help != want {
+		t.Errorf("RaceModeHelp() = %q, want %q", help, want)
+	}
+	for _, m := range RaceModes() {
+		if !strings.Contains(help, string(m)) {
+			t.Errorf("the help does not name %s", m)
+		}
+	}
+}
+
+// TestUnknownRaceModeIsAnError (issue 26): a mode the table does not name
+// is an error naming the known ones, not a silent last-byte release, and
+// no copy of a round is sent.
+func TestUnknownRaceModeIsAnError(t *testing.T) {
+	var copies atomic.Int32
+	api := payments.New(payments.Options{})
+	srv := serveHTTP1(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			copies.Add(1)
+		}
+		api.ServeHTTP(w, r)
+	}))
+	r := concurrentResult(t, srv, "fast")
+	if r.Verdict != Error || !strings.Contains(roundLines(r), `unknown race mode "fast" (want one of auto, last-byte, h2, naive)`) {
+		t.Fatalf("verdict %s: %s\n%s", r.Verdict, r.Reason, strings.Join(r.Diffs, "\n"))
+	}
+	// The control and each round's retry after it go through net/http;
+	// the rounds' copies never leave.
+	if n := copies.Load(); n > 1+DefaultRounds {
+		t.Errorf("%d POSTs, want at most the control and %d retries", n, DefaultRounds)
+	}
+}
+
 func FuzzParseRaceMode(f *testing.F) {
 	for _, s := range []string{"auto", "h2", "", "naive\x00"} {
 		f.Add(s)

@@ -14,14 +14,19 @@ import (
 // response and add no side effect.
 type replayProbe struct{}
 
-func (replayProbe) ID() string                           { return "replay" }
-func (replayProbe) Title() string                        { return "retry with the same key returns the stored result" }
-func (replayProbe) Severity() Severity                   { return Critical }
+func (replayProbe) Meta(*Profile) Meta {
+	return Meta{
+		ID:       "replay",
+		Title:    "retry with the same key returns the stored result",
+		Severity: Critical,
+		Rule:     "draft-ietf-httpapi-idempotency-key-header §2.6: a retry with the same key returns the stored result and is not processed again",
+		Fix:      "store the first response under the key (scoped to the client and endpoint) and return it, unprocessed, for every retry",
+	}
+}
+
 func (replayProbe) Applies(op *openapi.Operation) string { return needsKey(op) }
 
 func (replayProbe) Run(ctx context.Context, x *Experiment, res *Result) {
-	res.Rule = "draft-ietf-httpapi-idempotency-key-header §2.6: a retry with the same key returns the stored result and is not processed again"
-	res.Fix = "store the first response under the key (scoped to the client and endpoint) and return it, unprocessed, for every retry"
 	key := x.Key()
 
 	first, oneEffect, observed, ok := x.measureProcessed(ctx, res, "first request", key)

@@ -14,21 +14,23 @@ import (
 // true by default), so a client can tell "done now" from "done before".
 type replayMarkerProbe struct{}
 
-func (replayMarkerProbe) ID() string    { return "replay-marker" }
-func (replayMarkerProbe) Title() string { return "a replay is marked as a replay" }
-func (replayMarkerProbe) Severity() Severity {
-	return Info
+// Meta names the profile's replay header in the rule and the fix.
+func (replayMarkerProbe) Meta(prof *Profile) Meta {
+	prof = orDefault(prof)
+	return Meta{
+		ID:       "replay-marker",
+		Title:    "a replay is marked as a replay",
+		Severity: Info,
+		Rule:     fmt.Sprintf("%s (profile %s): a stored result returned for a retry is marked with %s; the draft defines no such header, Stripe's Idempotent-Replayed: true is the de-facto one", prof.Source, prof.Name, markerWanted(prof)),
+		Fix:      fmt.Sprintf("add %s: true to every replayed response, and never to a first response", markerName(prof)),
+	}
 }
+
 func (replayMarkerProbe) Applies(op *openapi.Operation) string { return needsKey(op) }
 
 func (replayMarkerProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	prof := x.Profile()
-	header := prof.ReplayHeader
-	if header == "" {
-		header = "an Idempotent-Replayed-style header"
-	}
-	res.Rule = fmt.Sprintf("%s (profile %s): a stored result returned for a retry is marked with %s; the draft defines no such header, Stripe's Idempotent-Replayed: true is the de-facto one", prof.Source, prof.Name, header)
-	res.Fix = fmt.Sprintf("add %s: true to every replayed response, and never to a first response", markerName(prof))
+	header := markerWanted(prof)
 	key := x.Key()
 
 	first := x.sendProcessed(ctx, res, "first request", key, nil)
@@ -59,6 +61,14 @@ func (replayMarkerProbe) Run(ctx context.Context, x *Experiment, res *Result) {
 	default:
 		pass(res, fmt.Sprintf("the retry carries %s: %s and the first response none", name, value))
 	}
+}
+
+// markerWanted is the marker the profile expects, as a verdict names it.
+func markerWanted(p *Profile) string {
+	if p.ReplayHeader != "" {
+		return p.ReplayHeader
+	}
+	return "an Idempotent-Replayed-style header"
 }
 
 // markerName is the header the fix should add.

@@ -47,11 +47,16 @@ const (
 	conflictPollMax = 400 * time.Millisecond
 )
 
-func (retryAfterDropProbe) ID() string { return "retry-after-drop" }
-func (retryAfterDropProbe) Title() string {
-	return "retry after a dropped connection is processed once"
+func (retryAfterDropProbe) Meta(*Profile) Meta {
+	return Meta{
+		ID:       "retry-after-drop",
+		Title:    "retry after a dropped connection is processed once",
+		Severity: Critical,
+		Rule:     "draft-ietf-httpapi-idempotency-key-header §2.6 (and Stripe, Adyen, PayPal): a client that lost the response retries with the same key and gets the stored result; the request is processed once",
+		Fix:      "finish processing and store the result under the key even when the client has disconnected (do not tie the write to the request's context); if processing is abandoned, roll its side effects back before releasing the key",
+	}
 }
-func (retryAfterDropProbe) Severity() Severity                   { return Critical }
+
 func (retryAfterDropProbe) Applies(op *openapi.Operation) string { return needsKey(op) }
 
 // dropMode is one way of losing the connection: name is short, for the
@@ -62,9 +67,6 @@ type dropMode struct {
 }
 
 func (retryAfterDropProbe) Run(ctx context.Context, x *Experiment, res *Result) {
-	res.Rule = "draft-ietf-httpapi-idempotency-key-header §2.6 (and Stripe, Adyen, PayPal): a client that lost the response retries with the same key and gets the stored result; the request is processed once"
-	res.Fix = "finish processing and store the result under the key even when the client has disconnected (do not tie the write to the request's context); if processing is abandoned, roll its side effects back before releasing the key"
-
 	var one int
 	var observed, ok bool
 	plain := &ordinaryReplay{x: x, key: x.Key(), op: x.Op} // ordinary_replay.go

@@ -150,11 +150,12 @@ func newResult(op *openapi.Operation, p Probe) Result {
 	if op.Position != nil { // where in the document: JUnit, SARIF and annotations point there
 		ref.File, ref.Line = op.Position.File, op.Position.Line
 	}
+	m := p.Meta(nil) // the same under every profile
 	return Result{
 		Operation: ref,
-		Probe:     p.ID(),
-		Title:     p.Title(),
-		Severity:  p.Severity(),
+		Probe:     m.ID,
+		Title:     m.Title,
+		Severity:  m.Severity,
 	}
 }
 
@@ -189,7 +190,7 @@ func runOne(ctx context.Context, env *Env, t Target, p Probe) (res Result) {
 		res.Requests = int(x.sent.Load())
 		res.Created = x.Created()
 		if v := recover(); v != nil {
-			errorf(&res, "internal error in probe %s: %v", p.ID(), v)
+			errorf(&res, "internal error in probe %s: %v", res.Probe, v)
 		}
 		res.Duration = time.Since(start)
 		res.Evidence = x.Evidence()
@@ -202,6 +203,10 @@ func runOne(ctx context.Context, env *Env, t Target, p Probe) (res Result) {
 	}()
 	if !isStatic(p) { // chain.go: this experiment's own parents
 		note, err := x.chain(ctx)
+		if why, ok := setupSkipped(err); ok { // setup.go: a value nothing makes
+			skip(&res, why)
+			return res
+		}
 		if err != nil {
 			errorf(&res, "%v", err)
 			return res
@@ -210,9 +215,11 @@ func runOne(ctx context.Context, env *Env, t Target, p Probe) (res Result) {
 			res.Diffs = append(res.Diffs, note)
 		}
 	}
+	m := p.Meta(x.Profile()) // the rule and fix as the operation's profile words them
+	res.Rule, res.Fix = m.Rule, m.Fix
 	p.Run(ctx, x, &res)
 	if res.Verdict == "" {
-		errorf(&res, "internal error: probe %s set no verdict", p.ID())
+		errorf(&res, "internal error: probe %s set no verdict", res.Probe)
 	}
 	return res
 }

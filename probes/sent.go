@@ -10,7 +10,10 @@ import (
 // (net/http, the raw releases, the dropped connections) adds to the counter
 // its context carries. The runner gives each experiment one, so a result
 // says how many requests it sent (Result.Requests), setup and observer
-// reads included; cost.go says how many it was expected to send.
+// reads included; what a run sends outside any experiment (the target's
+// HEAD, the observers' read-read controls before the probes) goes to the
+// counter the caller gives it (CountSent); cost.go says how many requests
+// were expected.
 
 // sentCounterKey carries a request counter in a context.
 type sentCounterKey struct{}
@@ -19,6 +22,18 @@ type sentCounterKey struct{}
 func withSentCounter(ctx context.Context, n *atomic.Int64) context.Context {
 	return context.WithValue(ctx, sentCounterKey{}, n)
 }
+
+// CountSent returns ctx carrying n: every request a run sends under it
+// outside an experiment adds to n (the preflight's, and the read-read
+// controls StreamTargets runs before the probes). An experiment counts its
+// own in its result (Result.Requests), and a cleanup in its report.
+func CountSent(ctx context.Context, n *atomic.Int64) context.Context {
+	return withSentCounter(ctx, n)
+}
+
+// CountWrites is countWrites, for a request sent outside the probes (the
+// target's HEAD): it counts in the counter ctx carries (CountSent).
+func CountWrites(ctx context.Context) context.Context { return countWrites(ctx) }
 
 // countWrites returns ctx with a trace that counts every time net/http
 // writes the request: never one it refused to send (an invalid header),

@@ -21,10 +21,18 @@ import (
 // path could not be read is skipped, never judged.
 type specProbe struct{}
 
-func (specProbe) ID() string         { return "spec" }
-func (specProbe) Title() string      { return "the document declares the key and its retention" }
-func (specProbe) Severity() Severity { return Info }
-func (specProbe) static() bool       { return true }
+// Meta's fix covers every finding; Run narrows it to the ones it made.
+func (specProbe) Meta(*Profile) Meta {
+	return Meta{
+		ID:       "spec",
+		Title:    "the document declares the key and its retention",
+		Severity: Info,
+		Rule:     "draft-ietf-httpapi-idempotency-key-header §2.5 (a resource publishes its idempotency specification) and §2.3 (it SHOULD publish its key expiration policy); Stripe and Adyen document a key on every money-moving POST and how long keys are kept",
+		Fix:      "declare the idempotency key on every POST and PATCH (required where a duplicate is harmful, always on money-moving operations) and say in its description how long keys are retained",
+	}
+}
+
+func (specProbe) static() bool { return true }
 func (specProbe) Applies(op *openapi.Operation) string {
 	switch {
 	case op.Docs == nil && op.Skip != "":
@@ -37,7 +45,7 @@ func (specProbe) Applies(op *openapi.Operation) string {
 
 func (specProbe) Run(_ context.Context, x *Experiment, res *Result) {
 	op, d := x.Op, x.Op.Docs
-	res.Rule = "draft-ietf-httpapi-idempotency-key-header §2.5 (a resource publishes its idempotency specification) and §2.3 (it SHOULD publish its key expiration policy); Stripe and Adyen document a key on every money-moving POST and how long keys are kept"
+	res.Fix = "" // the fixes for what is missing, below; a document that says all it should needs none
 	if op.Method == http.MethodPut || op.Method == http.MethodDelete {
 		pass(res, op.Method+" is idempotent by definition (RFC 9110 §9.2.2) and needs no key")
 		return

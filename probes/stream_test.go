@@ -41,7 +41,7 @@ func TestStreamTargetsEmitsEachTargetOnce(t *testing.T) {
 				t.Fatalf("cancelled %v: target %d: %d results, want %d", cancelled, i, len(rs), len(probes))
 			}
 			for j, r := range rs {
-				if r.Operation.ID != op.ID || r.Probe != probes[j].ID() {
+				if r.Operation.ID != op.ID || r.Probe != probes[j].Meta(nil).ID {
 					t.Errorf("cancelled %v: target %d result %d is %s/%s", cancelled, i, j, r.Operation.ID, r.Probe)
 				}
 				if want := !cancelled || r.Verdict == Error || r.Verdict == Skip || isStatic(probes[j]); !want {

@@ -198,3 +198,25 @@ func ApplyBaseline(run *Run, b *Baseline, file string) {
 	}
 	run.Baseline = use
 }
+
+// WriteBaselineFile writes the failures of the JSON report at from as a
+// baseline to out ("-" is stdout) and returns how many it accepted.
+func WriteBaselineFile(from, out string, stdout io.Writer) (int, error) {
+	run, err := ReadJSONFile(from)
+	if err != nil {
+		return 0, err
+	}
+	b := NewBaseline(run)
+	w, err := Create(out, stdout)
+	if err != nil {
+		return 0, fmt.Errorf("write baseline: %w", err)
+	}
+	if err := WriteBaseline(w, b); err != nil {
+		w.Close()
+		return 0, fmt.Errorf("write baseline %s: %w", out, err)
+	}
+	if err := w.Close(); err != nil {
+		return 0, fmt.Errorf("write baseline %s: %w", out, err)
+	}
+	return len(b.Findings), nil
+}

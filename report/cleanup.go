@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"sort"
+
+	"github.com/idemcheck/idemcheck/probes"
 )
 
 // Cleanup is what `check --cleanup` did with the resources the run created
@@ -37,6 +39,24 @@ type CleanupItem struct {
 	// /v1/emails/{id}", "refused: status 409: …", "already gone (404)"), or
 	// how the run removed it before the cleanup.
 	Reason string `json:"reason,omitempty"`
+}
+
+// WriteCreated says what the run left on the server, after its summary:
+// the cleanup's outcome (check --cleanup), or else how many resources the
+// run created and how to remove them; nothing when it created none.
+func WriteCreated(w io.Writer, run *Run, useColor bool) error {
+	if run.Cleanup != nil {
+		return WriteCleanup(w, run.Cleanup, useColor)
+	}
+	n := 0
+	for _, r := range run.Results {
+		n += len(r.Created)
+	}
+	if n == 0 {
+		return nil
+	}
+	_, err := fmt.Fprintf(w, "the run created %d resources on the server (their canaries start %q); --cleanup removes them\n", n, probes.CanaryTag)
+	return err
 }
 
 // WriteCleanup writes the cleanup for a person: how many of the created

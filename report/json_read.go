@@ -20,7 +20,7 @@ var ErrReportVersion = errors.New("unsupported report schema_version")
 // the commands that work on finished runs (baseline, merge). It rejects a
 // report of another schema_version and one whose summary disagrees with its
 // results. Durations come back to the microsecond; the base URL comes back
-// as written, credentials redacted.
+// as written, credentials redacted; the cleanup section as written.
 func ReadJSON(r io.Reader) (*Run, error) {
 	var doc jsonRun
 	dec := json.NewDecoder(r)
@@ -41,6 +41,7 @@ func ReadJSON(r io.Reader) (*Run, error) {
 		Duration: fromMilliseconds(doc.DurationMS),
 		Gate:     gate,
 		Baseline: doc.Baseline,
+		Cleanup:  doc.Cleanup,
 		Results:  make([]probes.Result, 0, len(doc.Results)),
 	}
 	if doc.Started != "" {

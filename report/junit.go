@@ -11,11 +11,11 @@ import (
 	"github.com/idemcheck/idemcheck/probes"
 )
 
-// The JUnit XML document, in the shape of shared/junit/README.md: one flat
-// <testsuite> per operation, one <testcase> per probe, in a <testsuites>
-// (written token by token, JUnitOptions.write) that carries no skipped or
-// timestamp attribute, so the report also validates against the Jenkins
-// xUnit schema.
+// The JUnit XML document, in the shape docs/ci.md describes with what CI
+// systems read of it: one flat <testsuite> per operation, one <testcase>
+// per probe, in a <testsuites> (written token by token, JUnitOptions.write)
+// that carries no skipped or timestamp attribute, so the report also
+// validates against the Jenkins xUnit schema.
 type (
 	junitTestsuite struct {
 		Name       string           `xml:"name,attr"`
@@ -100,8 +100,8 @@ type JUnitOptions struct {
 func WriteJUnit(w io.Writer, run *Run) error { return JUnitOptions{}.Write(w, run) }
 
 // Write writes the run as JUnit XML, valid against
-// shared/junit/junit-ci.xsd (and, with OmitPositions, against the Jenkins
-// xUnit schema). A Fail verdict becomes <failure type=severity>, Error
+// internal/junittest/testdata/junit-ci.xsd (and, with OmitPositions,
+// against the Jenkins xUnit schema beside it). A Fail verdict becomes <failure type=severity>, Error
 // becomes <error type="error">, both with the reason as message and the
 // detail (rule, fix, diffs, effects, evidence) as text; Skip becomes
 // <skipped>; a pass carries its reason in <system-out>. A failure a

@@ -17,7 +17,8 @@ var ErrMerge = errors.New("cannot merge")
 // shard in the order given; the spec, gate and baseline file they must
 // share; the earliest start and the span to the latest end; the base URLs
 // (each job may start its own server) joined; the baseline's fixed entries
-// of every shard. It refuses runs of other specs, gates or baselines, and
+// of every shard; the cleanups of the shards that ran one, added up
+// (mergeCleanups). It refuses runs of other specs, gates or baselines, and
 // shards that overlap (one operation and probe in two of them).
 func Merge(runs ...*Run) (*Run, error) {
 	if len(runs) == 0 {
@@ -87,6 +88,7 @@ func Merge(runs ...*Run) (*Run, error) {
 		out.Duration = end.Sub(out.Started)
 	}
 	out.BaseURL = strings.Join(urls, ", ")
+	out.Cleanup = mergeCleanups(runs)
 	if first.Baseline != nil {
 		slices.SortFunc(fixed, compareEntries)
 		out.Baseline = &BaselineUse{File: first.Baseline.File, Fixed: fixed}
@@ -95,6 +97,28 @@ func Merge(runs ...*Run) (*Run, error) {
 		}
 	}
 	return out, nil
+}
+
+// mergeCleanups adds up the cleanups of the shards that ran one (check
+// --cleanup): what each created, the DELETEs each sent, what each removed
+// and did not remove, in shard order. Nil when none did; a shard without
+// one adds nothing.
+func mergeCleanups(runs []*Run) *Cleanup {
+	var out *Cleanup
+	for _, r := range runs {
+		c := r.Cleanup
+		if c == nil {
+			continue
+		}
+		if out == nil {
+			out = &Cleanup{CanaryPrefix: c.CanaryPrefix, Removed: []CleanupItem{}, NotRemoved: []CleanupItem{}}
+		}
+		out.Created += c.Created
+		out.Requests += c.Requests
+		out.Removed = append(out.Removed, c.Removed...)
+		out.NotRemoved = append(out.NotRemoved, c.NotRemoved...)
+	}
+	return out
 }
 
 func usedWord(used bool) string {

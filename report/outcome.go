@@ -103,7 +103,8 @@ func declaredSeverity(res probes.Result) probes.Severity {
 var catalogSeverity = func() map[string]probes.Severity {
 	m := map[string]probes.Severity{}
 	for _, p := range probes.All() {
-		m[p.ID()] = p.Severity()
+		meta := p.Meta(nil)
+		m[meta.ID] = meta.Severity
 	}
 	return m
 }()

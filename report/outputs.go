@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 )
 
 // A report that cannot be written must be known before the run starts: a
@@ -18,23 +19,30 @@ import (
 // Its error names the format and the path, on one line.
 func (o Outputs) Check() error {
 	seen := map[string]string{}
-	for _, f := range []struct{ format, path string }{
-		{"JUnit", o.JUnit}, {"JSON", o.JSON}, {"Markdown", o.Markdown}, {"HTML", o.HTML}, {"SARIF", o.SARIF},
-	} {
-		if f.path == "" || f.path == "-" {
+	for _, f := range formats {
+		path := o.Paths[f.Flag]
+		switch {
+		case path == "-" && !f.Stdout:
+			return fmt.Errorf("%s report: it cannot go to standard output; name a file", f.Name)
+		case path == "" || path == "-":
 			continue
 		}
-		if err := CheckPath(f.path); err != nil {
-			return fmt.Errorf("%s report: %w", f.format, err)
+		if err := CheckPath(path); err != nil {
+			return fmt.Errorf("%s report: %w", f.Name, err)
 		}
-		abs, err := filepath.Abs(f.path)
+		abs, err := filepath.Abs(path)
 		if err != nil {
-			abs = f.path
+			abs = path
 		}
 		if other, ok := seen[abs]; ok {
-			return fmt.Errorf("%s report: %s is also the %s report", f.format, f.path, other)
+			return fmt.Errorf("%s report: %s is also the %s report", f.Name, path, other)
 		}
-		seen[abs] = f.format
+		seen[abs] = f.Name
+	}
+	for flag := range o.Paths {
+		if !slices.ContainsFunc(formats, func(f Format) bool { return f.Flag == flag }) {
+			return fmt.Errorf("no report format %q", flag)
+		}
 	}
 	return nil
 }

@@ -26,13 +26,14 @@ func TestOutputsCheck(t *testing.T) {
 		wantErr string // "" when the outputs are fine
 	}{
 		{"none", Outputs{}, ""},
-		{"stdout", Outputs{JUnit: "-", JSON: "-"}, ""},
-		{"new files in an existing folder", Outputs{JSON: filepath.Join(dir, "r.json"), HTML: filepath.Join(folder, "r.html")}, ""},
-		{"an existing file", Outputs{Markdown: file}, ""},
-		{"missing folder", Outputs{JSON: filepath.Join(dir, "missing", "r.json")}, "JSON report: " + filepath.Join(dir, "missing", "r.json") + " cannot be created: the folder " + filepath.Join(dir, "missing") + " does not exist"},
-		{"folder is a file", Outputs{SARIF: filepath.Join(file, "r.sarif")}, "SARIF report: " + filepath.Join(file, "r.sarif") + " cannot be created: " + file + " is a file, not a folder"},
-		{"path is a folder", Outputs{HTML: folder}, "HTML report: " + folder + " is a folder"},
-		{"one path twice", Outputs{JUnit: filepath.Join(dir, "r"), JSON: filepath.Join(dir, "r")}, "JSON report: " + filepath.Join(dir, "r") + " is also the JUnit report"},
+		{"stdout", Outputs{Paths: map[string]string{"junit": "-", "json": "-"}}, ""},
+		{"new files in an existing folder", Outputs{Paths: map[string]string{"json": filepath.Join(dir, "r.json"), "html": filepath.Join(folder, "r.html")}}, ""},
+		{"an existing file", Outputs{Paths: map[string]string{"markdown": file}}, ""},
+		{"missing folder", Outputs{Paths: map[string]string{"json": filepath.Join(dir, "missing", "r.json")}}, "JSON report: " + filepath.Join(dir, "missing", "r.json") + " cannot be created: the folder " + filepath.Join(dir, "missing") + " does not exist"},
+		{"folder is a file", Outputs{Paths: map[string]string{"sarif": filepath.Join(file, "r.sarif")}}, "SARIF report: " + filepath.Join(file, "r.sarif") + " cannot be created: " + file + " is a file, not a folder"},
+		{"path is a folder", Outputs{Paths: map[string]string{"html": folder}}, "HTML report: " + folder + " is a folder"},
+		{"unknown format", Outputs{Paths: map[string]string{"yaml": filepath.Join(dir, "r.yaml")}}, `no report format "yaml"`},
+		{"one path twice", Outputs{Paths: map[string]string{"junit": filepath.Join(dir, "r"), "json": filepath.Join(dir, "r")}}, "JSON report: " + filepath.Join(dir, "r") + " is also the JUnit report"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,6 +1,12 @@
-// Package report renders the results of an idemcheck run as JUnit XML, JSON,
-// Markdown and a coloured terminal summary. Every format renders the same
-// Run; none of them re-derives a verdict.
+// Package report renders an idemcheck Run: the report formats of Formats
+// (JUnit XML, JSON, Markdown, HTML, SARIF 2.1.0), the terminal summary,
+// GitHub's annotations and step summary, and what plan prints. Every format
+// renders the same Run, and one Outcome decides the exit code and every
+// gate line; none of them re-derives a verdict. The package also holds what
+// surrounds the formats: the evidence a streamed run keeps on disk (Spool),
+// JSON reports read back (ReadJSON) to merge shards (Merge) or accept
+// findings (Baseline), and the secrets scrubbed from everything written
+// (Redact).
 package report
 
 import (
@@ -37,6 +43,11 @@ type Run struct {
 	// Baseline is set when a baseline of accepted findings was applied
 	// (ApplyBaseline): which one, and its entries that no longer occur.
 	Baseline *BaselineUse
+	// SetupRequests is how many requests the run sent outside its results
+	// before the probes: the target's HEAD and the observers' read-read
+	// controls (each result counts its own, probes.Result.Requests; a
+	// cleanup its DELETEs, Cleanup.Requests). Not written to reports.
+	SetupRequests int
 	// Cleanup is what check --cleanup removed of what the run created
 	// (cleanup.go); nil without --cleanup.
 	Cleanup *Cleanup

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,9 +18,12 @@ import (
 )
 
 // SARIF 2.1.0 (OASIS), for GitHub code scanning and other SARIF readers.
-// One rule per probe that ran, one result per failure, located at the
-// operation's declaration in the document. Errors (experiments that could
-// not be carried out) are tool execution notifications, not results.
+// One rule per probe of the catalogue, one result per failure, located at
+// the operation's declaration in the document. Errors (experiments that
+// could not be carried out) are tool execution notifications, not results.
+// The log passes Microsoft's SARIF Multitool (validate --rule-kind Sarif
+// and Gh, the rules GitHub Advanced Security applies) with no error and
+// no warning: sarif_multitool_test.go.
 
 // sarifSchemaURI is the schema the log names; the test validates against a
 // copy (testdata/sarif-schema-2.1.0.json).
@@ -44,10 +48,11 @@ type (
 		Driver sarifDriver `json:"driver"`
 	}
 	sarifDriver struct {
-		Name           string      `json:"name"`
-		Version        string      `json:"version,omitempty"`
-		InformationURI string      `json:"informationUri"`
-		Rules          []sarifRule `json:"rules"`
+		Name            string      `json:"name"`
+		Version         string      `json:"version,omitempty"`
+		SemanticVersion string      `json:"semanticVersion,omitempty"`
+		InformationURI  string      `json:"informationUri"`
+		Rules           []sarifRule `json:"rules"`
 	}
 	sarifRule struct {
 		ID                   string             `json:"id"`
@@ -122,8 +127,9 @@ type (
 )
 
 // WriteSARIF writes the run as a SARIF 2.1.0 log with one run: a rule per
-// probe (id, title, the rule it checks and the fix as help, severity as
-// level: critical and major "error", minor "warning", info "note"), a
+// probe (sarifRules: id, title, the rule it checks as full description,
+// the rule and the fix as help, severity as level: critical and major
+// "error", minor "warning", info "note"), a
 // result per failure at the operation's file and line (the spec file, line
 // 1, when the position is unknown) with the reason and the evidence as
 // message, and an error notification per experiment that could not be
@@ -169,8 +175,13 @@ const (
 
 func sarifDocument(run *Run) (sarifLog, error) {
 	name, version := toolNameVersion(run.Tool)
+	rules, index := sarifRules(run.Results)
+	driver := sarifDriver{Name: name, Version: version, InformationURI: "https://github.com/idemcheck/idemcheck", Rules: rules}
+	if semverRE.MatchString(version) {
+		driver.SemanticVersion = version
+	}
 	sr := sarifRun{
-		Tool:    sarifTool{Driver: sarifDriver{Name: name, Version: version, InformationURI: "https://github.com/idemcheck/idemcheck", Rules: []sarifRule{}}},
+		Tool:    sarifTool{Driver: driver},
 		Results: []sarifResult{},
 		Properties: map[string]any{
 			"failOn":     run.Gate.String(),
@@ -188,17 +199,6 @@ func sarifDocument(run *Run) (sarifLog, error) {
 	if !run.Started.IsZero() {
 		inv.StartTimeUTC = run.Started.UTC().Format(time.RFC3339Nano)
 		inv.EndTimeUTC = run.Started.Add(max(0, run.Duration)).UTC().Format(time.RFC3339Nano)
-	}
-	index := map[string]int{}
-	for _, r := range run.Results {
-		if _, ok := index[r.Probe]; !ok {
-			index[r.Probe] = len(sr.Tool.Driver.Rules)
-			sr.Tool.Driver.Rules = append(sr.Tool.Driver.Rules, sarifRuleOf(r))
-		}
-		rule := &sr.Tool.Driver.Rules[index[r.Probe]]
-		if rule.Help == nil && (r.Rule != "" || r.Fix != "") { // any result of the probe may carry them
-			*rule = sarifRuleOf(r)
-		}
 	}
 	shown := newShown(run)
 	var candidates []sarifCandidate
@@ -288,29 +288,73 @@ func keepSARIF(c []sarifCandidate) ([]sarifResult, int) {
 	return out, len(c) - n
 }
 
-func sarifRuleOf(r probes.Result) sarifRule {
-	title := nonEmpty(sanitizeLine(r.Title), ruleID(r.Probe))
-	rule := sarifRule{
-		ID:                   ruleID(r.Probe),
-		ShortDescription:     sarifText{Text: title},
-		DefaultConfiguration: sarifConfiguration{Level: sarifLevel(r.Severity)},
-		Properties:           map[string]any{"severity": r.Severity.String(), "tags": []string{"idempotency"}},
+// sarifRules declares one rule per probe of the catalogue (probes.All), in
+// its order, then one per other probe the results name (a report merged
+// from another version), in the order they first appear; index maps a
+// probe id to its rule. A rule's id, title and level are the catalogue's.
+// Its rule and fix are worded as the run's results word them, which is as
+// the run's profile words them (probes.Meta), and where no result carries
+// them as the default profile words them: so every rule has help and a
+// full description, also one that no result carries (error-replay on an
+// ordinary run), as GitHub Advanced Security requires.
+func sarifRules(results []probes.Result) (rules []sarifRule, index map[string]int) {
+	first := map[string]probes.Result{} // the first result of each probe
+	var order []string
+	for _, r := range results {
+		f, ok := first[r.Probe]
+		if !ok {
+			order = append(order, r.Probe)
+			f = r
+		}
+		if f.Rule == "" && f.Fix == "" { // any result of the probe may carry them
+			f.Rule, f.Fix = r.Rule, r.Fix
+		}
+		first[r.Probe] = f
 	}
-	if rr := sanitizeLine(r.Rule); rr != "" {
-		rule.FullDescription = &sarifText{Text: rr}
+	index = map[string]int{}
+	add := func(m probes.Meta) {
+		if r, ok := first[m.ID]; ok && (r.Rule != "" || r.Fix != "") {
+			m.Rule, m.Fix = r.Rule, r.Fix
+		}
+		index[m.ID] = len(rules)
+		rules = append(rules, sarifRuleOf(m))
+	}
+	for _, p := range probes.All() {
+		add(p.Meta(nil))
+	}
+	for _, id := range order {
+		if _, ok := index[id]; !ok {
+			r := first[id]
+			add(probes.Meta{ID: id, Title: r.Title, Severity: r.Severity})
+		}
+	}
+	return rules, index
+}
+
+// sarifRuleOf is the rule of a probe. A probe with no rule or fix (one
+// the catalogue does not know) is described by its title.
+func sarifRuleOf(m probes.Meta) sarifRule {
+	title := nonEmpty(sanitizeLine(m.Title), ruleID(m.ID))
+	rule := sarifRule{
+		ID:                   ruleID(m.ID),
+		ShortDescription:     sarifText{Text: title},
+		FullDescription:      &sarifText{Text: nonEmpty(sanitizeLine(m.Rule), title)},
+		DefaultConfiguration: sarifConfiguration{Level: sarifLevel(m.Severity)},
+		Properties:           map[string]any{"severity": m.Severity.String(), "tags": []string{"idempotency"}},
 	}
 	var text, md []string
-	if rr := sanitizeLine(r.Rule); rr != "" {
+	if rr := sanitizeLine(m.Rule); rr != "" {
 		text = append(text, "Rule: "+rr)
 		md = append(md, "**Rule:** "+mdText(rr))
 	}
-	if fix := sanitizeLine(r.Fix); fix != "" {
+	if fix := sanitizeLine(m.Fix); fix != "" {
 		text = append(text, "Fix: "+fix)
 		md = append(md, "**Fix:** "+mdText(fix))
 	}
-	if len(text) > 0 {
-		rule.Help = &sarifHelp{Text: strings.Join(text, "\n"), Markdown: strings.Join(md, "\n\n")}
+	if len(text) == 0 {
+		text, md = []string{title}, []string{mdText(title)}
 	}
+	rule.Help = &sarifHelp{Text: strings.Join(text, "\n"), Markdown: strings.Join(md, "\n\n")}
 	return rule
 }
 
@@ -433,8 +477,18 @@ func sarifLevel(s probes.Severity) string {
 // ruleID is the probe id, never empty.
 func ruleID(probe string) string { return nonEmpty(sanitizeLine(probe), "unnamed-probe") }
 
-// toolNameVersion splits "idemcheck 0.1.0" into its name and version.
+// toolNameVersion splits "idemcheck 0.1.0" into its name and version. A
+// Go module version's "v" is dropped ("v1.2.0" is 1.2.0): SARIF readers
+// compare versions that start with a number.
 func toolNameVersion(tool string) (string, string) {
 	name, version, _ := strings.Cut(sanitizeLine(tool), " ")
-	return nonEmpty(name, "idemcheck"), strings.TrimSpace(version)
+	version = strings.TrimSpace(version)
+	if v, ok := strings.CutPrefix(version, "v"); ok && semverRE.MatchString(v) {
+		version = v
+	}
+	return nonEmpty(name, "idemcheck"), version
 }
+
+// semverRE matches a Semantic Versioning 2.0.0 version (semver.org's
+// regular expression), such as a development build's 0.0.0-dev+1a2b3c4.
+var semverRE = regexp.MustCompile(`^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$`)

@@ -7,10 +7,12 @@ import (
 	"os"
 )
 
-// Outputs are the report files of a run, by format: a path, "-" for the
-// standard output handed to Write, or "" for none.
+// Outputs are the report files of a run and the formats' options.
 type Outputs struct {
-	JUnit, JSON, Markdown, HTML, SARIF string
+	// Paths are the reports asked for, by format (Format.Flag): a path, or
+	// "-" for the standard output handed to Write. A format with none is
+	// not written.
+	Paths map[string]string
 	// JUnitNoPositions leaves the testcases' file and line out of the
 	// JUnit report (the Jenkins xUnit schema rejects them).
 	JUnitNoPositions bool
@@ -23,26 +25,22 @@ type Outputs struct {
 // terminal summary must then not go: what a CI step pipes into its JUnit
 // reader must be nothing but the report.
 func (o Outputs) ToStdout() bool {
-	return o.JUnit == "-" || o.JSON == "-" || o.Markdown == "-" || o.HTML == "-" || o.SARIF == "-"
+	for _, f := range formats {
+		if o.Paths[f.Flag] == "-" {
+			return true
+		}
+	}
+	return false
 }
 
 // Write writes every report asked for; "-" writes to stdout.
 func (o Outputs) Write(run *Run, stdout io.Writer) error {
-	formats := []struct {
-		path  string
-		write func(io.Writer, *Run) error
-	}{
-		{o.JUnit, JUnitOptions{OmitPositions: o.JUnitNoPositions}.Write},
-		{o.JSON, JSONOptions{FullEvidence: o.FullEvidence}.Write},
-		{o.Markdown, WriteMarkdown},
-		{o.HTML, WriteHTML},
-		{o.SARIF, WriteSARIF},
-	}
 	for _, f := range formats {
-		if f.path == "" {
+		path := o.Paths[f.Flag]
+		if path == "" {
 			continue
 		}
-		if err := writeOne(f.path, stdout, run, f.write); err != nil {
+		if err := writeOne(path, stdout, run, func(w io.Writer, run *Run) error { return f.Write(w, run, o) }); err != nil {
 			return err
 		}
 	}

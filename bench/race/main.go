@@ -113,7 +113,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.SetOutput(stderr)
 	runs := fs.Int("runs", 20, "default runs per window and mode")
 	windows := fs.String("windows", "2ms,500us,100us", "race windows of the example server, comma-separated")
-	modes := fs.String("modes", "naive,last-byte,h2", "release modes, comma-separated (auto, last-byte, h2, naive)")
+	modes := fs.String("modes", "naive,last-byte,h2", "release modes, comma-separated: "+probes.RaceModeHelp())
 	holds := fs.String("holds", "park,cpu", "what the race window is: park (a parked wait), cpu (a busy loop), comma-separated")
 	delays := fs.String("process-delay", "0", "the handler's work after the window (and every read's latency), comma-separated, e.g. 30ms,100ms")
 	quickCopies := fs.Int("quick-copies", 0, "copies of each quick round (0: the probe's default)")

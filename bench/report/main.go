@@ -201,9 +201,7 @@ func measure(ctx context.Context, cfg *config, name, specFile string) (measureme
 	}
 	m.sizes["terminal"] = int64(stdout.Len())
 	m.lines = bytes.Count(stdout.Bytes(), []byte("\n"))
-	if i := bytes.LastIndex(bytes.TrimRight(stdout.Bytes(), "\n"), []byte("\n")); i >= 0 {
-		m.counts = strings.TrimSpace(stdout.String()[i:])
-	}
+	m.counts = countsLine(stdout.String())
 	for _, r := range reports {
 		fi, err := os.Stat(filepath.Join(dir, "report"+r.ext))
 		if err != nil {
@@ -212,6 +210,19 @@ func measure(ctx context.Context, cfg *config, name, specFile string) (measureme
 		m.sizes[r.name] = fi.Size()
 	}
 	return m, nil
+}
+
+// countsLine is the terminal's total line ("3 passed, 12 failed, …"): the
+// last line that counts verdicts (what the run left on the server may
+// follow it), else the last line.
+func countsLine(terminal string) string {
+	lines := strings.Split(strings.TrimRight(terminal, "\n"), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if strings.Contains(lines[i], " passed") {
+			return strings.TrimSpace(lines[i])
+		}
+	}
+	return strings.TrimSpace(lines[len(lines)-1])
 }
 
 func printTable(w io.Writer, rows []measurement) {

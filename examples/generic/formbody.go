@@ -157,6 +157,9 @@ func coerce(v any, sch *openapi3.SchemaRef, depth int) any {
 		if s == nil {
 			return t
 		}
+		if c, ok := coerceAlternative(t, s, depth); ok {
+			return c
+		}
 		if wants(s, "array") && !wants(s, "string") { // enabled_events=* for a list
 			return []any{coerce(t, s.Items, depth+1)}
 		}
@@ -175,6 +178,25 @@ func coerce(v any, sch *openapi3.SchemaRef, depth int) any {
 		}
 	}
 	return v
+}
+
+// coerceAlternative converts a form value to the first of s's anyOf or
+// oneOf alternatives that accepts it once converted: Stripe's
+// application_fee_amount, anyOf an integer and the empty string (which
+// unsets it), reads "1" as the integer 1 and "" as the empty string. A
+// form value is text whatever its type, so "accepts values of type string"
+// says nothing until the string alternative's enum has been asked.
+func coerceAlternative(v string, s *openapi3.Schema, depth int) (any, bool) {
+	for _, alt := range append(append(openapi3.SchemaRefs{}, s.AnyOf...), s.OneOf...) {
+		if alt == nil || alt.Value == nil {
+			continue
+		}
+		c := coerce(v, alt, depth+1)
+		if alt.Value.VisitJSON(c, openapi3.VisitAsRequest()) == nil {
+			return c, true
+		}
+	}
+	return nil, false
 }
 
 // wants reports whether s, or one of its alternatives, accepts values of

@@ -206,7 +206,7 @@ func runSweep(t *testing.T, d sweepDoc, front frontFunc) sweepRow {
 	row.results, row.gate = run.Results, run.Gate
 	if dir := os.Getenv("IDEMCHECK_SWEEP_REPORTS"); dir != "" { // the evidence, for whoever fixes a failure
 		base := filepath.Join(dir, strings.ReplaceAll(d.name, " ", "-"))
-		if err := (report.Outputs{JSON: base + ".json", Markdown: base + ".md"}).Write(run, io.Discard); err != nil {
+		if err := (report.Outputs{Paths: map[string]string{"json": base + ".json", "markdown": base + ".md"}}).Write(run, io.Discard); err != nil {
 			t.Errorf("write the reports: %v", err)
 		}
 	}

@@ -1,4 +1,4 @@
-package check_test
+package demo_test
 
 import (
 	"context"
@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/idemcheck/idemcheck/check"
 	"github.com/idemcheck/idemcheck/examples"
+	"github.com/idemcheck/idemcheck/examples/demo"
 	"github.com/idemcheck/idemcheck/examples/payments"
 )
 
@@ -70,7 +70,7 @@ func TestCorrectExamplesPassRepeatedly(t *testing.T) {
 		t.Run(v.Name, func(t *testing.T) {
 			passed := 0
 			for i := range runs {
-				d, err := check.Demo(ctx, v, check.DemoOptions())
+				d, err := demo.Check(ctx, v, demo.Options())
 				switch {
 				case err != nil:
 					t.Errorf("run %d: %v", i+1, err)

@@ -1,4 +1,8 @@
-package check
+// Package demo checks the example APIs with the engine and compares what
+// failed with what each example's flaw must trip: `idemcheck demo`, and
+// the tests that run every example. It imports check; check imports
+// nothing of the examples.
+package demo
 
 import (
 	"context"
@@ -6,13 +10,14 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/idemcheck/idemcheck/check"
 	"github.com/idemcheck/idemcheck/examples"
 	"github.com/idemcheck/idemcheck/probes"
 	"github.com/idemcheck/idemcheck/report"
 )
 
-// DemoResult is one example API checked by the demo.
-type DemoResult struct {
+// Result is one example API checked by the demo.
+type Result struct {
 	Variant examples.Variant
 	URL     string // where it was served
 	Run     *report.Run
@@ -23,23 +28,20 @@ type DemoResult struct {
 }
 
 // AsExpected reports whether exactly the expected probes failed.
-func (d *DemoResult) AsExpected() bool { return slices.Equal(d.Failed, d.Expected) }
+func (d *Result) AsExpected() bool { return slices.Equal(d.Failed, d.Expected) }
 
-// DemoOptions are the options the demo checks every example with: a second
-// principal so cross-principal runs (the examples scope keys by the
-// Authorization header), and every failure counted (--fail-on info).
-func DemoOptions() Options {
-	o := DefaultOptions()
-	o.FailOn = "info"
-	o.OtherHeaders = []string{"Authorization: Bearer idemcheck-demo-principal-b"}
-	return o
+// Options are the options the demo checks every example with: the
+// defaults, a second principal so cross-principal runs, and every failure
+// counted (FailOn info).
+func Options() check.Options {
+	return check.Options{FailOn: "info", OtherHeaders: []string{examples.OtherPrincipal}}
 }
 
-// Demo serves the example v on loopback, checks it with opts (its
+// Check serves the example v on loopback, checks it with opts (its
 // document, its configuration and its URL filled in) and compares the
 // probes that failed with those its flaw must trip. A probe that could not
 // be carried out is an error: the demo proves nothing then.
-func Demo(ctx context.Context, v examples.Variant, opts Options) (*DemoResult, error) {
+func Check(ctx context.Context, v examples.Variant, opts check.Options) (*Result, error) {
 	srv, err := examples.Start(v)
 	if err != nil {
 		return nil, err
@@ -50,15 +52,11 @@ func Demo(ctx context.Context, v examples.Variant, opts Options) (*DemoResult, e
 	if v.Config != nil {
 		opts.Config, opts.ConfigData = "examples/"+v.Name+"/idemcheck.yaml", v.Config
 	}
-	c, err := New(opts)
+	c, err := check.New(opts)
 	if err != nil {
 		return nil, err
 	}
-	doc, err := c.Load(ctx)
-	if err != nil {
-		return nil, err
-	}
-	plan, err := c.Plan(ctx, doc)
+	plan, err := c.LoadPlan(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -72,10 +70,11 @@ func Demo(ctx context.Context, v examples.Variant, opts Options) (*DemoResult, e
 		case probes.Fail:
 			failed[r.Probe] = true
 		case probes.Error:
+			run.Close()
 			return nil, fmt.Errorf("%s %s could not be tested: %s", r.Operation.Name(), r.Probe, r.Reason)
 		}
 	}
-	return &DemoResult{
+	return &Result{
 		Variant:  v,
 		URL:      srv.URL,
 		Run:      run,
@@ -90,7 +89,7 @@ func Demo(ctx context.Context, v examples.Variant, opts Options) (*DemoResult, e
 func expectedFailures(v examples.Variant) []string {
 	implemented := map[string]bool{}
 	for _, p := range probes.All() {
-		implemented[p.ID()] = true
+		implemented[p.Meta(nil).ID] = true
 	}
 	var want []string
 	for _, id := range slices.Concat(v.ExpectFail, v.AlsoFail) {

@@ -1,4 +1,4 @@
-package cmd
+package report
 
 import (
 	"fmt"
@@ -6,26 +6,7 @@ import (
 
 	"github.com/idemcheck/idemcheck/openapi"
 	"github.com/idemcheck/idemcheck/probes"
-	"github.com/idemcheck/idemcheck/report"
 )
-
-// writeCreated says what the run left on the server: the cleanup's
-// outcome (--cleanup), or else how many resources the run created and how
-// to remove them.
-func writeCreated(w io.Writer, run *report.Run, useColor bool) error {
-	if run.Cleanup != nil {
-		return report.WriteCleanup(w, run.Cleanup, useColor)
-	}
-	n := 0
-	for _, r := range run.Results {
-		n += len(r.Created)
-	}
-	if n == 0 {
-		return nil
-	}
-	_, err := fmt.Fprintf(w, "the run created %d resources on the server (their canaries start %q); --cleanup removes them\n", n, probes.CanaryTag)
-	return err
-}
 
 // costJSON is a plan's estimate in plan --json: per operation (by id) and
 // in total, each with its probes'.
@@ -44,7 +25,7 @@ type operationCostJSON struct {
 }
 
 // costNote says what an estimate counts, for plan --json.
-const costNote = "requests a default check sends to a correct API whose reads are immediately consistent, with every loop at its bound; conditional ones only while concurrent finds no defect and its time budget lasts; creates: resources left behind at most, parents included (check --cleanup removes them)"
+const costNote = "requests a default check sends to a correct API whose reads are immediately consistent, with every loop at its bound; conditional ones only while concurrent finds no defect (its quick rounds stop at the first round that shows one); creates: resources left behind at most, parents included (check --cleanup removes them)"
 
 func costOf(rc probes.RunCost) costJSON {
 	out := costJSON{Note: costNote, Setup: rc.Setup, Total: rc.Total, Operations: []operationCostJSON{}}
@@ -67,11 +48,6 @@ func costByOperation(rc probes.RunCost) map[string]probes.Cost {
 	return m
 }
 
-// creates reports whether the estimate has op create anything.
-func creates(rc probes.RunCost, op openapi.Operation) bool {
-	return costByOperation(rc)[op.Name()].Creates > 0
-}
-
 // removalLine says how what an operation creates is removed.
 func removalLine(r *openapi.Removal) string {
 	if r.Delete == "" {
@@ -85,7 +61,7 @@ func writeCostTotal(w io.Writer, rc probes.RunCost) error {
 	t := rc.Total
 	_, err := fmt.Fprintf(w, "a check sends about %d requests to a correct API", t.Requests)
 	if err == nil && t.Conditional > 0 {
-		_, err = fmt.Fprintf(w, " (%d of them only while concurrent finds no defect and its time budget lasts)", t.Conditional)
+		_, err = fmt.Fprintf(w, " (%d of them only while concurrent finds no defect)", t.Conditional)
 	}
 	if err == nil {
 		_, err = fmt.Fprintf(w, " and leaves at most %d resources on it (check --cleanup removes them)\n", t.Creates)
