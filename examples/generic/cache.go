@@ -26,8 +26,10 @@ import (
 //     the SHA-256 of the headers and body: the same bytes are as valid as
 //     they were, and what was wrong with them is recorded again.
 
-// maxCached bounds each cache; a full one is emptied and refilled.
-const maxCached = 50_000
+// maxCached bounds each cache; a full one is emptied and refilled. A
+// rendering of a Stripe resource can hold thousands of values: at 50,000
+// the sweep's four documents at once grew to 7 GB.
+const maxCached = 4096
 
 // memo is a bounded map safe for concurrent use.
 type memo[K comparable, V any] struct {

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -33,13 +32,15 @@ import (
 //	IDEMCHECK_SWEEP=adyen,twilio go test -run 'TestSweep$' ./examples/generic -v
 //	IDEMCHECK_SWEEP_REPORTS=/tmp/sweep …   (JSON and Markdown reports per document)
 //
-// Documents are checked side by side, at most sweepParallel at once (each
-// on a server of its own), largest first. Which documents run
+// Documents are checked side by side, largest first, each on a server of
+// its own: at most go test's -parallel at once (GOMAXPROCS by default; a
+// check waits on its server's processing time and on concurrent's rounds,
+// so CI's step of its own runs four on two cores). Which documents run
 // (sweep_docs_test.go): IDEMCHECK_SWEEP picks by name ("all": every one);
 // else -short keeps those that take seconds; else under the race detector
 // (go test -race, as CI's test step runs) the examples and the small real
-// documents, since the race detector makes the CPU-bound server about ten
-// times slower; else every document (CI runs that in a step of its own
+// documents, since the race detector makes a check 2 to 20 times slower;
+// else every document (CI runs that in a step of its own
 // without -race).
 
 // sweepBudget bounds one document's check (check.Options.MaxDuration):
@@ -49,17 +50,6 @@ const sweepBudget = 15 * time.Minute
 // sweepProcessing is the server's processing time per request: a real
 // API's, small, so that concurrent duplicates meet the first in flight.
 const sweepProcessing = time.Millisecond
-
-// sweepParallel is how many documents are checked at once: a check waits
-// on its server's processing time and on concurrent's rounds, so two
-// share the machine's two cores better than one; more only queue for CPU.
-// IDEMCHECK_SWEEP_PARALLEL changes it.
-func sweepParallel() int {
-	if n, err := strconv.Atoi(os.Getenv("IDEMCHECK_SWEEP_PARALLEL")); err == nil && n > 0 {
-		return n
-	}
-	return 2
-}
 
 // sweepGC is the sweep's GOGC unless the environment sets one: the
 // generic server allocates a response's every value, and a fifth of the
@@ -79,7 +69,6 @@ func TestSweep(t *testing.T) {
 	var (
 		mu   sync.Mutex
 		rows = make([]*sweepRow, len(docs))
-		sem  = make(chan struct{}, sweepParallel())
 	)
 	t.Cleanup(func() { // after every document's subtest
 		var done []sweepRow
@@ -92,9 +81,7 @@ func TestSweep(t *testing.T) {
 	})
 	for i, d := range docs {
 		t.Run(d.name, func(t *testing.T) {
-			t.Parallel()
-			sem <- struct{}{}
-			defer func() { <-sem }()
+			t.Parallel() // at most -parallel at once, each on a server of its own
 			if !budgetLeft(t) {
 				return
 			}
@@ -121,12 +108,20 @@ func docBudget(t *testing.T) time.Duration {
 	return min(sweepBudget, time.Until(deadline)-minBudget)
 }
 
-// budgetLeft fails the document when the test's -timeout leaves no time
-// to check it: the complete sweep takes minutes (see the README's table).
+// budgetLeft reports whether the test's -timeout leaves time to check the
+// document: the complete sweep takes minutes (docs/real-world-specs.md).
+// When it does not, a document the user named (IDEMCHECK_SWEEP) fails, and
+// one the default selection picked is skipped, loudly: go test ./... with
+// its default -timeout must not fail for want of time (the selection under
+// -race fits in it by far), and a skip is no pass.
 func budgetLeft(t *testing.T) bool {
 	t.Helper()
 	if b := docBudget(t); b < minBudget {
-		t.Errorf("not run: the test's -timeout leaves %s; the complete sweep needs more (go test -timeout 60m), or pick documents with IDEMCHECK_SWEEP or -short", b.Round(time.Second))
+		msg := fmt.Sprintf("not run: the test's -timeout leaves %s; the complete sweep needs more (go test -timeout 20m), or pick documents with IDEMCHECK_SWEEP or -short", b.Round(time.Second))
+		if len(envList("IDEMCHECK_SWEEP")) == 0 {
+			t.Skip(msg)
+		}
+		t.Error(msg)
 		return false
 	}
 	return true
