@@ -53,13 +53,22 @@ const sweepProcessing = time.Millisecond
 
 // sweepGC is the sweep's GOGC unless the environment sets one: the
 // generic server allocates a response's every value, and a fifth of the
-// sweep's CPU went to collecting them at the default 100.
-const sweepGC = 400
+// sweep's CPU went to collecting them at the default 100. sweepMemory
+// bounds what that costs: four documents at once grew to 5 GB without
+// it; the collector works harder near it instead (unless GOMEMLIMIT says).
+const (
+	sweepGC     = 400
+	sweepMemory = 3 << 30
+)
 
 func setSweepGC(t *testing.T) {
 	if os.Getenv("GOGC") == "" {
 		old := debug.SetGCPercent(sweepGC)
 		t.Cleanup(func() { debug.SetGCPercent(old) })
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		old := debug.SetMemoryLimit(sweepMemory)
+		t.Cleanup(func() { debug.SetMemoryLimit(old) })
 	}
 }
 
