@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"errors"
-	"github.com/getkin/kin-openapi/openapi3"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -48,9 +47,10 @@ func (s *synth) check(req *Request, body *Body) (err error) {
 		PathParams: s.pathParams,
 		Route:      route,
 		Options: &openapi3filter.Options{
-			AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
-			ExcludeResponseBody: true,
-			SkipSettingDefaults: true,
+			AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
+			ExcludeResponseBody:     true,
+			SkipSettingDefaults:     true,
+			SchemaValidationOptions: formatOptions, // formats.go
 		},
 	}
 	if r.Body == nil || !s.media.form {
@@ -79,7 +79,7 @@ func (s *synth) check(req *Request, body *Body) (err error) {
 		v = r.Body.With(s.key.Name, s.key.Format.Make(placeholderKey, "")).Value
 	}
 	if sc := s.media.schema(); sc != nil && sc.Value != nil {
-		if err := sc.Value.VisitJSON(jsonValue(v), openapi3.VisitAsRequest()); err != nil {
+		if err := sc.Value.VisitJSON(jsonValue(v), requestValidation()...); err != nil {
 			return cleanErr(fmt.Errorf("request body has an error: %w", err))
 		}
 	}

@@ -286,7 +286,7 @@ func (s *synth) paramAny(p *openapi3.Parameter) (any, bool) {
 		}
 	}
 	for _, c := range cands {
-		if p.Schema != nil && p.Schema.Value != nil && p.Schema.Value.VisitJSON(c) != nil {
+		if p.Schema != nil && p.Schema.Value != nil && p.Schema.Value.VisitJSON(c, formatOptions...) != nil {
 			continue
 		}
 		if _, isObj := c.(map[string]any); isObj {

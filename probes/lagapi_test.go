@@ -43,6 +43,10 @@ type lagAPI struct {
 	// item was stored, as a loaded machine delays the client's reading of
 	// it: the item's lag has passed by the time the client looks.
 	lateFirst time.Duration
+	// singleton names collections whose creates all store one resource:
+	// the first makes it, every later one replaces it under the same id,
+	// as a server may store a POST to a fixed path.
+	singleton map[string]bool
 
 	mu    sync.Mutex
 	keys  map[string]*lagStored
@@ -179,6 +183,10 @@ func (a *lagAPI) create(w http.ResponseWriter, r *http.Request, coll string) {
 	a.mu.Lock()
 	a.seq++
 	in["id"] = fmt.Sprintf("%s_%06d", coll[:1], a.seq)
+	replace := a.singleton[coll] && len(a.items[coll]) > 0
+	if replace {
+		in["id"] = a.items[coll][0].v["id"]
+	}
 	out, _ := json.Marshal(in)
 	s.status, s.body, s.done = http.StatusCreated, out, true
 	a.keys[scope] = s
@@ -186,7 +194,11 @@ func (a *lagAPI) create(w http.ResponseWriter, r *http.Request, coll string) {
 	if a.seq <= a.lagAfter {
 		visible = time.Now()
 	}
-	a.items[coll] = append(a.items[coll], lagItem{visible: visible, v: in})
+	if replace {
+		a.items[coll][0] = lagItem{visible: visible, v: in}
+	} else {
+		a.items[coll] = append(a.items[coll], lagItem{visible: visible, v: in})
+	}
 	if a.churnAfter > 0 && a.seq > a.churnAfter {
 		a.items[coll] = a.items[coll][1:]
 	}

@@ -209,7 +209,16 @@ func (mismatchTargetProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 			problems = append(problems, fmt.Sprintf("%s was answered about R's resource %q: a false replay", t.what, firstID))
 			res.Diffs = append(res.Diffs, fmt.Sprintf("R vs %s (-R +other):\n%s", t.what, diffReplies(first, reuse, x.ignoreFields)))
 		case reuse.is2xx() && observed && seesEffect[t.what] && effect == 0 && madeThere == "":
-			problems = append(problems, fmt.Sprintf("%s answered %d but nothing happened there (side effect %+d): a false replay", t.what, reuse.Status, effect))
+			again, err := controlAgain(ctx, x, t)
+			if err != nil {
+				errorf(res, "second control on %s: %v", t.what, err)
+				return
+			}
+			if again != "" {
+				untold = append(untold, fmt.Sprintf("%s answered %d with no side effect (%+d), but %s", t.what, reuse.Status, effect, again))
+				break
+			}
+			problems = append(problems, fmt.Sprintf("%s answered %d but nothing happened there (side effect %+d), while a control there with a fresh key before it and another after it each had one: a false replay", t.what, reuse.Status, effect))
 		case reuse.Status >= 500:
 			problems = append(problems, fmt.Sprintf("%s got a server error (%d) for a valid request with a reused key", t.what, reuse.Status))
 		case madeThere != "":
@@ -243,6 +252,37 @@ func (mismatchTargetProbe) Run(ctx context.Context, x *Experiment, res *Result) 
 		res.Diffs = append(res.Diffs, "not told apart: "+strings.Join(untold, "; "))
 	}
 	pass(res, "the key reused elsewhere was never answered with R's result: "+strings.Join(outcomes, "; "))
+}
+
+// controlAgain sends a second control to t with a fresh key after a reuse
+// there showed no side effect, and says why the missing effect proves
+// nothing ("" when it proves a false replay). A first control's effect
+// need not be the target's own, nor repeat: on a list without canaries
+// another request's create can land while the control is measured (the
+// sweep's Square documents: CancelPaymentByIdempotencyKey, which never
+// changes GET /v2/payments on the generic server, counted +1 there, its
+// reuse +0, intermittently), and a target whose first request makes a
+// thing once (a POST to a fixed path stored as one resource) shows +1 for
+// the first request processed there and +0 for every one after.
+func controlAgain(ctx context.Context, x *Experiment, t target) (string, error) {
+	label := "second control: " + t.what + ", fresh key"
+	var c *reply
+	effect, observed, _, blind, err := measureOn(ctx, x, t.observer, label, nil, func() (*reply, error) {
+		var err error
+		c, err = sendTarget(ctx, x, t, label, x.keyFor(t.op))
+		return c, err
+	})
+	switch {
+	case err != nil:
+		return "", err
+	case !c.is2xx():
+		return fmt.Sprintf("a second control there with a fresh key was not processed (status %d)", c.Status), nil
+	case !observed:
+		return "the second control there with a fresh key could not be observed: " + blind, nil
+	case effect <= 0:
+		return fmt.Sprintf("a second control there with a fresh key had none either (%+d): the first control's effect does not repeat, so the count cannot tell a replay", effect), nil
+	}
+	return "", nil
 }
 
 // untoldEffect says why the side effect did not tell either.

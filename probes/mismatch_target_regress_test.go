@@ -123,3 +123,28 @@ func TestMismatchTargetCountConfoundedByOtherClients(t *testing.T) {
 		t.Errorf("%s; want a pass: processed on its own, the list shows what its answer names", describe(r))
 	}
 }
+
+// TestMismatchTargetEffectThatDoesNotRepeat: the other operation's creates
+// all store one resource (a POST to a fixed path), so its control shows +1
+// and every request after it +0, processed or not: the control's effect
+// does not repeat, as when another request's create lands while the control
+// is measured (Square's CancelPaymentByIdempotencyKey in the sweep, whose
+// list no cancel changes: "answered 200 but nothing happened there",
+// intermittently). A second control with a fresh key shows +0 too: the
+// count cannot tell, and a correct server is not called a false replay.
+// The phantom server of
+// TestMismatchTargetResourceObserverLearnsTheTarget still fails: its
+// second control has the effect its reuse lacked.
+func TestMismatchTargetEffectThatDoesNotRepeat(t *testing.T) {
+	api := &lagAPI{singleton: map[string]bool{"orders": true}}
+	srv := api.start(t)
+	order := lagOp("createOrder", "orders", 7, true)
+	order.Canary = ""
+	r := runLag(t, srv.URL, lagOp("createThing", "things", 100, true), selectProbes(t, "mismatch-target"), order)["mismatch-target"]
+	if r.Verdict == Fail {
+		t.Fatalf("%s; a correct server called a false replay", describe(r))
+	}
+	if all := r.Reason + strings.Join(r.Diffs, "\n"); !strings.Contains(all, "does not repeat") {
+		t.Errorf("%s, diffs %q; want the note that the control's effect does not repeat", describe(r), r.Diffs)
+	}
+}

@@ -22,7 +22,7 @@ import (
 func (s *Server) idSchemaOf(v *validated, sl *slot) *openapi3.Schema {
 	best := sl.id
 	if _, _, sch := s.success(v.op, http.StatusCreated); sch != nil {
-		if p := idSchema(sch.Value, sl.names); idScore(p) > idScore(best) && typeOf(p) != "object" && typeOf(p) != "array" {
+		if p := idSchema(sch.Value, sl.naming.withParents(v.params)); idScore(p) > idScore(best) && typeOf(p) != "object" && typeOf(p) != "array" {
 			best = p
 		}
 	}

@@ -1,6 +1,7 @@
 package generic
 
 import (
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -37,7 +38,10 @@ type slot struct {
 	producible bool
 	id         *openapi3.Schema // the schema its ids are made valid for
 	names      []string         // the path parameters that name it
+	examples   map[string]bool  // their example values
+	patterns   map[string]bool  // their schemas' patterns
 	template   string           // a document path of the resource itself, for Location
+	naming     *naming          // where responses carry its id (idfield.go)
 }
 
 // opModel is one route's place in the model.
@@ -115,6 +119,9 @@ func newModel(doc *openapi3.T, r *router, keyHeader string) *model {
 				m.slots[n+"/{}"] = &slot{norm: n + "/{}"}
 			}
 		}
+	}
+	for _, sl := range m.slots {
+		sl.naming = &naming{names: sl.names, noun: nounOf(sl.norm), examples: sl.examples, patterns: sl.patterns}
 	}
 	creators := map[string]bool{} // collection norm → a POST creates under it
 	for _, rt := range r.all {
@@ -218,12 +225,60 @@ func (sl *slot) addParam(rt *route, name string) {
 		sort.Strings(sl.names)
 	}
 	p := pathParam(rt, name)
-	if p == nil || p.Schema == nil || p.Schema.Value == nil {
+	if p == nil {
 		return
+	}
+	for _, ex := range paramExamples(p) {
+		if sl.examples == nil {
+			sl.examples = map[string]bool{}
+		}
+		sl.examples[ex] = true
+	}
+	if p.Schema == nil || p.Schema.Value == nil {
+		return
+	}
+	if pat := p.Schema.Value.Pattern; pat != "" {
+		if sl.patterns == nil {
+			sl.patterns = map[string]bool{}
+		}
+		sl.patterns[pat] = true
 	}
 	if idScore(p.Schema.Value) > idScore(sl.id) {
 		sl.id = p.Schema.Value
 	}
+}
+
+// paramExamples are the example values a parameter declares, as text.
+func paramExamples(p *openapi3.Parameter) []string {
+	var out []string
+	add := func(v any) {
+		if v != nil {
+			if s := fmt.Sprint(v); s != "" {
+				out = append(out, s)
+			}
+		}
+	}
+	add(p.Example)
+	for _, name := range sortedKeys(p.Examples) {
+		if e := p.Examples[name]; e != nil && e.Value != nil {
+			add(e.Value.Value)
+		}
+	}
+	if p.Schema != nil && p.Schema.Value != nil {
+		add(p.Schema.Value.Example)
+	}
+	return out
+}
+
+// nounOf is the words of what a slot's collection holds, singular: promotion
+// code for /v1/promotion_codes/{}; nil when the segment before it is a
+// parameter too.
+func nounOf(norm string) []string {
+	parts := strings.Split(norm, "/")
+	if len(parts) < 2 || parts[len(parts)-2] == "{}" || parts[len(parts)-2] == "" {
+		return nil
+	}
+	return words(singular(parts[len(parts)-2]))
 }
 
 func idScore(s *openapi3.Schema) int {

@@ -1,6 +1,7 @@
 package generic
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -96,10 +97,12 @@ func (s *Server) notFound(v *validated, key string) response {
 	return s.errorResponse(v.route, http.StatusNotFound, "no such resource: "+key)
 }
 
-func (s *Server) idNames(om *opModel) []string {
+// naming is what tells where the response of om puts the id of the
+// resource it acts on (idfield.go); nil for none.
+func (s *Server) naming(om *opModel) *naming {
 	if om.target >= 0 {
 		if sl := s.model.slots[join(om.norm)]; sl != nil {
-			return sl.names
+			return sl.naming
 		}
 	}
 	return nil
@@ -116,7 +119,7 @@ func (s *Server) read(v *validated, om *opModel) response {
 	if !ok {
 		return s.notFound(v, s.concrete(v, om, len(om.norm)))
 	}
-	return s.resourceResponse(v, om, 0, res, s.idNames(om))
+	return s.resourceResponse(v, om, 0, res, s.naming(om))
 }
 
 func (s *Server) create(v *validated, om *opModel) response {
@@ -141,7 +144,7 @@ func (s *Server) create(v *validated, om *opModel) response {
 	snap := res.snapshot()
 	s.data.mu.Unlock()
 	s.stats.created.Add(1)
-	resp := s.resourceResponse(v, om, http.StatusCreated, snap, sl.names)
+	resp := s.resourceResponse(v, om, http.StatusCreated, snap, sl.naming)
 	if declaresHeader(v.op, resp.status, "Location") {
 		// only where the document says so: Stripe and Adyen send none,
 		// and a client must find the id in the body
@@ -192,7 +195,7 @@ func (s *Server) upsert(v *validated, om *opModel) response {
 		status = http.StatusCreated
 		s.stats.created.Add(1)
 	}
-	return s.resourceResponse(v, om, status, snap, s.idNames(om))
+	return s.resourceResponse(v, om, status, snap, s.naming(om))
 }
 
 func (s *Server) update(v *validated, om *opModel) response {
@@ -215,7 +218,7 @@ func (s *Server) update(v *validated, om *opModel) response {
 	}
 	s.data.put(res)
 	s.data.mu.Unlock()
-	return s.resourceResponse(v, om, http.StatusOK, res, s.idNames(om))
+	return s.resourceResponse(v, om, http.StatusOK, res, s.naming(om))
 }
 
 func (s *Server) remove(v *validated, om *opModel) response {
@@ -231,7 +234,7 @@ func (s *Server) remove(v *validated, om *opModel) response {
 	}
 	s.data.remove(res.key)
 	s.data.mu.Unlock()
-	return s.resourceResponse(v, om, 0, res, s.idNames(om))
+	return s.resourceResponse(v, om, 0, res, s.naming(om))
 }
 
 func (s *Server) action(v *validated, om *opModel) response {
@@ -264,17 +267,25 @@ func (s *Server) list(v *validated, om *opModel) response {
 	if !ok { // not a list after all: a read of what the path names
 		return s.resourceResponse(v, om, 0, implicit(coll), nil)
 	}
-	if n := listLimit(v); n > 0 && n < len(items) {
-		items = items[:n]
+	total := len(items)
+	page := listLimit(v)
+	if itemsAt := listArray(sch.Value, prop); itemsAt != nil && itemsAt.MaxItems != nil && (page == 0 || uint64(page) > *itemsAt.MaxItems) {
+		page = int(*itemsAt.MaxItems) // a page no longer than the document allows (PayPal's vault: 64)
+	}
+	if page > 0 && page < len(items) {
+		items = items[:page]
 	}
 	sl := s.model.slots[join(om.norm)+"/{}"]
+	params := paramNames(v, om)
 	rendered := make([]any, 0, len(items))
 	for _, res := range items {
-		rc := &renderCtx{seed: res.seed, id: res.id, idNames: sl.names, params: paramNames(v, om), fields: res.fields}
+		rc := &renderCtx{seed: res.seed, id: res.id, naming: sl.naming, params: params, fields: res.fields}
 		if s.opts.RerenderLists { // see Options.RerenderLists
 			rc.seed, rc.id = hash64(res.key, strconv.FormatUint(s.seq.Add(1), 10)), s.genID(sl, s.seq.Add(1), sl.id)
+			rendered = append(rendered, s.render(itemSch, rc))
+			continue
 		}
-		rendered = append(rendered, s.render(itemSch, rc))
+		rendered = append(rendered, s.renderResource(itemSch, rc, res))
 	}
 	if prop == "" {
 		return s.encode(status, media, rendered)
@@ -285,18 +296,44 @@ func (s *Server) list(v *validated, om *opModel) response {
 	}
 	base[prop] = rendered
 	props := properties(sch.Value)
+	required := map[string]bool{}
+	for _, r := range sch.Value.Required {
+		required[r] = true
+	}
 	for name, p := range props {
 		if p == nil || p.Value == nil {
 			continue
 		}
 		switch t := typeOf(p.Value); {
 		case countNames[normName(name)] && (t == "integer" || t == "number"):
-			base[name] = float64(len(rendered))
+			// the true count, where the document allows it: PayPal's
+			// total_items is 1 to 50, so an empty vault or a full one
+			// has none, as a real PayPal's cannot
+			switch {
+			case s.valid.value(p.Value, float64(total)) == nil:
+				base[name] = float64(total)
+			case !required[name]:
+				delete(base, name)
+			default:
+				s.docIssue(fmt.Sprintf("%s %s: the required %s cannot say %d items (not valid for its schema); it says what its schema allows", v.method, v.key, name, total))
+			}
 		case moreNames[normName(name)] && t == "boolean":
-			base[name] = false
+			base[name] = len(rendered) < total
 		}
 	}
 	return s.encode(status, media, base)
+}
+
+// listArray is the schema of the array a list response of sch holds its
+// items in: sch itself, or its property prop.
+func listArray(sch *openapi3.Schema, prop string) *openapi3.Schema {
+	if prop == "" {
+		return sch
+	}
+	if p := properties(sch)[prop]; p != nil {
+		return p.Value
+	}
+	return nil
 }
 
 // listLimit is the page size the request asks for, 0 for none.
@@ -312,14 +349,14 @@ func listLimit(v *validated) int {
 // resourceResponse renders res for the operation's success response;
 // prefer is the status to answer when the operation declares it (201 for
 // a create), else the lowest 2xx declared.
-func (s *Server) resourceResponse(v *validated, om *opModel, prefer int, res *resource, idNames []string) response {
+func (s *Server) resourceResponse(v *validated, om *opModel, prefer int, res *resource, nm *naming) response {
 	status, media, sch := s.success(v.op, prefer)
 	id := res.id
 	if om.kind != kindCreate && om.target < 0 {
 		id = "" // a singleton's last segment is a name, not its id
 	}
-	rc := &renderCtx{seed: res.seed, id: id, idNames: idNames, params: paramNames(v, om), fields: res.fields}
-	return s.encode(status, media, s.renderOrNil(sch, rc))
+	rc := &renderCtx{seed: res.seed, id: id, naming: nm, params: paramNames(v, om), fields: res.fields}
+	return s.encode(status, media, s.renderResource(sch, rc, res))
 }
 
 // fieldsOf is the request body as fields to store and echo.

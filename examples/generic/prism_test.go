@@ -40,27 +40,49 @@ import (
 // but those of the idempotency key alone (missing-key, key-format), and
 // reports the rest, grouped.
 //
-//	IDEMCHECK_PRISM=/path/to/prism go test -run TestSweepPrism ./examples/generic -v -timeout 90m
+//	IDEMCHECK_PRISM=/path/to/prism go test -run TestSweepPrism ./examples/generic -v
+//	IDEMCHECK_SWEEP=all IDEMCHECK_PRISM=… go test -run TestSweepPrism ./examples/generic -v -timeout 90m
 //
-// Prism is looked for in IDEMCHECK_PRISM, then on PATH; without it the
-// test skips, and says so.
+// By default it checks the examples' documents and prismDocs, side by
+// side like TestSweep, which fits in CI's test step; IDEMCHECK_SWEEP picks
+// others, "all" every one. Prism is looked for in IDEMCHECK_PRISM, then on PATH;
+// without it the test skips, and says so. .ci/run installs it.
 func TestSweepPrism(t *testing.T) {
 	prism := findPrism()
 	if prism == "" {
 		t.Skip("PRISM NOT FOUND: the independent validation of what idemcheck sends did not run. Install @stoplight/prism-cli (npm) and set IDEMCHECK_PRISM to its prism binary, or put it on PATH.")
 	}
 	t.Logf("prism: %s", prism)
-	docs := sweepDocs(t)
-	var rows []prismRow
-	for _, d := range docs {
+	setSweepGC(t)
+	docs := sweepDocs(t, prismDefault)
+	var (
+		mu   sync.Mutex
+		rows = make([]*prismRow, len(docs))
+	)
+	t.Cleanup(func() { // after every document's subtest
+		var done []prismRow
+		for _, r := range rows {
+			if r != nil {
+				done = append(done, *r)
+			}
+		}
+		t.Log("\n" + prismTable(done))
+	})
+	for i, d := range docs {
 		t.Run(d.name, func(t *testing.T) {
+			t.Parallel() // each document on a server and a Prism of its own
 			rec := &recorder{}
 			pr := &prismRow{sweepRow: sweepRow{name: d.name}, rec: rec}
-			defer func() { rows = append(rows, *pr) }() // a skip too
+			defer func() { // a skip too
+				mu.Lock()
+				rows[i] = pr
+				mu.Unlock()
+			}()
+			pr.loadErr = "not run: no time left" // budgetLeft may skip
 			if !budgetLeft(t) {
-				pr.loadErr = "not run: no time left"
 				return
 			}
+			pr.loadErr = ""
 			front := func(t *testing.T, upstream string) (string, []string) {
 				spec, err := prismSpec(t, d)
 				if err != nil {
@@ -81,7 +103,6 @@ func TestSweepPrism(t *testing.T) {
 			pr.require(t)
 		})
 	}
-	t.Log("\n" + prismTable(rows))
 }
 
 // prismWait bounds how long Prism may take to load a document; Prism's

@@ -18,11 +18,14 @@ import (
 
 // renderCtx is what a rendering lays over the generated value.
 type renderCtx struct {
-	seed    uint64
-	id      string            // the resource's own id; "" for none
-	idNames []string          // the path parameters naming it ({customer}, {Sid})
-	params  map[string]string // the request's path parameters
-	fields  map[string]any    // what to echo
+	seed   uint64
+	id     string            // the resource's own id; "" for none
+	naming *naming           // what tells where the id goes (idfield.go)
+	params map[string]string // the request's path parameters
+	fields map[string]any    // what to echo
+
+	paramsByNorm map[string]string // params by normName, made once
+	echo         map[string]any    // echoSource(fields), made once
 }
 
 func (s *Server) render(ref *openapi3.SchemaRef, rc *renderCtx) any {
@@ -30,43 +33,62 @@ func (s *Server) render(ref *openapi3.SchemaRef, rc *renderCtx) any {
 	g.unsatisfiable = s.unsatisfiable
 	v := g.value(ref, 0)
 	if ref != nil && ref.Value != nil {
-		s.overlay(v, ref.Value, rc, 0)
+		s.overlay(v, ref.Value, rc)
 	}
 	return v
 }
 
-// overlay lays rc over v (an object of schema sch); it reports whether the
-// resource's id found a property. An envelope ({"droplet": {...}}) gets it
-// one level down.
-func (s *Server) overlay(v any, sch *openapi3.Schema, rc *renderCtx, depth int) bool {
+// overlay lays rc over v (an object of schema sch): the resource's id
+// where idPlace says, one envelope down when the response wraps the
+// resource ({"droplet": {...}}), the path's parameters and the echoed
+// fields at each level it visits.
+func (s *Server) overlay(v any, sch *openapi3.Schema, rc *renderCtx) {
+	var place []string
+	if rc.id != "" {
+		place = s.idPlaceOf(sch, rc.naming, rc.params)
+	}
+	s.overlayAt(v, sch, rc, place, "")
+}
+
+// overlayAt lays rc over v with the id at place (relative to v); env is
+// the envelope v is in ("" at the top level): a parameter fills a
+// property of its name, or one that its name is the envelope's and the
+// property's (the agent's uuid of {"agent": {"uuid"}} is {agent_uuid}).
+func (s *Server) overlayAt(v any, sch *openapi3.Schema, rc *renderCtx, place []string, env string) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return false
+		return
 	}
 	props := properties(sch)
 	taken := map[string]bool{}
-	placed := false
-	if rc.id != "" {
-		if p := idProperty(props, rc.idNames); p != "" {
-			if val, ok := fitID(rc.id, props[p]); ok {
-				m[p], taken[p], placed = val, true, true
-			}
+	if len(place) == 1 {
+		if val, ok := fitID(rc.id, props[place[0]]); ok {
+			m[place[0]], taken[place[0]] = val, true
 		}
 	}
 	names := sortedKeys(props)
+	if rc.paramsByNorm == nil {
+		rc.paramsByNorm = make(map[string]string, len(rc.params))
+		for _, k := range sortedKeys(rc.params) {
+			rc.paramsByNorm[normName(k)] = rc.params[k]
+		}
+		rc.echo = echoSource(rc.fields)
+	}
 	for _, name := range names {
 		if taken[name] {
 			continue
 		}
-		for pname, pval := range rc.params {
-			if normName(pname) == normName(name) {
-				if val, ok := fitID(pval, props[name]); ok {
-					m[name], taken[name] = val, true
-				}
+		pval, ok := rc.paramsByNorm[normName(name)]
+		if !ok && env != "" {
+			pval, ok = rc.paramsByNorm[normName(env+name)]
+		}
+		if ok {
+			if val, ok := fitID(pval, props[name]); ok {
+				m[name], taken[name] = val, true
 			}
 		}
 	}
-	src := echoSource(rc.fields)
+	src := rc.echo
 	for _, name := range names {
 		if taken[name] || props[name] == nil || props[name].Value == nil || props[name].Value.WriteOnly {
 			continue
@@ -75,19 +97,25 @@ func (s *Server) overlay(v any, sch *openapi3.Schema, rc *renderCtx, depth int) 
 			m[name] = deepCopy(val) // never the stored value itself: the overlay below writes into it
 		}
 	}
-	if placed || depth > 0 {
-		return placed
+	if len(place) == 1 || env != "" {
+		return
 	}
+	// the envelopes, in order, up to the one that holds the id (all of
+	// them when none does)
 	for _, name := range names {
 		sub, ok := m[name].(map[string]any)
 		if !ok || props[name] == nil || props[name].Value == nil || taken[name] {
 			continue
 		}
-		if s.overlay(sub, props[name].Value, rc, depth+1) {
-			return true
+		var at []string
+		if len(place) == 2 && place[0] == name {
+			at = place[1:]
+		}
+		s.overlayAt(sub, props[name].Value, rc, at, name)
+		if at != nil {
+			return
 		}
 	}
-	return false
 }
 
 // echoSource indexes fields by normalized name; members of object-valued
@@ -107,37 +135,6 @@ func echoSource(fields map[string]any) map[string]any {
 		}
 	}
 	return out
-}
-
-// idProperty is the response property that carries a resource named by
-// the path parameters names: the parameter's own name (Twilio's {Sid} is
-// sid, Cashfree's {customer_id} customer_id), else its last words
-// (Adyen's {paymentPspReference} is pspReference, {droplet_id} is id),
-// else id.
-func idProperty(props openapi3.Schemas, names []string) string {
-	byNorm := map[string]string{}
-	for _, p := range sortedKeys(props) {
-		if props[p] != nil && props[p].Value != nil && scalar(props[p].Value) {
-			byNorm[normName(p)] = p
-		}
-	}
-	for _, n := range names {
-		if p, ok := byNorm[normName(n)]; ok {
-			return p
-		}
-	}
-	for _, n := range names {
-		w := words(n)
-		for i := 1; i < len(w); i++ {
-			if p, ok := byNorm[strings.Join(w[i:], "")]; ok {
-				return p
-			}
-		}
-	}
-	if p, ok := byNorm["id"]; ok {
-		return p
-	}
-	return ""
 }
 
 func scalar(s *openapi3.Schema) bool {
@@ -164,7 +161,20 @@ func fitID(id string, ref *openapi3.SchemaRef) (any, bool) {
 // normName folds a name for matching: FriendlyName, friendly_name and
 // friendly-name are one.
 func normName(s string) string {
-	return strings.NewReplacer("_", "", "-", "", ".", "").Replace(strings.ToLower(s))
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r == '_' || r == '-' || r == '.':
+		case 'A' <= r && r <= 'Z':
+			b.WriteRune(r + 'a' - 'A')
+		case r < 0x80:
+			b.WriteRune(r)
+		default:
+			b.WriteString(strings.ToLower(string(r)))
+		}
+	}
+	return b.String()
 }
 
 // words splits camelCase, snake_case and kebab-case into lower-case words.
@@ -251,24 +261,3 @@ var countNames = map[string]bool{"count": true, "total": true, "totalcount": tru
 
 // moreNames are envelope booleans that say whether another page follows.
 var moreNames = map[string]bool{"hasmore": true, "more": true, "hasnext": true, "hasnextpage": true}
-
-// idSchema is the schema of the property a response of sch carries the
-// resource's id in (as overlay finds it), or nil.
-func idSchema(sch *openapi3.Schema, names []string) *openapi3.Schema {
-	if sch == nil {
-		return nil
-	}
-	props := properties(sch)
-	if p := idProperty(props, names); p != "" {
-		return props[p].Value
-	}
-	for _, name := range sortedKeys(props) {
-		if p := props[name]; p != nil && p.Value != nil && typeOf(p.Value) == "object" {
-			sub := properties(p.Value)
-			if q := idProperty(sub, names); q != "" {
-				return sub[q].Value
-			}
-		}
-	}
-	return nil
-}

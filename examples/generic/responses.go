@@ -2,6 +2,7 @@ package generic
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -126,6 +127,16 @@ func (s *Server) encode(status int, media string, value any) response {
 // declares for it (its status, its range, or its default response), else
 // in a plain JSON error.
 func (s *Server) errorResponse(rt *route, status int, msg string) response {
+	k := errorKey{rt, status, msg}
+	if r, ok := s.errors.get(k); ok {
+		return cloneResponse(r) // callers add headers (Retry-After)
+	}
+	r := s.makeErrorResponse(rt, status, msg)
+	s.errors.put(k, cloneResponse(r))
+	return r
+}
+
+func (s *Server) makeErrorResponse(rt *route, status int, msg string) response {
 	if rt != nil && rt.op.Responses != nil {
 		ref := rt.op.Responses.Status(status)
 		if ref == nil {
@@ -165,13 +176,47 @@ func (s *Server) checked(r *http.Request, v *validated, resp response) response 
 	if !s.opts.CheckResponses {
 		return resp
 	}
+	k := checkKey{op: v.op, status: resp.status, sum: responseSum(resp)}
+	res, ok := s.checks.get(k)
+	if !ok {
+		res = s.check(r, v, resp)
+		s.checks.put(k, res)
+	}
+	switch {
+	case res.msg == "":
+	case res.docIssue:
+		s.docIssue(res.msg) // see DocumentIssues
+	default:
+		s.problem(res.msg)
+	}
+	return resp
+}
+
+// responseSum is the SHA-256 of what a response check reads: the headers
+// and the body.
+func responseSum(resp response) [sha256.Size]byte {
+	h := sha256.New()
+	for _, name := range sortedKeys(resp.header) {
+		for _, v := range resp.header[name] {
+			fmt.Fprintf(h, "%s: %s\n", name, v)
+		}
+	}
+	h.Write([]byte{0})
+	h.Write(resp.body)
+	var sum [sha256.Size]byte
+	h.Sum(sum[:0])
+	return sum
+}
+
+// check validates resp against the document.
+func (s *Server) check(r *http.Request, v *validated, resp response) checkResult {
 	ctx, cancel := background()
 	defer cancel()
 	in := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{
 			Request:    r,
 			PathParams: v.params,
-			Route:      &routers.Route{Spec: s.doc, Path: v.path, PathItem: v.item, Method: v.method, Operation: v.op},
+			Route:      &routers.Route{Spec: s.view, Path: v.path, PathItem: v.item, Method: v.method, Operation: v.op},
 		},
 		Status: resp.status,
 		Header: resp.header,
@@ -181,15 +226,12 @@ func (s *Server) checked(r *http.Request, v *validated, resp response) response 
 			SchemaValidationOptions: s.valid.opts,
 		},
 	}
-	if err := openapi3filter.ValidateResponse(ctx, in); err != nil {
-		msg := fmt.Sprintf("response %d of %s %s is not valid for the document: %s", resp.status, v.method, v.key, oneLine(err.Error()))
-		if onlyAmbiguousOneOf(err) {
-			s.docIssue(msg) // see DocumentIssues
-		} else {
-			s.problem(msg)
-		}
+	err := openapi3filter.ValidateResponse(ctx, in)
+	if err == nil {
+		return checkResult{}
 	}
-	return resp
+	msg := fmt.Sprintf("response %d of %s %s is not valid for the document: %s", resp.status, v.method, v.key, oneLine(err.Error()))
+	return checkResult{msg: msg, docIssue: onlyAmbiguousOneOf(err)}
 }
 
 // onlyAmbiguousOneOf reports whether every violation in err is a value

@@ -65,6 +65,7 @@ type Stats struct {
 // Server is a correct, stateful API served from an OpenAPI document.
 type Server struct {
 	doc        *openapi3.T
+	view       *openapi3.T // what requests and responses are validated against (validview.go)
 	router     *router
 	model      *model
 	valid      *validator
@@ -73,6 +74,10 @@ type Server struct {
 	keys       *keyStore
 	data       *store
 	seq        atomic.Uint64 // seeds of processed actions, new ids
+	places     sync.Map      // placeKey → where responses carry an id (idfield.go)
+	renders    memo[renderKey, any]
+	errors     memo[errorKey, response]
+	checks     memo[checkKey, checkResult]
 
 	stats struct{ requests, invalid, unrouted, processed, created, replayed, inFlight, reused atomic.Int64 }
 
@@ -114,9 +119,11 @@ func NewContext(ctx context.Context, spec []byte, opts Options) (*Server, error)
 		opts.KeyHeader = DefaultKeyHeader
 	}
 	typeFormBodies(doc)
+	notes := append(formArrays(doc), dropNullable(doc)...)
 	r := newRouter(doc)
 	s := &Server{
 		doc:        doc,
+		view:       validationView(doc),
 		router:     r,
 		model:      newModel(doc, r, opts.KeyHeader),
 		valid:      newValidator(),
@@ -124,6 +131,9 @@ func NewContext(ctx context.Context, spec []byte, opts Options) (*Server, error)
 		principals: principalParts(doc),
 		keys:       newKeyStore(),
 		data:       newStore(),
+	}
+	for _, n := range notes {
+		s.docIssue(n)
 	}
 	return s, nil
 }

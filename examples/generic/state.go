@@ -17,6 +17,7 @@ type resource struct {
 	id     string // the last segment's value
 	seed   uint64 // what its rendering is generated from
 	seq    uint64 // creation order
+	ver    uint64 // changes with every put: what a rendering is remembered by (cache.go)
 	fields map[string]any
 }
 
@@ -32,6 +33,7 @@ func (r *resource) snapshot() *resource {
 type store struct {
 	mu      sync.Mutex
 	seq     uint64
+	ver     uint64
 	res     map[string]*resource
 	byColl  map[string]map[string]*resource
 	deleted map[string]bool
@@ -41,11 +43,15 @@ func newStore() *store {
 	return &store{res: map[string]*resource{}, byColl: map[string]map[string]*resource{}, deleted: map[string]bool{}}
 }
 
-// put stores r (replacing what was at its key). Caller holds mu.
+// put stores r (replacing what was at its key). A stored resource is
+// never changed in place: an update puts a changed snapshot. Caller holds
+// mu.
 func (s *store) put(r *resource) {
 	if r.fields == nil {
 		r.fields = map[string]any{}
 	}
+	s.ver++
+	r.ver = s.ver
 	if old := s.res[r.key]; old != nil {
 		r.seq = old.seq
 	} else {
@@ -71,12 +77,12 @@ func (s *store) remove(key string) {
 	s.deleted[key] = true
 }
 
-// list returns snapshots of the collection's resources, newest first.
-// Caller holds mu.
+// list returns the collection's resources, newest first, to be read
+// only (see put). Caller holds mu.
 func (s *store) list(coll string) []*resource {
 	out := make([]*resource, 0, len(s.byColl[coll]))
 	for _, r := range s.byColl[coll] {
-		out = append(out, r.snapshot())
+		out = append(out, r)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].seq > out[j].seq })
 	return out

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 
@@ -40,15 +41,41 @@ func (d sweepDoc) open(opts generic.Options) (*generic.Server, error) {
 // seconds.
 var shortDocs = []string{"adyen", "paypal-checkout", "paypal-vault", "cashfree"}
 
+// smallDocs are the real documents checked by default under the race
+// detector and through Prism: those whose check takes seconds under it
+// (docs/real-world-specs.md has the figures). Cashfree and Plaid take a
+// minute each under -race on two cores, the others minutes: CI checks
+// every document in a step of its own without it.
+var smallDocs = []string{"adyen", "paypal-checkout", "paypal-vault"}
+
+// prismDocs are the real documents TestSweepPrism checks by default, with
+// the examples' documents (once each: a variant that only changes
+// idemcheck's flags sends what its document allows already). Prism
+// answers through a Node.js proxy, which makes a check about twice as
+// long; PayPal's vault is the real document that fits CI's test step.
+var prismDocs = []string{"paypal-vault"}
+
+// docSet is which documents a test checks when IDEMCHECK_SWEEP and -short
+// do not say.
+type docSet int
+
+const (
+	sweepDefault docSet = iota // every document; under the race detector the small ones
+	prismDefault               // the examples' documents and prismDocs (TestSweepPrism)
+)
+
 // sweepDocs lists the real-world documents (the way openapi's realSpecs
-// finds them: a folder stands for its root document), then one document per
-// distinct example document. IDEMCHECK_SWEEP (comma-separated substrings
-// of names) keeps some; -short keeps shortDocs and the examples.
-func sweepDocs(t *testing.T) []sweepDoc {
+// finds them: a folder stands for its root document), largest first, then
+// one document per distinct example document, and keeps:
+// IDEMCHECK_SWEEP's (comma-separated substrings of names; "all" for every
+// one); else with -short, shortDocs and the examples; else those of set.
+func sweepDocs(t *testing.T, set docSet) []sweepDoc {
 	t.Helper()
 	var docs []sweepDoc
 	if dir := specsDir(); dir != "" {
-		for _, p := range realSpecs(dir) {
+		paths := realSpecs(dir)
+		sort.SliceStable(paths, func(i, j int) bool { return docSize(paths[i]) > docSize(paths[j]) })
+		for _, p := range paths {
 			name := strings.TrimSuffix(filepath.Base(p), filepath.Ext(p))
 			if filepath.Base(filepath.Dir(p)) != filepath.Base(dir) {
 				name = filepath.Base(filepath.Dir(p))
@@ -81,19 +108,61 @@ func sweepDocs(t *testing.T) []sweepDoc {
 		}
 	}
 	want := envList("IDEMCHECK_SWEEP")
+	keep := func(d sweepDoc) bool {
+		named := func(list []string) bool {
+			return slices.ContainsFunc(list, func(w string) bool { return strings.Contains(d.name, w) })
+		}
+		switch {
+		case slices.Contains(want, "all"):
+			return true
+		case len(want) > 0:
+			return named(want)
+		case d.data != nil: // an example
+			return set != prismDefault || d.flags == nil
+		case testing.Short():
+			return named(shortDocs)
+		case set == prismDefault:
+			return named(prismDocs)
+		case raceEnabled:
+			return named(smallDocs)
+		}
+		return true
+	}
 	var out []sweepDoc
 	for _, d := range docs {
-		switch {
-		case len(want) > 0 && !slices.ContainsFunc(want, func(w string) bool { return strings.Contains(d.name, w) }):
-		case len(want) == 0 && testing.Short() && d.data == nil && !slices.ContainsFunc(shortDocs, func(w string) bool { return strings.Contains(d.name, w) }):
-		default:
+		if keep(d) {
 			out = append(out, d)
 		}
 	}
 	if len(out) == 0 {
 		t.Skip("no document selected")
 	}
+	if len(out) < len(docs) && len(want) == 0 {
+		t.Logf("%d of %d documents (IDEMCHECK_SWEEP=all for every one)", len(out), len(docs))
+	}
 	return out
+}
+
+// docSize is how large a document is (a folder's files together): the
+// larger, the longer its check, roughly.
+func docSize(path string) int64 {
+	if filepath.Base(path) != "openapi.yaml" && !strings.HasSuffix(path, ".v2.yaml") {
+		st, err := os.Stat(path)
+		if err != nil {
+			return 0
+		}
+		return st.Size()
+	}
+	var n int64
+	_ = filepath.WalkDir(filepath.Dir(path), func(_ string, e os.DirEntry, err error) error {
+		if err == nil && !e.IsDir() {
+			if info, err := e.Info(); err == nil {
+				n += info.Size()
+			}
+		}
+		return nil
+	})
+	return n
 }
 
 // specsDir finds ../shared/specs: IDEMCHECK_SPECS, else a shared/specs

@@ -78,7 +78,7 @@ func (s *Server) validateOne(ctx context.Context, r *http.Request, body []byte, 
 	in := &openapi3filter.RequestValidationInput{
 		Request:    req,
 		PathParams: m.params,
-		Route:      &routers.Route{Spec: s.doc, Path: m.path, PathItem: m.item, Method: m.method, Operation: m.op},
+		Route:      &routers.Route{Spec: s.view, Path: m.path, PathItem: m.item, Method: m.method, Operation: m.op},
 		Options: &openapi3filter.Options{
 			AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc, // not an auth test
 			MultiError:              true,
