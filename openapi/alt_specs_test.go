@@ -19,7 +19,7 @@ func TestSpecsAltBodyDiffersOnTheWire(t *testing.T) {
 	ctx := context.Background()
 	for _, p := range realSpecs(t) {
 		t.Run(filepath.Base(p), func(t *testing.T) {
-			t.Parallel() // a document of its own: the first of the tests to load it, seconds of CPU
+			t.Parallel()               // a document of its own: the first of the tests to load it, seconds of CPU
 			doc, _, err := loadSpec(p) // specs_cache_test.go: shared, read only
 			if err != nil {
 				t.Skipf("not loaded: %v", err)
