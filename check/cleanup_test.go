@@ -41,6 +41,7 @@ func TestCleanupLeavesTheListsAsTheyWere(t *testing.T) {
 			continue // TestCleanupOfGenericExamples: their documents lack a DELETE on purpose
 		}
 		t.Run(v.Name, func(t *testing.T) {
+			t.Parallel() // its own server; mostly waiting on its latency
 			srv, err := examples.Start(v)
 			if err != nil {
 				t.Fatal(err)
@@ -204,6 +205,7 @@ func TestCleanupOfGenericExamples(t *testing.T) {
 			continue
 		}
 		t.Run(v.Name, func(t *testing.T) {
+			t.Parallel() // its own server; mostly waiting on its latency
 			srv, err := examples.Start(v)
 			if err != nil {
 				t.Fatal(err)

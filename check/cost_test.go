@@ -77,6 +77,7 @@ func TestPlanEstimateMatchesCheck(t *testing.T) {
 	}
 	for _, v := range examples.Variants() {
 		t.Run(v.Name, func(t *testing.T) {
+			t.Parallel() // its own server; mostly waiting on its latency
 			var served atomic.Int64
 			srv, err := examples.Start(countingVariant(v, &served))
 			if err != nil {

@@ -103,6 +103,7 @@ func TestCheckExitCodesFollowTheGate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel() // a server and a folder of its own
 			srv := httptest.NewServer(payments.New(payments.Options{Flaw: tt.flaw}))
 			defer srv.Close()
 			dir := t.TempDir()
@@ -161,6 +162,7 @@ func TestVersion(t *testing.T) {
 }
 
 func TestDemoBehavesAsDocumented(t *testing.T) {
+	t.Parallel() // the longest test here (every example, one after another), beside the others
 	out := t.TempDir()
 	code, stdout, stderr := runCLI(t, "demo", "--quiet", "--out", out)
 	if code != ExitOK {

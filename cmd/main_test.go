@@ -26,5 +26,6 @@ func TestMain(m *testing.M) {
 		os.Args = append([]string{"idemcheck"}, list...)
 		os.Exit(int(Main()))
 	}
+	testtool.WaitingParallel(4) // the parallel tests are checks waiting on servers
 	testtool.Main(m)
 }

@@ -27,8 +27,8 @@ func opByID(t *testing.T, ops []Operation, id string) *Operation {
 // absent), plans it and returns the operation named "METHOD /path".
 func realOp(t *testing.T, file, name string, opts PlanOptions) *Operation {
 	t.Helper()
-	realSpecs(t) // skips without the documents
-	doc, err := Load(context.Background(), filepath.Join(specsDir(), file))
+	realSpecs(t)                                             // skips without the documents
+	doc, _, err := loadSpec(filepath.Join(specsDir(), file)) // specs_cache_test.go: shared, read only
 	if err != nil {
 		t.Fatal(err)
 	}

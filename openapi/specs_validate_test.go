@@ -162,19 +162,19 @@ func validateSpecOnce(path string) validateRow {
 	defer func() { row.elapsed = time.Since(start) }()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	doc, err := Load(ctx, path)
+	doc, _, err := loadSpec(path) // specs_cache_test.go: shared, read only
 	if err != nil {
 		row.err = oneLine(err.Error(), 120)
 		return row
 	}
-	ops, err := Plan(ctx, doc, PlanOptions{})
+	ops, _, err := planLoadedSpec(path, PlanOptions{})
 	if err != nil {
 		row.err = err.Error()
 		return row
 	}
 	if !anyKey(ops) {
 		row.keyFlag = true
-		if ops, err = Plan(ctx, doc, PlanOptions{KeyHeader: "Idempotency-Key"}); err != nil {
+		if ops, _, err = planLoadedSpec(path, PlanOptions{KeyHeader: "Idempotency-Key"}); err != nil {
 			row.err = err.Error()
 			return row
 		}

@@ -85,6 +85,7 @@ func TestProbesOnExampleAPIs(t *testing.T) {
 			name = "correct"
 		}
 		t.Run(name, func(t *testing.T) {
+			t.Parallel() // a server of its own
 			srv := startPayments(t, tt.flaw)
 			op := createPayment()
 			got := verdicts(t, srv.URL, op)

@@ -338,7 +338,33 @@ func TestDeleteOfUnmadeResourceVerdictsDoNotDependOnOrder(t *testing.T) {
 		defer api.mu.Unlock()
 		return out, slices.Clone(api.paths)
 	}
-	whole, paths := run(ops)
+	// Every run has a server of its own: they run at once, and are
+	// compared once all are done.
+	reversed := slices.Clone(ops)
+	slices.Reverse(reversed)
+	backwards := slices.Clone(All())
+	slices.Reverse(backwards)
+	var sharded [][]openapi.Operation
+	for k := 1; k <= 2; k++ {
+		mine, err := Shard(ops, k, 2, ObserverKey(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sharded = append(sharded, mine)
+	}
+	var whole, back map[string]string
+	var paths []string
+	shardGot, aloneGot := make([]map[string]string, len(sharded)), make([]map[string]string, len(ops))
+	var wg sync.WaitGroup
+	wg.Go(func() { whole, paths = run(ops) })
+	wg.Go(func() { back, _ = run(reversed, backwards...) })
+	for k := range sharded {
+		wg.Go(func() { shardGot[k], _ = run(sharded[k]) })
+	}
+	for i := range ops {
+		wg.Go(func() { aloneGot[i], _ = run(ops[i : i+1]) })
+	}
+	wg.Wait()
 	for _, p := range paths {
 		if strings.HasPrefix(p, "DELETE ") && strings.Contains(p, "pin_example1") {
 			t.Errorf("%s: a DELETE of the document's example id", p)
@@ -351,21 +377,11 @@ func TestDeleteOfUnmadeResourceVerdictsDoNotDependOnOrder(t *testing.T) {
 			}
 		}
 	}
-	reversed := slices.Clone(ops)
-	slices.Reverse(reversed)
-	backwards := slices.Clone(All())
-	slices.Reverse(backwards)
-	back, _ := run(reversed, backwards...)
 	if d := cmp.Diff(whole, back); d != "" {
 		t.Errorf("the run with operations and probes reversed disagrees with the whole run (-whole +reversed):\n%s", d)
 	}
 	shards := map[string]string{}
-	for k := 1; k <= 2; k++ {
-		mine, err := Shard(ops, k, 2, ObserverKey(nil))
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, _ := run(mine)
+	for _, got := range shardGot {
 		for key, v := range got {
 			shards[key] = v
 		}
@@ -374,8 +390,7 @@ func TestDeleteOfUnmadeResourceVerdictsDoNotDependOnOrder(t *testing.T) {
 		t.Errorf("--shard 1/2 and 2/2 merged disagree with the whole run (-whole +shards):\n%s", d)
 	}
 	alone := map[string]string{}
-	for i := range ops {
-		got, _ := run(ops[i : i+1])
+	for _, got := range aloneGot {
 		for k, v := range got {
 			alone[k] = v
 		}

@@ -15,6 +15,7 @@ import (
 // gate and every report shows the findings as accepted; the fixed server
 // checked with it lists them as fixed.
 func TestBaselineRoundTrip(t *testing.T) {
+	t.Parallel() // three checks, each on a server of its own
 	if testing.Short() {
 		t.Skip("runs the example API three times")
 	}

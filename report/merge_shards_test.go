@@ -83,6 +83,7 @@ func verdicts(run *report.Run) map[string]string {
 // shards on their own servers: the merged shards give the same verdicts,
 // counts and gate as the whole run.
 func TestMergeShards(t *testing.T) {
+	t.Parallel() // three checks, each on a server of its own
 	if testing.Short() {
 		t.Skip("runs the example API three times")
 	}

@@ -18,6 +18,7 @@ import (
 // terminal in under 500 lines, HTML under 3 MB, JUnit and SARIF under
 // 5 MB and valid, JSON under 10 MB.
 func TestThousandFindingsFitTheReaders(t *testing.T) {
+	t.Parallel() // a run of its own
 	run := thousandFindingsRun()
 	if n := findingCount(run); n < 1000 {
 		t.Fatalf("the fixture has %d findings", n)
@@ -94,6 +95,7 @@ func TestThousandFindingsHTMLOpensFast(t *testing.T) {
 // code scanning keeps drops the least severe, says so in a warning and in
 // droppedResults, and stays valid.
 func TestSARIFStaysWithinGitHubsLimits(t *testing.T) {
+	t.Parallel() // a run of its own
 	run := thousandFindingsRun()
 	for len(run.Results) < 6*maxSARIFResults/4 {
 		run.Results = append(run.Results, run.Results...)

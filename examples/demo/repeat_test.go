@@ -65,9 +65,10 @@ func TestCorrectExamplesPassRepeatedly(t *testing.T) {
 		bound = d
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), bound)
-	defer cancel()
+	t.Cleanup(cancel) // after the parallel subtests, not when this function returns
 	for _, v := range correctVariants(slow) {
 		t.Run(v.Name, func(t *testing.T) {
+			t.Parallel() // a server of its own, mostly waited on
 			passed := 0
 			for i := range runs {
 				d, err := demo.Check(ctx, v, demo.Options())
