@@ -69,17 +69,26 @@ func TestRaceBudgetInRoundsIsExact(t *testing.T) {
 }
 
 // TestRaceBudgetAsADurationBoundsTheRounds: against a server that takes
-// 20ms a request, a budget of 300ms stops the quick rounds when it is
-// spent: some ran, far fewer than a count would bound them to.
+// 20ms a request, a budget of a second (counted from the first measured
+// round) stops the quick rounds when it is spent: some ran, and they ended
+// within the budget but for the rounds in flight at its end. The budget
+// leaves the measured rounds room under the race detector and a loaded
+// machine (300ms was spent before the first quick round, now and then).
 func TestRaceBudgetAsADurationBoundsTheRounds(t *testing.T) {
+	const budget = time.Second
 	srv := httptestServe(t, payments.Options{Latency: 20 * time.Millisecond})
-	r := runOneProbe(t, concurrentProbe{}, srv, createPayment(), Config{RaceBudget: RaceBudget{Time: 300 * time.Millisecond}, RaceMode: RaceLastByte})
+	r := runOneProbe(t, concurrentProbe{}, srv, createPayment(), Config{RaceBudget: RaceBudget{Time: budget}, RaceMode: RaceLastByte})
 	var quick int
 	if _, after, ok := strings.Cut(r.Reason, " and "); ok {
 		fmt.Sscanf(after, "%d quick", &quick)
 	}
-	if r.Verdict != Pass || quick < 1 || quick > 100 {
-		t.Errorf("%s: %s; want a pass after some quick rounds, bounded by the time", r.Verdict, r.Reason)
+	if r.Verdict != Pass || quick < 1 {
+		t.Fatalf("%s: %s; want a pass after some quick rounds", r.Verdict, r.Reason)
+	}
+	// The rounds in flight at the deadline finish: a slack of a second for
+	// them (each lasts about 20ms, on a loaded machine far more).
+	if rounds, took := quickTook(t, r); took > 2*budget {
+		t.Errorf("%d quick rounds took %s, beyond the %s budget and a second for the rounds in flight", rounds, took, budget)
 	}
 }
 
