@@ -55,29 +55,13 @@ func TestSweepPrism(t *testing.T) {
 	t.Logf("prism: %s", prism)
 	setSweepGC(t)
 	docs := sweepDocs(t, prismDefault)
-	var (
-		mu   sync.Mutex
-		rows = make([]*prismRow, len(docs))
-	)
-	t.Cleanup(func() { // after every document's subtest
-		var done []prismRow
-		for _, r := range rows {
-			if r != nil {
-				done = append(done, *r)
-			}
-		}
-		t.Log("\n" + prismTable(done))
-	})
+	keep := tableAtEnd(t, len(docs), prismTable)
 	for i, d := range docs {
 		t.Run(d.name, func(t *testing.T) {
 			t.Parallel() // each document on a server and a Prism of its own
 			rec := &recorder{}
 			pr := &prismRow{sweepRow: sweepRow{name: d.name}, rec: rec}
-			defer func() { // a skip too
-				mu.Lock()
-				rows[i] = pr
-				mu.Unlock()
-			}()
+			defer func() { keep(i, *pr) }()      // a skip's row too
 			pr.loadErr = "not run: no time left" // budgetLeft may skip
 			if !budgetLeft(t) {
 				return

@@ -75,19 +75,7 @@ func setSweepGC(t *testing.T) {
 func TestSweep(t *testing.T) {
 	setSweepGC(t)
 	docs := sweepDocs(t, sweepDefault)
-	var (
-		mu   sync.Mutex
-		rows = make([]*sweepRow, len(docs))
-	)
-	t.Cleanup(func() { // after every document's subtest
-		var done []sweepRow
-		for _, r := range rows {
-			if r != nil {
-				done = append(done, *r)
-			}
-		}
-		t.Log("\n" + sweepTable(done))
-	})
+	keep := tableAtEnd(t, len(docs), sweepTable)
 	for i, d := range docs {
 		t.Run(d.name, func(t *testing.T) {
 			t.Parallel() // at most -parallel at once, each on a server of its own
@@ -95,11 +83,31 @@ func TestSweep(t *testing.T) {
 				return
 			}
 			row := runSweep(t, d, nil)
-			mu.Lock()
-			rows[i] = &row
-			mu.Unlock()
+			keep(i, row)
 			row.require(t)
 		})
+	}
+}
+
+// tableAtEnd logs the table of a sweep's rows, in document order, once
+// every document's subtest of t has ended (they run in parallel); keep
+// records the row of document i.
+func tableAtEnd[R any](t *testing.T, n int, table func([]R) string) (keep func(i int, r R)) {
+	var mu sync.Mutex
+	rows := make([]*R, n)
+	t.Cleanup(func() {
+		var done []R
+		for _, r := range rows {
+			if r != nil {
+				done = append(done, *r)
+			}
+		}
+		t.Log("\n" + table(done))
+	})
+	return func(i int, r R) {
+		mu.Lock()
+		defer mu.Unlock()
+		rows[i] = &r
 	}
 }
 
