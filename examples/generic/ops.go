@@ -78,6 +78,18 @@ func (s *Server) current(v *validated, om *opModel) (*resource, bool) {
 	return r, true
 }
 
+// existing is the resource v names, or nil and the path of the first of it
+// and its ancestors that does not exist. The caller holds s.data.mu.
+func (s *Server) existing(v *validated, om *opModel) (*resource, string) {
+	if k := s.missingAncestor(v, om, upto(om)); k != "" {
+		return nil, k
+	}
+	if res, ok := s.current(v, om); ok {
+		return res, ""
+	}
+	return nil, s.concrete(v, om, len(om.norm))
+}
+
 // implicit is a resource nothing created, rendered from its path alone.
 func implicit(key string) *resource {
 	i := strings.LastIndexByte(key, '/')
@@ -110,14 +122,10 @@ func (s *Server) naming(om *opModel) *naming {
 
 func (s *Server) read(v *validated, om *opModel) response {
 	s.data.mu.Lock()
-	if k := s.missingAncestor(v, om, upto(om)); k != "" {
-		s.data.mu.Unlock()
-		return s.notFound(v, k)
-	}
-	res, ok := s.current(v, om)
+	res, missing := s.existing(v, om)
 	s.data.mu.Unlock()
-	if !ok {
-		return s.notFound(v, s.concrete(v, om, len(om.norm)))
+	if res == nil {
+		return s.notFound(v, missing)
 	}
 	return s.resourceResponse(v, om, 0, res, s.naming(om))
 }
@@ -200,14 +208,10 @@ func (s *Server) upsert(v *validated, om *opModel) response {
 
 func (s *Server) update(v *validated, om *opModel) response {
 	s.data.mu.Lock()
-	if k := s.missingAncestor(v, om, upto(om)); k != "" {
+	res, missing := s.existing(v, om)
+	if res == nil {
 		s.data.mu.Unlock()
-		return s.notFound(v, k)
-	}
-	res, ok := s.current(v, om)
-	if !ok {
-		s.data.mu.Unlock()
-		return s.notFound(v, s.concrete(v, om, len(om.norm)))
+		return s.notFound(v, missing)
 	}
 	if v.method == http.MethodPut {
 		res.fields = fieldsOf(v.body) // a PUT replaces
@@ -223,14 +227,10 @@ func (s *Server) update(v *validated, om *opModel) response {
 
 func (s *Server) remove(v *validated, om *opModel) response {
 	s.data.mu.Lock()
-	if k := s.missingAncestor(v, om, upto(om)); k != "" {
+	res, missing := s.existing(v, om)
+	if res == nil {
 		s.data.mu.Unlock()
-		return s.notFound(v, k)
-	}
-	res, ok := s.current(v, om)
-	if !ok {
-		s.data.mu.Unlock()
-		return s.notFound(v, s.concrete(v, om, len(om.norm)))
+		return s.notFound(v, missing)
 	}
 	s.data.remove(res.key)
 	s.data.mu.Unlock()
