@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -205,7 +206,7 @@ func (s *customerServer) create(body map[string]any, _ *http.Request) (int, any)
 	s.n++
 	c := map[string]any{"id": fmt.Sprintf("cus_%06d", s.n), "object": "customer", "description": body["description"]}
 	s.customers = append(s.customers, c)
-	return http.StatusOK, c
+	return http.StatusOK, maps.Clone(c) // keyed encodes it after the lock is released
 }
 
 func (s *customerServer) update(body map[string]any, r *http.Request) (int, any) {
@@ -214,7 +215,7 @@ func (s *customerServer) update(body map[string]any, r *http.Request) (int, any)
 	for _, c := range s.customers {
 		if c["id"] == r.PathValue("customer") {
 			c["description"] = body["description"]
-			return http.StatusOK, c
+			return http.StatusOK, maps.Clone(c) // keyed encodes it after the lock is released
 		}
 	}
 	// Stripe's update of a customer that does not exist: 404, a business
